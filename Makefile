@@ -1,0 +1,43 @@
+# phptrun: set-up, build and test on Debian 12.
+#   make run    install missing packages, build, run `phptrun suites/` with reports
+#   make test   install missing packages, build, run all of the project's tests
+#   make build  build only
+SHELL := /bin/bash
+BUILD ?= build
+JOBS ?= $(shell nproc)
+REPORTS ?= $(BUILD)/reports
+
+DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli libre2-dev libpcre2-dev \
+                libpugixml-dev nlohmann-json3-dev catch2 cmake g++ pkg-config
+
+.PHONY: deps build run test clean
+
+# Installs only what dpkg does not already report as installed.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:" $$missing; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p $(REPORTS)
+	$(BUILD)/phptrun --junit $(REPORTS)/junit.xml --json $(REPORTS)/report.json suites/; \
+	status=$$?; echo "Reports: $(REPORTS)/junit.xml $(REPORTS)/report.json"; \
+	[ $$status -le 1 ] # the example suite has failing cases on purpose
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,43 @@
+// Reporters: listeners that turn a run's events into one output format.
+//
+// The supervisor owns a list of reporters and calls, in this order:
+//   RunStarting(info)        once, before the first case starts
+//   CaseStarting(file)       when a case is handed to a worker (progress only)
+//   CaseFinished(result)     once per case, in completion order
+//   RunFinished(summary)     once, after the last case or on interruption
+// Whole-run formats (JUnit, JSON) collect in CaseFinished and write in
+// RunFinished; the console reporter writes as events arrive. A reporter that
+// writes a file returns false from RunFinished and sets *err when it could
+// not write it.
+#pragma once
+
+#include <string>
+
+#include "runner/result.h"
+
+namespace phptrun {
+
+struct RunInfo {
+  std::string phptrun_version;  // "0.1.0"
+  std::string php_version;      // PHP_VERSION of the embedded engine, "8.2.36"
+  std::string started;          // ISO 8601 UTC, "2026-11-21T19:34:00Z"
+  int jobs = 1;
+  size_t total_cases = 0;
+};
+
+struct RunEnd {
+  Summary summary;
+  double duration_s = 0;
+  bool interrupted = false;     // SIGINT/SIGTERM: the reports hold what finished
+};
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  virtual void RunStarting(const RunInfo& info) {}
+  virtual void CaseStarting(const std::string& file) {}
+  virtual void CaseFinished(const CaseResult& result) = 0;
+  virtual bool RunFinished(const RunEnd& end, std::string* err) = 0;
+};
+
+}  // namespace phptrun

@@ -1,0 +1,64 @@
+// Comparing a case's output with its EXPECT, EXPECTF or EXPECTREGEX section
+// exactly as run-tests.php 8.2 does (phpt-reference.md §2.3, §2.4).
+//
+//   ExpectMatcher m("EXPECTF", *test.Section("EXPECTF"));
+//   if (!m.ok()) { /* BORK: m.error() */ }
+//   bool passed = m.Matches(NormalizeOutput(raw_output));
+//
+// EXPECTF and EXPECTREGEX are matched with RE2 in Latin-1 mode (bytes, not
+// UTF-8), with '.' matching newline and the whole output anchored, so no
+// pattern can backtrack for minutes. The few EXPECTREGEX/%r patterns RE2
+// cannot compile (lookaround, backreferences) fall back to PCRE2 without UTF
+// and with DOTALL, as preg_match('/^...$/s') would run them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace phptrun {
+
+// trim() of " \t\n\r\0\x0B" at both ends, then CRLF -> LF: what run-tests.php
+// does to both the output and the expectation.
+std::string NormalizeOutput(std::string_view text);
+
+// The regex run-tests.php builds from an EXPECTF body (after normalisation),
+// without the surrounding /^...$/s: preg_quote outside %r..%r pairs, raw inside,
+// then the placeholder table over the whole string.
+std::string ExpectfToRegex(std::string_view normalized_expectf);
+
+class ExpectMatcher {
+ public:
+  // kind: "EXPECT", "EXPECTF" or "EXPECTREGEX"; body: the raw section.
+  ExpectMatcher(std::string_view kind, std::string_view body);
+  ~ExpectMatcher();
+  ExpectMatcher(ExpectMatcher&&) noexcept;
+  ExpectMatcher& operator=(ExpectMatcher&&) noexcept;
+
+  bool ok() const { return error_.empty(); }
+  // Why the pattern is unusable, e.g. "invalid EXPECTREGEX: missing )".
+  const std::string& error() const { return error_; }
+
+  // `output` must already be NormalizeOutput()ed.
+  bool Matches(std::string_view output) const;
+
+  // The normalised expectation (for diffs and reports).
+  const std::string& expected() const { return expected_; }
+  const std::string& kind() const { return kind_; }
+
+ private:
+  struct Impl;
+  std::string kind_;
+  std::string expected_;
+  std::string error_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A run-tests-style line diff of expected vs actual (both normalised):
+// "NNN+ actual line", "NNN- expected line", unchanged context lines indented,
+// "--" between hunks. For EXPECTF/EXPECTREGEX each expected line is compared
+// with an actual line as its own anchored pattern.
+std::string MakeDiff(std::string_view kind, std::string_view expected, std::string_view actual,
+                     int context_lines = 3);
+
+}  // namespace phptrun

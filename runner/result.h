@@ -1,0 +1,69 @@
+// The result model: what one case's run produced, as every reporter sees it.
+//
+// A CaseResult is built in a worker, sent to the supervisor over a pipe
+// (result_wire.h) and handed to each Reporter (reports/reporter.h). It holds
+// plain values only, so it can be copied and serialised freely.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace phptrun {
+
+// Verdicts of run-tests.php 8.2 (phpt-reference.md §2.9), in its order of
+// precedence for combined labels: LEAK and WARN come before the failure kind.
+enum class Verdict { kPass, kFail, kSkip, kBork, kXfail, kWarn, kLeak, kXleak };
+
+// All verdicts, in the order reports list them.
+inline constexpr Verdict kAllVerdicts[] = {Verdict::kPass,  Verdict::kFail, Verdict::kSkip,
+                                           Verdict::kBork,  Verdict::kXfail, Verdict::kWarn,
+                                           Verdict::kLeak,  Verdict::kXleak};
+
+// "PASS", "FAIL", ... as printed on the console and in reports.
+const char* VerdictName(Verdict v);
+// Inverse of VerdictName; false for anything else.
+bool ParseVerdict(std::string_view name, Verdict* out);
+// True for the verdicts that make the run exit 1: FAIL, BORK, LEAK.
+bool VerdictFailsRun(Verdict v);
+
+// One timed step of the engine while running a case: a request phase
+// ("RINIT", "compile", "execute", "RSHUTDOWN") or a whole auxiliary request
+// ("SKIPIF", "CLEAN"). Heap figures are Zend MM bytes (zend_memory_usage).
+struct Phase {
+  std::string name;
+  double ms = 0;
+  int64_t heap_before = 0;
+  int64_t heap_after = 0;
+  int64_t heap_peak = 0;
+};
+
+struct CaseResult {
+  std::string file;      // path as reached from the command-line argument
+  std::string name;      // trimmed TEST section; the file name when unparseable
+  Verdict verdict = Verdict::kPass;
+  std::string reason;    // skip/bork/xfail/warn reason, "timed out after 60 s", ...
+  double time_ms = 0;    // wall time of the case: SKIPIF + test + CLEAN
+  std::string diff;      // for FAIL, XFAIL and WARN on a failing test
+  std::vector<Phase> phases;
+  int worker = 0;        // 1-based worker id (trace track)
+  double start_ms = 0;   // start relative to the run's start
+};
+
+// Counts per verdict, for summaries.
+struct Summary {
+  std::map<Verdict, int> counts;
+  int Count(Verdict v) const {
+    auto it = counts.find(v);
+    return it == counts.end() ? 0 : it->second;
+  }
+  int Total() const;
+  void Add(Verdict v) { ++counts[v]; }
+};
+
+// The directory part of a case path ("a/b/c.phpt" -> "a/b", "c.phpt" -> ".").
+std::string CaseDirectory(const std::string& file);
+
+}  // namespace phptrun
