@@ -1,0 +1,18 @@
+// Turns the PATH arguments into the list of .phpt cases to run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace phptrun {
+
+// Files are taken as given; directories are searched recursively for
+// "*.phpt" files whose name does not start with '.'. Each path is the
+// argument joined with the path below it ("suites/" + "a/b.phpt" ->
+// "suites/a/b.phpt"). The result is sorted and free of duplicates. False,
+// with *err naming the path, when an argument does not exist or a directory
+// cannot be read.
+bool CollectCases(const std::vector<std::string>& args, std::vector<std::string>* cases,
+                  std::string* err);
+
+}  // namespace phptrun

@@ -1,0 +1,85 @@
+#include "runner/judge.h"
+
+#include <strings.h>
+
+namespace phptrun {
+namespace {
+
+const char kSpace[] = " \t\n\r\v\f";
+const std::string_view kPhpTrim(" \t\n\r\0\x0B", 6);
+
+std::string_view Trim(std::string_view s, std::string_view chars = kSpace) {
+  size_t b = s.find_first_not_of(chars);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(chars) - b + 1);
+}
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+// /^KEYWORD\s*(.+)/i (or \s+ when need_space): the rest of the line after the
+// keyword and any whitespace, which may cross newlines before the text.
+bool KeywordText(std::string_view s, size_t keyword_len, bool need_space, std::string* text) {
+  size_t pos = keyword_len;
+  size_t after = s.find_first_not_of(kSpace, pos);
+  if (after == std::string_view::npos) return false;
+  if (need_space && after == pos) return false;
+  size_t eol = s.find('\n', after);
+  *text = std::string(s.substr(after, eol == std::string_view::npos ? eol : eol - after));
+  return !text->empty();
+}
+
+}  // namespace
+
+SkipifOutcome InterpretSkipif(std::string_view raw_output) {
+  SkipifOutcome out;
+  // PHP's trim(): " \t\n\r\0\x0B" at both ends.
+  std::string_view s = Trim(raw_output, kPhpTrim);
+  if (s.rfind("nocache", 0) == 0) {
+    out.cacheable = false;
+    return out;
+  }
+  std::string text;
+  if (StartsWithNoCase(s, "skip")) {
+    out.action = SkipifOutcome::Action::kSkip;
+    if (KeywordText(s, 4, false, &text)) out.reason = text;
+  } else if (StartsWithNoCase(s, "info") && KeywordText(s, 4, false, &text)) {
+    out.info = text;
+  } else if (StartsWithNoCase(s, "warn") && KeywordText(s, 4, true, &text)) {
+    out.warn = true;
+    out.warn_text = text;
+  } else if (StartsWithNoCase(s, "xfail")) {
+    out.xfail = true;
+    out.xfail_reason = std::string(Trim(s.substr(5)));
+  } else if (!s.empty()) {
+    out.action = SkipifOutcome::Action::kBork;
+    out.reason = "invalid output from SKIPIF";
+  }
+  return out;
+}
+
+Judgement Judge(const CaseFacts& f) {
+  auto with_info = [&](std::string reason) {
+    if (!f.info.empty()) reason += (reason.empty() ? "info: " : " (info: ") + f.info +
+                                   (reason.empty() ? "" : ")");
+    return reason;
+  };
+  if (f.output_matches) {
+    if (!f.clean_output.empty()) return {Verdict::kBork, "invalid output from CLEAN"};
+    if (f.xfail) return {Verdict::kWarn, with_info("XFAIL section but test passes")};
+    if (f.xleak) return {Verdict::kWarn, with_info("XLEAK section but test passes")};
+    return {Verdict::kPass, with_info("")};
+  }
+  std::string reason = f.failure_reason;
+  if (f.warn) {
+    return {Verdict::kWarn, with_info(reason.empty() ? f.warn_text : reason + "; " + f.warn_text)};
+  }
+  if (f.xfail) {
+    return {Verdict::kXfail, with_info(reason.empty() ? f.xfail_reason : reason + "; " + f.xfail_reason)};
+  }
+  if (f.xleak) return {Verdict::kXleak, with_info(reason)};
+  return {Verdict::kFail, with_info(reason)};
+}
+
+}  // namespace phptrun

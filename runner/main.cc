@@ -1,0 +1,142 @@
+// phptrun: the command-line shell over the runner library.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <memory>
+
+#include "reports/console_reporter.h"
+#include "reports/json_reporter.h"
+#include "reports/junit_reporter.h"
+#include "runner/case_list.h"
+#include "runner/ini.h"
+#include "runner/options.h"
+#include "runner/sapi/engine.h"
+#include "runner/supervisor.h"
+
+namespace phptrun {
+namespace {
+
+// The one fatal error type: caught once in main, printed as
+// "phptrun: error: ...".
+struct FatalError {
+  std::string message;
+  int status;
+};
+
+std::string IsoNow() {
+  std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buf;
+}
+
+int OnlineCpus() {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+// The engine every worker starts: the system CLI's php.ini and conf.d (or
+// -n / -c), run-tests.php's INI defaults, then -d.
+EngineSetup MakeEngineSetup(const Options& o) {
+  EngineSetup s;
+  s.sapi_name = o.sapi_name;
+  s.php_binary = PHPTRUN_PHP_CLI;
+  s.no_ini = o.no_ini;
+  s.ini_path_override = o.ini_file.empty() ? PHPTRUN_PHP_INI_PATH : o.ini_file;
+  s.ini_scan_dir = PHPTRUN_PHP_INI_DIR;
+  s.timeout_s = o.timeout_s;
+  if (!o.ini_file.empty() && access(o.ini_file.c_str(), R_OK) != 0) {
+    throw FatalError{"-c " + o.ini_file + ": cannot read this file", 2};
+  }
+
+  IniList ini = RunTestsIniDefaults();
+  for (const std::string& define : o.defines) {
+    size_t eq = define.find('=');
+    MergeIni(&ini, {{define.substr(0, eq), eq == std::string::npos ? "1" : define.substr(eq + 1)}});
+  }
+  s.ini_entries = FormatIniLines(ini);
+
+  // TEST_PHP_EXTRA_ARGS: what a test must pass to a php it spawns to get
+  // the same settings.
+  if (o.no_ini) s.extra_args += " -n";
+  if (!o.ini_file.empty()) s.extra_args += " -c '" + o.ini_file + "'";
+  for (const IniEntry& e : ini) s.extra_args += " -d \"" + e.first + "=" + e.second + "\"";
+  return s;
+}
+
+// The environment run-tests.php gives every test (phpt-reference.md §2.6).
+void SetTestEnvironment(const Options& o) {
+  setenv("TEST_PHP_EXECUTABLE", PHPTRUN_PHP_CLI, 0);
+  setenv("NO_INTERACTION", "1", 0);
+  if (o.skip_slow) setenv("SKIP_SLOW_TESTS", "1", 1);
+  if (o.offline) setenv("SKIP_ONLINE_TESTS", "1", 1);
+  if (!std::getenv("TEMP")) setenv("TEMP", TempDirectory().c_str(), 1);
+  for (const char* name : {"SSH_CLIENT", "SSH_AUTH_SOCK", "SSH_TTY", "SSH_CONNECTION"}) {
+    setenv(name, "deleted", 1);
+  }
+}
+
+int Main(int argc, char** argv) {
+  Options options;
+  std::string err;
+  if (!ParseOptions(argc, argv, &options, &err)) throw FatalError{err, 2};
+  ApplyEnvironmentDefaults(&options);
+  if (options.help) {
+    std::cout << UsageText();
+    return 0;
+  }
+  if (options.version) {
+    std::cout << "phptrun " << PHPTRUN_VERSION << " (PHP " << phptrun_engine_php_version()
+              << ", " << PHPTRUN_PHP_CLI << ")\n";
+    return 0;
+  }
+
+  std::vector<std::string> cases;
+  if (!CollectCases(options.paths, &cases, &err)) throw FatalError{err, 2};
+  if (options.list) {
+    for (const std::string& c : cases) std::cout << c << '\n';
+    return 0;
+  }
+  if (cases.empty()) throw FatalError{"no .phpt files found in the given paths", 2};
+
+  int jobs = options.jobs > 0 ? options.jobs : OnlineCpus();
+  EngineSetup setup = MakeEngineSetup(options);
+  SetTestEnvironment(options);
+
+  std::vector<std::unique_ptr<Reporter>> owned;
+  owned.push_back(std::make_unique<ConsoleReporter>(
+      std::cout,
+      DetectConsoleOptions(STDOUT_FILENO, options.quiet, options.verbose, options.show_diff)));
+  if (!options.junit_file.empty()) owned.push_back(std::make_unique<JunitReporter>(options.junit_file));
+  if (!options.json_file.empty()) owned.push_back(std::make_unique<JsonReporter>(options.json_file));
+  std::vector<Reporter*> reporters;
+  for (auto& r : owned) reporters.push_back(r.get());
+
+  RunInfo info;
+  info.phptrun_version = PHPTRUN_VERSION;
+  info.php_version = phptrun_engine_php_version();
+  info.started = IsoNow();
+  info.jobs = jobs;
+  info.total_cases = cases.size();
+  for (Reporter* r : reporters) r->RunStarting(info);
+
+  Supervisor supervisor(setup, jobs, std::move(cases), reporters);
+  int status = supervisor.Run(&err);
+  if (status == 2) throw FatalError{err, 2};
+  return status;
+}
+
+}  // namespace
+}  // namespace phptrun
+
+int main(int argc, char** argv) {
+  try {
+    return phptrun::Main(argc, argv);
+  } catch (const phptrun::FatalError& e) {
+    std::fprintf(stderr, "phptrun: error: %s\n", e.message.c_str());
+    return e.status;
+  }
+}

@@ -1,0 +1,45 @@
+// The command line, parsed into a plain struct before anything runs.
+//
+//   Options options;
+//   std::string err;
+//   if (!ParseOptions(argc, argv, &options, &err)) { print err; exit 2; }
+//
+// Every error names the flag it is about.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace phptrun {
+
+struct Options {
+  std::vector<std::string> paths;  // .phpt files or directories
+  int jobs = 0;                    // -j N; 0 = online CPUs
+  double timeout_s = 60;           // --timeout S, per case
+  bool no_ini = false;             // -n
+  std::string ini_file;            // -c FILE
+  std::vector<std::string> defines;  // -d KEY=VALUE, in order
+  std::string sapi_name = "cli";   // --sapi-name NAME
+  std::string junit_file;          // --junit FILE (default: $TEST_PHP_JUNIT)
+  std::string json_file;           // --json FILE
+  bool show_diff = false;          // --show-diff
+  bool quiet = false;              // -q
+  bool verbose = false;            // -v
+  bool list = false;               // --list: print the cases, run nothing
+  bool version = false;            // --version
+  bool help = false;               // -h, --help
+  bool skip_slow = false;          // -x: SKIP_SLOW_TESTS=1
+  bool offline = false;            // --offline: SKIP_ONLINE_TESTS=1
+};
+
+// Parses argv[1..]. Environment defaults (TEST_PHP_JUNIT) are applied by the
+// caller through ApplyEnvironmentDefaults, so this stays a pure function.
+bool ParseOptions(int argc, const char* const* argv, Options* options, std::string* err);
+
+// Fills what the command line left unset from the environment.
+void ApplyEnvironmentDefaults(Options* options);
+
+// The -h text.
+std::string UsageText();
+
+}  // namespace phptrun

@@ -1,0 +1,53 @@
+// Runs one PHP request in a fork of the started engine: the isolation of a
+// fresh `php` process for the price of a fork().
+//
+//   RequestSpec spec;  spec.script_path = "/abs/t.php";  spec.argv = {spec.script_path};
+//   RequestOutcome out = RunRequest(spec);
+//   if (out.term_signal) ...            // crashed: out.output holds what it printed
+//
+// The case process gets fd 0 from STDIN (or an empty pipe), fds 1 and 2 on
+// one anonymous in-memory file (so output survives a crash and a flood is
+// bounded), its own process group (a timeout kills the whole group), and the
+// environment of the spec. Its engine reports back over a pipe.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runner/sapi/engine.h"
+
+namespace phptrun {
+
+struct RequestSpec {
+  std::string script_path;                 // absolute
+  std::vector<std::string> argv;           // argv[0] is the script path
+  std::string runtime_ini;                 // "key=value\n" applied before RINIT
+  std::string startup_ini;                 // non-empty: restart the engine with these first
+  std::vector<std::pair<std::string, std::string>> env;  // an empty value unsets
+  bool has_stdin = false;
+  std::string stdin_data;
+  bool discard_stderr = false;             // fd 2 to /dev/null (run-tests' ARGS quirk)
+  double timeout_s = 60;
+  size_t output_limit = 64 << 20;
+  std::vector<int> close_fds;              // fds of the worker the case must not inherit
+};
+
+struct RequestOutcome {
+  std::string output;         // fds 1 and 2, as written
+  bool completed = false;     // the engine returned: no crash, no timeout
+  bool timed_out = false;
+  int term_signal = 0;        // the signal that killed the case process
+  int exit_code = 0;          // the case process's exit code
+  std::string error;          // the request could not run (fork, engine restart)
+  phptrun_request_result engine{};
+  phptrun_startup_timing restart{};  // when startup_ini restarted the engine
+  double wall_ms = 0;
+};
+
+RequestOutcome RunRequest(const RequestSpec& spec);
+
+// "SIGSEGV" for 11, "signal 77" for unknown numbers.
+std::string SignalName(int signal);
+
+}  // namespace phptrun

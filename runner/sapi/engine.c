@@ -1,0 +1,491 @@
+/* phptrun's SAPI over libphp: the SAPI table, the lifecycle phases and the
+ * pieces of CLI behaviour that phpt tests can observe. See engine.h. */
+#define _GNU_SOURCE /* memrchr, used by Zend headers */
+#include "runner/sapi/engine.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "php.h"
+#include "php_ini.h"
+#include "php_main.h"
+#include "php_variables.h"
+#include "SAPI.h"
+#include "zend_ini.h"
+#include "zend_ini_scanner.h"
+#include "zend_extensions.h"
+#include "zend_signal.h"
+
+/* What the CLI SAPI forces over php.ini (sapi/cli's hard-coded INI): the
+ * same settings make tests see the same engine. */
+static const char kCliForcedIni[] =
+    "html_errors=0\n"
+    "register_argc_argv=1\n"
+    "implicit_flush=1\n"
+    "output_buffering=0\n"
+    "max_execution_time=0\n"
+    "max_input_time=-1\n";
+
+/* ---- state of this process's engine -------------------------------------- */
+
+static phptrun_engine_options g_options;
+static char *g_ini_entries;       /* kCliForcedIni + options + restart extras */
+static int g_started;             /* MINIT reached */
+static int g_sapi_started;        /* SINIT reached */
+
+/* Per request. */
+static const phptrun_request *g_request;
+static int64_t g_output_bytes;
+static int g_output_limit_hit;
+static double g_compile_ms;
+static double g_compile_started_ms; /* non-zero while a compile runs */
+static zend_op_array *(*g_previous_compile_file)(zend_file_handle *, int);
+
+static double NowMs(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int64_t HeapBytes(void) { return g_started ? (int64_t)zend_memory_usage(0) : 0; }
+
+static void PhaseBegin(phptrun_phase_sample *s, double *t0) {
+  s->heap_before = HeapBytes();
+  if (g_started) zend_memory_reset_peak_usage();
+  *t0 = NowMs();
+}
+
+static void PhaseEnd(phptrun_phase_sample *s, double t0) {
+  s->ms = NowMs() - t0;
+  s->heap_after = HeapBytes();
+  s->heap_peak = g_started ? (int64_t)zend_memory_peak_usage(0) : 0;
+  if (s->heap_peak < s->heap_after) s->heap_peak = s->heap_after;
+}
+
+/* ---- SAPI callbacks ------------------------------------------------------- */
+
+static int WriteAll(int fd, const char *data, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    data += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* Unbuffered, like the CLI: output interleaves with direct writes to fd 1
+ * (fwrite(STDOUT)) and with child processes in the order they happen. */
+static size_t UbWrite(const char *str, size_t len) {
+  if (g_output_limit_hit) return len;
+  size_t limit = g_request ? g_request->output_limit : 0;
+  if (limit && (size_t)g_output_bytes + len > limit) {
+    size_t room = limit - (size_t)g_output_bytes;
+    WriteAll(STDOUT_FILENO, str, room);
+    g_output_bytes += room;
+    g_output_limit_hit = 1;
+    /* Stop the script; output during shutdown is discarded from here on. */
+    zend_bailout();
+  }
+  g_output_bytes += len;
+  if (WriteAll(STDOUT_FILENO, str, len) != 0 && errno == EPIPE) {
+    php_handle_aborted_connection();
+  }
+  return len;
+}
+
+static void Flush(void *server_context) {}
+
+static int HeaderHandler(sapi_header_struct *header, sapi_header_op_enum op,
+                         sapi_headers_struct *headers) {
+  return 0; /* like the CLI: headers are not kept, headers_list() is empty */
+}
+
+static int SendHeaders(sapi_headers_struct *headers) { return SAPI_HEADER_SENT_SUCCESSFULLY; }
+
+static void SendHeader(sapi_header_struct *header, void *server_context) {}
+
+static char *ReadCookies(void) { return NULL; }
+
+static void LogMessage(const char *message, int syslog_type) {
+  fprintf(stderr, "%s\n", message);
+  fflush(stderr);
+}
+
+static int Deactivate(void) {
+  fflush(stdout);
+  return SUCCESS;
+}
+
+static void RegisterServerVariable(const char *name, const char *value, zval *track_vars) {
+  char *filtered = estrdup(value);
+  size_t len = strlen(filtered);
+  if (sapi_module.input_filter(PARSE_SERVER, (char *)name, &filtered, len, &len)) {
+    php_register_variable((char *)name, filtered, track_vars);
+  }
+  efree(filtered);
+}
+
+/* $_SERVER as the CLI fills it for `php -f FILE`. */
+static void RegisterServerVariables(zval *track_vars) {
+  php_import_environment_variables(track_vars);
+  const char *script = g_request && g_request->script_path ? g_request->script_path : "";
+  RegisterServerVariable("PHP_SELF", script, track_vars);
+  RegisterServerVariable("SCRIPT_NAME", script, track_vars);
+  RegisterServerVariable("SCRIPT_FILENAME", script, track_vars);
+  RegisterServerVariable("PATH_TRANSLATED", script, track_vars);
+  RegisterServerVariable("DOCUMENT_ROOT", "", track_vars);
+}
+
+static void IniDefaults(HashTable *configuration) {
+  zval value;
+  ZVAL_NEW_STR(&value, zend_string_init("1", 1, 1));
+  zend_hash_str_update(configuration, "display_errors", sizeof("display_errors") - 1, &value);
+}
+
+static int Startup(sapi_module_struct *module) {
+  return php_module_startup(module, NULL) == SUCCESS ? SUCCESS : FAILURE;
+}
+
+static sapi_module_struct g_sapi = {
+    .name = "cli",
+    .pretty_name = "phptrun (Command Line Interface compatible)",
+    .startup = Startup,
+    .shutdown = NULL,
+    .activate = NULL,
+    .deactivate = Deactivate,
+    .ub_write = UbWrite,
+    .flush = Flush,
+    .get_stat = NULL,
+    .getenv = NULL,
+    .sapi_error = php_error,
+    .header_handler = HeaderHandler,
+    .send_headers = SendHeaders,
+    .send_header = SendHeader,
+    .read_post = NULL,
+    .read_cookies = ReadCookies,
+    .register_server_variables = RegisterServerVariables,
+    .log_message = LogMessage,
+    .get_request_time = NULL,
+    .terminate_process = NULL,
+    .php_ini_path_override = NULL,
+    .default_post_reader = NULL,
+    .treat_data = NULL,
+    .executable_location = NULL,
+    .php_ini_ignore = 0,
+    .php_ini_ignore_cwd = 1,
+    .get_fd = NULL,
+    .force_http_10 = NULL,
+    .get_target_uid = NULL,
+    .get_target_gid = NULL,
+    .input_filter = NULL,
+    .ini_defaults = IniDefaults,
+    .phpinfo_as_text = 1,
+    .ini_entries = NULL,
+    .additional_functions = NULL,
+    .input_filter_init = NULL,
+};
+
+/* ---- compile timing ------------------------------------------------------- */
+
+static zend_op_array *TimedCompileFile(zend_file_handle *file, int type) {
+  double t0 = NowMs();
+  g_compile_started_ms = t0;
+  zend_op_array *op_array = g_previous_compile_file(file, type);
+  g_compile_started_ms = 0;
+  g_compile_ms += NowMs() - t0;
+  return op_array;
+}
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+static void SetError(char *err, size_t err_size, const char *message) {
+  if (err && err_size) snprintf(err, err_size, "%s", message);
+}
+
+static char *JoinIni(const char *a, const char *b, const char *c) {
+  size_t la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0, lc = c ? strlen(c) : 0;
+  char *out = malloc(la + lb + lc + 3);
+  if (!out) return NULL;
+  char *p = out;
+  memcpy(p, a ? a : "", la), p += la;
+  if (lb) memcpy(p, b, lb), p += lb, *p++ = '\n';
+  if (lc) memcpy(p, c, lc), p += lc, *p++ = '\n';
+  *p = '\0';
+  return out;
+}
+
+static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, char *err,
+                       size_t err_size) {
+  phptrun_startup_timing unused;
+  if (!timing) timing = &unused;
+  memset(timing, 0, sizeof *timing);
+
+  free(g_ini_entries);
+  g_ini_entries = JoinIni(kCliForcedIni, g_options.ini_entries, extra_ini);
+  if (!g_ini_entries) {
+    SetError(err, err_size, "out of memory");
+    return -1;
+  }
+
+  double t0;
+  PhaseBegin(&timing->sinit, &t0);
+  sapi_startup(&g_sapi);
+  g_sapi_started = 1;
+  PhaseEnd(&timing->sinit, t0);
+
+  /* php_module_startup() copies g_sapi into sapi_module again, so these
+   * settings take effect although sapi_startup() has already run. */
+  g_sapi.name = (char *)(g_options.sapi_name ? g_options.sapi_name : "cli");
+  g_sapi.executable_location = (char *)g_options.php_binary;
+  g_sapi.php_ini_path_override = (char *)g_options.ini_path_override;
+  g_sapi.php_ini_ignore = g_options.no_ini;
+  g_sapi.ini_entries = g_ini_entries;
+
+  /* The embed library's compiled-in conf.d is the embed SAPI's; use the
+   * CLI's unless the user chose one, and only while php.ini is read. */
+  int set_scan_dir = g_options.ini_scan_dir && !getenv("PHP_INI_SCAN_DIR");
+  if (set_scan_dir) setenv("PHP_INI_SCAN_DIR", g_options.ini_scan_dir, 1);
+
+  PhaseBegin(&timing->minit, &t0);
+  int ok = g_sapi.startup(&g_sapi) == SUCCESS;
+  if (set_scan_dir) unsetenv("PHP_INI_SCAN_DIR");
+  if (!ok) {
+    SetError(err, err_size, "php_module_startup() failed");
+    return -1;
+  }
+  g_started = 1;
+  PhaseEnd(&timing->minit, t0);
+
+  /* Installed after MINIT so that we wrap whatever extensions (OPcache)
+   * installed. */
+  g_previous_compile_file = zend_compile_file;
+  zend_compile_file = TimedCompileFile;
+  return 0;
+}
+
+int phptrun_engine_startup(const phptrun_engine_options *options,
+                           phptrun_startup_timing *timing, char *err, size_t err_size) {
+  g_options = *options;
+  /* As the CLI: a closed reader must not kill the process. */
+  signal(SIGPIPE, SIG_IGN);
+  zend_signal_startup();
+  return StartEngine(NULL, timing, err, err_size);
+}
+
+static void StopEngine(phptrun_shutdown_timing *timing) {
+  phptrun_shutdown_timing unused;
+  if (!timing) timing = &unused;
+  memset(timing, 0, sizeof *timing);
+  double t0;
+  if (g_started) {
+    zend_compile_file = g_previous_compile_file;
+    PhaseBegin(&timing->mshutdown, &t0);
+    php_module_shutdown();
+    g_started = 0;
+    PhaseEnd(&timing->mshutdown, t0);
+  }
+  if (g_sapi_started) {
+    PhaseBegin(&timing->sshutdown, &t0);
+    sapi_shutdown();
+    g_sapi_started = 0;
+    PhaseEnd(&timing->sshutdown, t0);
+  }
+}
+
+void phptrun_engine_shutdown(phptrun_shutdown_timing *timing) {
+  StopEngine(timing);
+  free(g_ini_entries);
+  g_ini_entries = NULL;
+}
+
+int phptrun_engine_restart(const char *extra_ini, phptrun_startup_timing *timing, char *err,
+                           size_t err_size) {
+  StopEngine(NULL);
+  return StartEngine(extra_ini, timing, err, err_size);
+}
+
+/* ---- INI entries applied in a started engine ------------------------------ */
+
+static int IsStartupOnlyKey(const char *key) {
+  return strcmp(key, "extension") == 0 || strcmp(key, "zend_extension") == 0 ||
+         strncmp(key, "opcache.", 8) == 0;
+}
+
+int phptrun_engine_ini_applies_at_runtime(const char *key) {
+  if (!g_started || IsStartupOnlyKey(key)) return 0;
+  zend_ini_entry *entry = zend_hash_str_find_ptr(EG(ini_directives), key, strlen(key));
+  if (!entry) return 0;
+  return (entry->modifiable & (ZEND_INI_USER | ZEND_INI_PERDIR)) != 0;
+}
+
+/* Sets an entry as php.ini would have: its on_modify handler runs at the
+ * startup stage and the value becomes the entry's own (not a "modified"
+ * local value), so ini_get_all() shows it as global and local value, and
+ * get_cfg_var() sees it as -d would make it. */
+static int ApplyIniAsStartupValue(zend_string *key, zend_string *value) {
+  zend_ini_entry *entry = zend_hash_find_ptr(EG(ini_directives), key);
+  if (!entry) return FAILURE;
+  zend_string *stored = zend_string_init(ZSTR_VAL(value), ZSTR_LEN(value), 1);
+  if (entry->on_modify &&
+      entry->on_modify(entry, stored, entry->mh_arg1, entry->mh_arg2, entry->mh_arg3,
+                       ZEND_INI_STAGE_STARTUP) != SUCCESS) {
+    zend_string_release_ex(stored, 1);
+    return FAILURE;
+  }
+  zend_string *old = entry->value;
+  entry->value = stored;
+  if (old && !ZSTR_IS_INTERNED(old)) zend_string_release_ex(old, 1);
+
+  zval config;
+  ZVAL_NEW_STR(&config, zend_string_init(ZSTR_VAL(value), ZSTR_LEN(value), 1));
+  zend_hash_update(php_ini_get_configuration_hash(), key, &config);
+  return SUCCESS;
+}
+
+static void RuntimeIniCallback(zval *key, zval *value, zval *index, int callback_type,
+                               void *arg) {
+  int *failed = arg;
+  if (callback_type != ZEND_INI_PARSER_ENTRY || !key || !value) {
+    *failed = 1; /* sections, arrays: only startup can take them */
+    return;
+  }
+  if (Z_TYPE_P(key) != IS_STRING || Z_TYPE_P(value) != IS_STRING ||
+      ApplyIniAsStartupValue(Z_STR_P(key), Z_STR_P(value)) != SUCCESS) {
+    *failed = 1;
+  }
+}
+
+static int ApplyRuntimeIni(const char *ini) {
+  if (!ini || !*ini) return 0;
+  int failed = 0;
+  char *copy = strdup(ini);
+  if (zend_parse_ini_string(copy, 1, ZEND_INI_SCANNER_NORMAL, RuntimeIniCallback, &failed) !=
+      SUCCESS) {
+    failed = 1;
+  }
+  free(copy);
+  return failed ? -1 : 0;
+}
+
+/* ---- the CLI's STDIN/STDOUT/STDERR constants ------------------------------ */
+
+/* keep_open: as the CLI under --repeat, closing the constants must not close
+ * fds 0-2, which later requests of the same process still use. */
+static void RegisterStdioConstants(int keep_open) {
+  static const struct {
+    const char *constant;
+    const char *url;
+    const char *mode;
+  } kStreams[] = {
+      {"STDIN", "php://stdin", "rb"},
+      {"STDOUT", "php://stdout", "wb"},
+      {"STDERR", "php://stderr", "wb"},
+  };
+  for (size_t i = 0; i < sizeof kStreams / sizeof kStreams[0]; ++i) {
+    php_stream *stream = php_stream_open_wrapper_ex(kStreams[i].url, kStreams[i].mode, 0, NULL,
+                                                    NULL);
+    if (!stream) continue;
+    if (keep_open) stream->flags |= PHP_STREAM_FLAG_NO_CLOSE;
+    zend_constant constant;
+    php_stream_to_zval(stream, &constant.value);
+    ZEND_CONSTANT_SET_FLAGS(&constant, CONST_CS, 0);
+    constant.name = zend_string_init_interned(kStreams[i].constant,
+                                              strlen(kStreams[i].constant), 0);
+    zend_register_constant(&constant);
+  }
+}
+
+/* ---- one request ---------------------------------------------------------- */
+
+int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_result *result) {
+  memset(result, 0, sizeof *result);
+  g_request = request;
+  g_output_bytes = 0;
+  g_output_limit_hit = 0;
+  g_compile_ms = 0;
+  g_compile_started_ms = 0;
+
+  if (ApplyRuntimeIni(request->runtime_ini) != 0) result->runtime_ini_failed = 1;
+
+  SG(request_info).argc = request->argc;
+  SG(request_info).argv = request->argv;
+  SG(request_info).path_translated = (char *)request->script_path;
+  SG(options) |= SAPI_OPTION_NO_CHDIR;
+
+  double t0;
+  PhaseBegin(&result->rinit, &t0);
+  int rinit_ok = php_request_startup() == SUCCESS;
+  PhaseEnd(&result->rinit, t0);
+  if (!rinit_ok) {
+    g_request = NULL;
+    return -1;
+  }
+  result->started = 1;
+
+  zend_try {
+    SG(headers_sent) = 1;
+    SG(request_info).no_headers = 1;
+    CG(skip_shebang) = 1;
+    zend_is_auto_global_str(ZEND_STRL("_SERVER"));
+    PG(during_request_startup) = 0;
+    RegisterStdioConstants(request->keep_stdio_open);
+
+    zend_file_handle file;
+    zend_stream_init_filename(&file, request->script_path);
+    PhaseBegin(&result->execute, &t0);
+    php_execute_script(&file);
+    zend_destroy_file_handle(&file);
+  }
+  zend_end_try();
+  if (g_compile_started_ms) { /* a bailout ended a compile (parse error) */
+    g_compile_ms += NowMs() - g_compile_started_ms;
+    g_compile_started_ms = 0;
+  }
+  PhaseEnd(&result->execute, t0);
+  result->compile.ms = g_compile_ms;
+  result->execute.ms -= g_compile_ms;
+  if (result->execute.ms < 0) result->execute.ms = 0;
+  result->exit_status = EG(exit_status);
+
+  PhaseBegin(&result->rshutdown, &t0);
+  php_request_shutdown(NULL);
+  PhaseEnd(&result->rshutdown, t0);
+
+  result->output_bytes = g_output_bytes;
+  result->output_limit_hit = g_output_limit_hit;
+  g_request = NULL;
+  return 0;
+}
+
+/* ---- queries -------------------------------------------------------------- */
+
+int phptrun_engine_extension_loaded(const char *name) {
+  if (!g_started) return 0;
+  size_t len = strlen(name);
+  char *lower = zend_str_tolower_dup(name, len);
+  int found = zend_hash_str_exists(&module_registry, lower, len);
+  if (!found && (strcmp(lower, "opcache") == 0 || strcmp(lower, "zend opcache") == 0)) {
+    found = zend_get_extension("Zend OPcache") != NULL;
+  } else if (!found) {
+    found = zend_get_extension(name) != NULL;
+  }
+  efree(lower);
+  return found;
+}
+
+const char *phptrun_engine_ini_value(const char *key) {
+  if (!g_started) return NULL;
+  zend_ini_entry *entry = zend_hash_str_find_ptr(EG(ini_directives), key, strlen(key));
+  return entry && entry->value ? ZSTR_VAL(entry->value) : NULL;
+}
+
+const char *phptrun_engine_php_version(void) { return PHP_VERSION; }

@@ -1,0 +1,447 @@
+#include "runner/worker.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <unordered_map>
+
+#include "runner/expect.h"
+#include "runner/ini.h"
+#include "runner/judge.h"
+#include "runner/phpt_file.h"
+#include "runner/sandbox.h"
+#include "runner/shell_words.h"
+#include "runner/wire.h"
+
+namespace phptrun {
+namespace {
+
+double NowMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// Sections that make run-tests run the case under php-cgi.
+bool IsCgiTest(const PhptFile& test) {
+  if (test.Has("CGI")) return true;
+  for (const char* name : {"GET", "POST", "POST_RAW", "PUT", "GZIP_POST", "DEFLATE_POST", "COOKIE",
+                           "EXPECTHEADERS"}) {
+    const std::string* body = test.Section(name);
+    if (body && !body->empty()) return true;
+  }
+  return false;
+}
+
+std::string TrimCopy(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n\v");
+  if (b == std::string::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t\r\n\v") - b + 1);
+}
+
+std::string Directory(const std::string& path) {
+  std::string dir = CaseDirectory(path);
+  char* real = realpath(dir.c_str(), nullptr);
+  if (!real) return dir;
+  std::string out = real;
+  free(real);
+  return out;
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name.size() > 5 && name.compare(name.size() - 5, 5, ".phpt") == 0) name.resize(name.size() - 5);
+  return name;
+}
+
+bool WriteFile(const std::string& path, const std::string& content, std::string* err) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) {
+    *err = path + ": " + std::strerror(errno);
+    return false;
+  }
+  bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok) *err = path + ": write failed";
+  return ok;
+}
+
+void AddPhases(const RequestOutcome& out, const char* prefix, std::vector<Phase>* phases) {
+  auto add = [&](const char* name, const phptrun_phase_sample& s) {
+    Phase p;
+    p.name = std::string(prefix) + name;
+    p.ms = s.ms;
+    p.heap_before = s.heap_before;
+    p.heap_after = s.heap_after;
+    p.heap_peak = s.heap_peak;
+    phases->push_back(std::move(p));
+  };
+  if (out.restart.minit.ms > 0) add("MINIT (restart for startup INI)", out.restart.minit);
+  if (!out.completed && !out.engine.started) return;
+  add("RINIT", out.engine.rinit);
+  add("compile", out.engine.compile);
+  add("execute", out.engine.execute);
+  add("RSHUTDOWN", out.engine.rshutdown);
+}
+
+// The output run-tests would have seen: what the process printed, plus its
+// markers for a timeout or a death by signal.
+std::string OutputAsRunTestsSees(const RequestOutcome& out) {
+  std::string text = out.output;
+  if (out.timed_out) text += "\n ** ERROR: process timed out **\n";
+  if (out.term_signal) text += "\nTermsig=" + std::to_string(out.term_signal);
+  return text;
+}
+
+using EnvList = std::vector<std::pair<std::string, std::string>>;
+
+class CaseRunner {
+ public:
+  explicit CaseRunner(const WorkerConfig& config) : config_(config), setup_(*config.setup) {
+    const char* dir = phptrun_engine_ini_value("extension_dir");
+    extension_dir_ = dir ? dir : "";
+  }
+
+  CaseResult Run(const std::string& path);
+
+ private:
+  // Extensions named by EXTENSIONS that are not loaded: the INI lines that
+  // load them, or the names that cannot be loaded.
+  void ResolveExtensions(const PhptFile& test, IniList* load, std::vector<std::string>* missing);
+  RequestSpec BaseSpec(const std::string& script) const;
+  // Runs SKIPIF (or takes its cached result).
+  SkipifOutcome RunSkipif(const PhptFile& test, const std::string& skip_file,
+                          const std::string& startup_ini, const EnvList& env, CaseResult* result);
+
+  const WorkerConfig& config_;
+  const EngineSetup& setup_;
+  std::string extension_dir_;
+  std::unordered_map<std::string, std::string> skipif_cache_;
+};
+
+void CaseRunner::ResolveExtensions(const PhptFile& test, IniList* load,
+                                   std::vector<std::string>* missing) {
+  const std::string* body = test.Section("EXTENSIONS");
+  if (!body) return;
+  size_t pos = 0;
+  while (pos < body->size()) {
+    size_t end = body->find_first_of("\r\n", pos);
+    if (end == std::string::npos) end = body->size();
+    std::string name = TrimCopy(body->substr(pos, end - pos));
+    pos = end + 1;
+    if (name.empty() || phptrun_engine_extension_loaded(name.c_str())) continue;
+    std::string so = extension_dir_ + "/" + name + ".so";
+    if (access(so.c_str(), R_OK) == 0) {
+      bool zend = name == "opcache" || name == "xdebug";
+      load->push_back({zend ? "zend_extension" : "extension", so});
+    } else {
+      missing->push_back(name);
+    }
+  }
+}
+
+RequestSpec CaseRunner::BaseSpec(const std::string& script) const {
+  RequestSpec spec;
+  spec.script_path = script;
+  spec.argv = {script};
+  spec.timeout_s = setup_.timeout_s;
+  spec.output_limit = setup_.output_limit;
+  // config_.close_fds were closed when the worker started (their numbers
+  // may since belong to other files); only the worker's own pipes remain.
+  spec.close_fds = {config_.command_fd, config_.result_fd};
+  return spec;
+}
+
+SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& skip_file,
+                                    const std::string& startup_ini, const EnvList& env,
+                                    CaseResult* result) {
+  const std::string& code = *test.Section("SKIPIF");
+  // run-tests' key: the command line (our startup INI) and the directory,
+  // then the code; the environment is not part of it.
+  std::string key = startup_ini + '\0' + CaseDirectory(skip_file) + '\0' + code;
+  bool use_cache = !std::getenv("DISABLE_SKIP_CACHE");
+  if (use_cache) {
+    auto hit = skipif_cache_.find(key);
+    if (hit != skipif_cache_.end()) return InterpretSkipif(hit->second);
+  }
+  std::string err;
+  if (!WriteFile(skip_file, code, &err)) {
+    SkipifOutcome bork;
+    bork.action = SkipifOutcome::Action::kBork;
+    bork.reason = "cannot write SKIPIF file: " + err;
+    return bork;
+  }
+  RequestSpec spec = BaseSpec(skip_file);
+  spec.startup_ini = startup_ini;
+  spec.runtime_ini = "display_errors=1\ndisplay_startup_errors=0\n";
+  spec.env = env;
+  for (const char* name : {"REQUEST_METHOD", "QUERY_STRING", "PATH_TRANSLATED", "SCRIPT_FILENAME"}) {
+    spec.env.push_back({name, ""});
+  }
+  RequestOutcome out = RunRequest(spec);
+  unlink(skip_file.c_str());
+  Phase phase;
+  phase.name = "SKIPIF";
+  phase.ms = out.wall_ms;
+  phase.heap_peak = out.engine.execute.heap_peak;
+  result->phases.push_back(phase);
+
+  std::string output = OutputAsRunTestsSees(out);
+  SkipifOutcome outcome = InterpretSkipif(output);
+  if (use_cache && outcome.cacheable && out.completed) skipif_cache_[key] = output;
+  return outcome;
+}
+
+CaseResult CaseRunner::Run(const std::string& path) {
+  double start = NowMs();
+  CaseResult result;
+  result.file = path;
+  result.worker = config_.id;
+  result.start_ms = start - config_.run_start_ms;
+  auto finish = [&](Verdict verdict, std::string reason) {
+    result.verdict = verdict;
+    result.reason = std::move(reason);
+    result.time_ms = NowMs() - start;
+    return result;
+  };
+
+  PhptFile test = PhptFile::Load(path);
+  result.name = test.name().empty() ? path : test.name();
+  if (!test.ok()) return finish(Verdict::kBork, test.error());
+  if (test.Has("REDIRECTTEST")) return finish(Verdict::kSkip, "REDIRECTTEST is not supported yet");
+  if (IsCgiTest(test)) return finish(Verdict::kSkip, "CGI not available");
+  if (test.Has("PHPDBG")) return finish(Verdict::kSkip, "phpdbg not available");
+
+  ExpectMatcher matcher(test.ExpectKind(), *test.Section(test.ExpectKind()));
+  if (!matcher.ok()) return finish(Verdict::kBork, matcher.error());
+
+  IniList extension_ini;
+  std::vector<std::string> missing;
+  ResolveExtensions(test, &extension_ini, &missing);
+  if (!missing.empty()) {
+    std::string names;
+    for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
+    return finish(Verdict::kSkip, "Required extension(s) missing: " + names);
+  }
+
+  const std::string dir = Directory(path);
+  const std::string base = dir + "/" + BaseName(path);
+  const std::string script = base + ".php";
+  const std::string skip_file = base + ".skip.php";
+  const std::string clean_file = base + ".clean.php";
+
+  // The test's INI: applied in the started engine when every entry can be,
+  // else the case process restarts its engine with them.
+  IniList test_ini;
+  if (const std::string* ini = test.Section("INI")) test_ini = ParseIniSection(*ini, dir);
+  bool needs_restart = !extension_ini.empty();
+  for (const IniEntry& e : test_ini) {
+    if (!phptrun_engine_ini_applies_at_runtime(e.first.c_str())) needs_restart = true;
+  }
+  const std::string extension_lines = FormatIniLines(extension_ini);
+  std::string extra_args = setup_.extra_args;
+  for (const IniEntry& e : extension_ini) extra_args += " -d \"" + e.first + "=" + e.second + "\"";
+  for (const IniEntry& e : test_ini) extra_args += " -d \"" + e.first + "=" + e.second + "\"";
+
+  EnvList env = {{"REDIRECT_STATUS", ""}, {"QUERY_STRING", ""}, {"PATH_TRANSLATED", ""},
+                 {"SCRIPT_FILENAME", ""}, {"REQUEST_METHOD", ""}, {"CONTENT_TYPE", ""},
+                 {"CONTENT_LENGTH", ""},  {"TZ", ""}};
+  EnvList env_section;
+  if (const std::string* body = test.Section("ENV")) {
+    std::string text = *body;
+    for (size_t p; (p = text.find("{PWD}")) != std::string::npos;) text.replace(p, 5, dir);
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string::npos) end = text.size();
+      std::string line = TrimCopy(text.substr(pos, end - pos));
+      pos = end + 1;
+      size_t eq = line.find('=');
+      if (eq == std::string::npos || eq == 0) continue;
+      env_section.push_back({line.substr(0, eq), line.substr(eq + 1)});
+    }
+  }
+  EnvList skipif_env = env;
+  skipif_env.insert(skipif_env.end(), env_section.begin(), env_section.end());
+
+  // SKIPIF
+  SkipifOutcome skipif;
+  const std::string* skip_code = test.Section("SKIPIF");
+  if (skip_code && !TrimCopy(*skip_code).empty()) {
+    skipif = RunSkipif(test, skip_file, extension_lines, skipif_env, &result);
+    if (skipif.action == SkipifOutcome::Action::kSkip) return finish(Verdict::kSkip, skipif.reason);
+    if (skipif.action == SkipifOutcome::Action::kBork) return finish(Verdict::kBork, skipif.reason);
+  }
+
+  // The test itself.
+  std::string err;
+  if (!WriteFile(script, *test.Section("FILE"), &err)) {
+    return finish(Verdict::kBork, "cannot write the test script: " + err);
+  }
+  RequestSpec spec = BaseSpec(script);
+  if (needs_restart) {
+    IniList startup = extension_ini;
+    MergeIni(&startup, test_ini);
+    spec.startup_ini = FormatIniLines(startup);
+  } else {
+    spec.runtime_ini = FormatIniLines(test_ini);
+  }
+  spec.env = env;
+  spec.env.insert(spec.env.end(), {{"REDIRECT_STATUS", "1"}, {"PATH_TRANSLATED", script},
+                                   {"SCRIPT_FILENAME", script}, {"REQUEST_METHOD", "GET"},
+                                   {"TEST_PHP_EXTRA_ARGS", extra_args}});
+  spec.env.insert(spec.env.end(), env_section.begin(), env_section.end());
+  if (const std::string* args = test.Section("ARGS")) {
+    for (std::string& word : SplitShellWords(*args)) spec.argv.push_back(std::move(word));
+    // run-tests' command ends at the section's newline, so its " 2>&1"
+    // becomes a separate command: stderr of ARGS tests is not captured.
+    spec.discard_stderr = args->find('\n') != std::string::npos;
+  }
+  if (const std::string* in = test.Section("STDIN")) {
+    spec.has_stdin = true;
+    spec.stdin_data = *in;
+  }
+  RequestOutcome out = RunRequest(spec);
+  unlink(script.c_str());
+  AddPhases(out, "", &result.phases);
+  if (!out.error.empty()) return finish(Verdict::kFail, out.error);
+
+  // CLEAN runs whether the test passed or not, without the test's INI.
+  std::string clean_output;
+  const std::string* clean_code = test.Section("CLEAN");
+  if (clean_code && !TrimCopy(*clean_code).empty()) {
+    if (WriteFile(clean_file, TrimCopy(*clean_code), &err)) {
+      RequestSpec clean = BaseSpec(clean_file);
+      clean.startup_ini = extension_lines;
+      clean.env = skipif_env;
+      RequestOutcome clean_out = RunRequest(clean);
+      unlink(clean_file.c_str());
+      Phase phase;
+      phase.name = "CLEAN";
+      phase.ms = clean_out.wall_ms;
+      result.phases.push_back(phase);
+      clean_output = TrimCopy(OutputAsRunTestsSees(clean_out));
+    }
+  }
+
+  std::string actual = NormalizeOutput(OutputAsRunTestsSees(out));
+  CaseFacts facts;
+  facts.output_matches = matcher.Matches(actual);
+  facts.xfail = test.Has("XFAIL") || skipif.xfail;
+  facts.xfail_reason = test.Has("XFAIL") ? TrimCopy(*test.Section("XFAIL")) : skipif.xfail_reason;
+  facts.warn = skipif.warn;
+  facts.warn_text = skipif.warn_text;
+  facts.xleak = test.Has("XLEAK");
+  facts.clean_output = clean_output;
+  facts.info = skipif.info;
+  if (out.timed_out) {
+    facts.failure_reason = "timed out after " + std::to_string(static_cast<int>(setup_.timeout_s)) + " s";
+  } else if (out.term_signal) {
+    facts.failure_reason = "crashed: " + SignalName(out.term_signal);
+  } else if (out.engine.output_limit_hit) {
+    facts.failure_reason = "output exceeded " + std::to_string(setup_.output_limit >> 20) + " MiB";
+  }
+  Judgement judgement = Judge(facts);
+  if (!facts.output_matches) {
+    result.diff = MakeDiff(matcher.kind(), matcher.expected(), actual);
+  }
+  return finish(judgement.verdict, judgement.reason);
+}
+
+void SendReady(int fd, const phptrun_startup_timing& timing, const std::string& startup_output) {
+  WireWriter w;
+  w.U32(kReady);
+  w.Str(phptrun_engine_php_version());
+  w.F64(timing.sinit.ms);
+  w.F64(timing.minit.ms);
+  w.Str(startup_output);
+  WriteMessage(fd, w.data());
+}
+
+// Runs `start` with fds 1 and 2 on a memory file and returns what it wrote.
+template <typename F>
+std::string CaptureStdio(F start) {
+  int capture = memfd_create("phptrun-startup", MFD_CLOEXEC);
+  int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
+  std::fflush(stdout);
+  dup2(capture, STDOUT_FILENO);
+  dup2(capture, STDERR_FILENO);
+  start();
+  std::fflush(stdout);
+  std::fflush(stderr);
+  dup2(saved_out, STDOUT_FILENO);
+  dup2(saved_err, STDERR_FILENO);
+  close(saved_out);
+  close(saved_err);
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  off_t off = 0;
+  while ((n = pread(capture, buf, sizeof buf, off)) > 0) {
+    text.append(buf, static_cast<size_t>(n));
+    off += n;
+  }
+  close(capture);
+  return text;
+}
+
+}  // namespace
+
+void WorkerMain(const WorkerConfig& config) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  signal(SIGINT, SIG_IGN);  // the supervisor decides when workers stop
+  for (int fd : config.close_fds) close(fd);
+  const EngineSetup& setup = *config.setup;
+
+  phptrun_engine_options options{};
+  options.sapi_name = setup.sapi_name.c_str();
+  options.php_binary = setup.php_binary.c_str();
+  options.ini_path_override = setup.ini_path_override.empty() ? nullptr : setup.ini_path_override.c_str();
+  options.ini_scan_dir = setup.ini_scan_dir.empty() ? nullptr : setup.ini_scan_dir.c_str();
+  options.no_ini = setup.no_ini;
+  options.ini_entries = setup.ini_entries.c_str();
+
+  // Startup messages (a broken php.ini, a missing extension) go to the
+  // supervisor, which shows them once instead of once per worker.
+  phptrun_startup_timing timing;
+  char err[512] = "";
+  int started = -1;
+  std::string startup_output = CaptureStdio(
+      [&] { started = phptrun_engine_startup(&options, &timing, err, sizeof err); });
+  if (started != 0) {
+    WireWriter w;
+    w.U32(kStartFailed);
+    w.Str(std::string(err) + (startup_output.empty() ? "" : "\n" + startup_output));
+    WriteMessage(config.result_fd, w.data());
+    _exit(1);
+  }
+  SendReady(config.result_fd, timing, startup_output);
+
+  CaseRunner runner(config);
+  std::string message;
+  while (ReadMessage(config.command_fd, &message)) {
+    WireReader r(message);
+    uint32_t kind = 0, id = 0;
+    std::string path;
+    if (!r.U32(&kind) || kind == kQuit) break;
+    if (kind != kRunCase || !r.U32(&id) || !r.Str(&path)) break;
+    CaseResult result = runner.Run(path);
+    WireWriter w;
+    w.U32(kCaseResult);
+    w.U32(id);
+    EncodeCaseResult(result, &w);
+    if (!WriteMessage(config.result_fd, w.data())) break;
+  }
+  phptrun_engine_shutdown(nullptr);
+  _exit(0);
+}
+
+}  // namespace phptrun

@@ -1,0 +1,55 @@
+// A worker process: starts the engine once (SINIT + MINIT), then runs the
+// cases the supervisor hands it, each in forks of that started engine
+// (sandbox.h), and sends back one CaseResult per case.
+//
+// Protocol (wire.h messages, first field the kind):
+//   supervisor -> worker   kRunCase {case id, path}  |  kQuit
+//   worker -> supervisor   kReady {php version, SINIT ms, MINIT ms}
+//                          kStartFailed {error}
+//                          kCaseResult {case id, CaseResult}
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runner/result.h"
+#include "runner/sapi/engine.h"
+
+namespace phptrun {
+
+enum WorkerMessage : uint32_t {
+  kRunCase = 1,
+  kQuit = 2,
+  kReady = 10,
+  kStartFailed = 11,
+  kCaseResult = 12,
+};
+
+// How every worker starts its engine and runs cases; built once by the
+// supervisor from the Options and inherited by the forked workers.
+struct EngineSetup {
+  std::string sapi_name = "cli";
+  std::string php_binary;         // PHP_BINARY for tests
+  std::string ini_path_override;  // -c, else the CLI's php.ini directory
+  std::string ini_scan_dir;       // the CLI's conf.d
+  bool no_ini = false;
+  std::string ini_entries;        // run-tests defaults + -d, as INI lines
+  std::string extra_args;         // TEST_PHP_EXTRA_ARGS without the test's INI
+  double timeout_s = 60;
+  size_t output_limit = 64 << 20;
+};
+
+struct WorkerConfig {
+  int id = 1;                     // 1-based
+  int command_fd = -1;            // read end, from the supervisor
+  int result_fd = -1;             // write end, to the supervisor
+  std::vector<int> close_fds;     // other fds a case must not inherit
+  double run_start_ms = 0;        // CLOCK_MONOTONIC ms of the run's start
+  const EngineSetup* setup = nullptr;
+};
+
+// Runs the worker loop in the current (freshly forked) process; never returns.
+[[noreturn]] void WorkerMain(const WorkerConfig& config);
+
+}  // namespace phptrun
