@@ -1,0 +1,60 @@
+#include "reports/atomic_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace phptrun {
+namespace {
+
+bool Fail(const std::string& path, const std::string& what, int error, std::string* err) {
+  if (err) *err = path + ": " + what + ": " + std::strerror(error);
+  return false;
+}
+
+}  // namespace
+
+bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* err) {
+  std::string tmp = path + ".tmp." + std::to_string(getpid());
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return Fail(path, "cannot create " + tmp, errno, err);
+
+  const char* data = content.data();
+  size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = write(fd, data, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int error = errno;
+      close(fd);
+      unlink(tmp.c_str());
+      return Fail(path, "cannot write " + tmp, error, err);
+    }
+    data += n;
+    left -= static_cast<size_t>(n);
+  }
+  // Without the fsync a crash right after the rename can leave an empty file
+  // under the final name on some file systems (ext4 with delalloc).
+  if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+    int error = errno;
+    close(fd);
+    unlink(tmp.c_str());
+    return Fail(path, "cannot flush " + tmp, error, err);
+  }
+  if (close(fd) != 0) {
+    int error = errno;
+    unlink(tmp.c_str());
+    return Fail(path, "cannot close " + tmp, error, err);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int error = errno;
+    unlink(tmp.c_str());
+    return Fail(path, "cannot rename " + tmp + " to " + path, error, err);
+  }
+  return true;
+}
+
+}  // namespace phptrun

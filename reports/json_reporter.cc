@@ -1,0 +1,70 @@
+#include "reports/json_reporter.h"
+
+#include <cmath>
+#include <ostream>
+
+#include "reports/text_escape.h"
+
+namespace phptrun {
+namespace {
+
+std::string Text(const std::string& text) { return EscapeReportText(text, TextSink::kJson); }
+
+// Rounded to `decimals` places so the file shows 12.345, not 12.345000000001;
+// NaN and infinities (not JSON) become 0.
+double Rounded(double value, int decimals) {
+  if (!std::isfinite(value)) return 0;
+  double scale = std::pow(10.0, decimals);
+  return std::round(value * scale) / scale;
+}
+
+}  // namespace
+
+JsonReporter::JsonReporter(std::string path) : CumulativeReporter(std::move(path)) {}
+
+JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
+  Json test = Json::object();
+  test["file"] = Text(result.file);
+  test["name"] = Text(result.name);
+  test["verdict"] = VerdictName(result.verdict);
+  test["reason"] = Text(result.reason);
+  test["time_ms"] = Rounded(result.time_ms, 3);
+  Json phases = Json::array();
+  for (const Phase& phase : result.phases) {
+    Json entry = Json::object();
+    entry["name"] = Text(phase.name);
+    entry["ms"] = Rounded(phase.ms, 3);
+    entry["heap_before"] = phase.heap_before;
+    entry["heap_after"] = phase.heap_after;
+    entry["heap_peak"] = phase.heap_peak;
+    phases.push_back(std::move(entry));
+  }
+  test["phases"] = std::move(phases);
+  // "resident" goes here once CaseResult carries it (see the header).
+  return test;
+}
+
+JsonReporter::Json JsonReporter::ToJson(const RunEnd& end) const {
+  Json report = Json::object();
+  report["phptrun"] = Text(info().phptrun_version);
+  report["php"] = Text(info().php_version);
+  report["started"] = Text(info().started);
+  report["duration_s"] = Rounded(end.duration_s, 3);
+  Summary summary = CollectedSummary();
+  Json counts = Json::object();
+  for (Verdict v : kAllVerdicts) counts[VerdictName(v)] = summary.Count(v);
+  report["summary"] = std::move(counts);
+  report["interrupted"] = end.interrupted;
+  Json tests = Json::array();
+  for (const CaseResult* result : SortedCases()) tests.push_back(CaseToJson(*result));
+  report["tests"] = std::move(tests);
+  return report;
+}
+
+void JsonReporter::Render(const RunEnd& end, std::ostream& out) const {
+  // Escaping made every string valid UTF-8; `replace` is a second line of
+  // defence so a missed byte costs one U+FFFD, never an exception mid-write.
+  out << ToJson(end).dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace phptrun

@@ -1,0 +1,45 @@
+// The JSON report (--json FILE): every case with its phases, for scripts and
+// dashboards. Via nlohmann::json, keys in the order written here:
+//
+//   {"phptrun": "0.1.0", "php": "8.2.36", "started": "2026-11-21T19:34:00Z",
+//    "duration_s": 41.2, "summary": {"PASS": n, ..., "XLEAK": n},  (all verdicts)
+//    "interrupted": false,
+//    "tests": [{"file", "name", "verdict", "reason", "time_ms",
+//               "phases": [{"name", "ms", "heap_before", "heap_after", "heap_peak"}]}]}
+//
+// Tests are sorted by file; `summary` counts the tests listed, so it stays
+// consistent with "tests" when the run was interrupted. Times are rounded to
+// microseconds. Strings go through EscapeReportText(.., TextSink::kJson):
+// invalid UTF-8 bytes become "\xNN" text (nlohmann's dump() would throw on
+// them), control characters stay exact as JSON "\u00NN" escapes.
+//
+//   JsonReporter json(options.json_path);
+//   ... RunStarting / CaseFinished ...
+//   if (!json.RunFinished(end, &err)) ...        // writes FILE atomically
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "reports/cumulative_reporter.h"
+
+namespace phptrun {
+
+class JsonReporter : public CumulativeReporter {
+ public:
+  // Keys keep insertion order, so the file reads in the order documented above.
+  using Json = nlohmann::ordered_json;
+
+  explicit JsonReporter(std::string path);
+
+  void Render(const RunEnd& end, std::ostream& out) const override;
+
+  // The whole report as a value (what Render() dumps).
+  Json ToJson(const RunEnd& end) const;
+  // One element of "tests". Extension point: per-case data added to
+  // CaseResult later (the "resident" object of DESIGN.md: mode, iterations,
+  // warmup, series, growth, sites) is emitted here, after "phases".
+  static Json CaseToJson(const CaseResult& result);
+};
+
+}  // namespace phptrun

@@ -1,0 +1,108 @@
+#include "reports/json_reporter.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <sstream>
+#include <string>
+
+#include "reports/report_test_support.h"
+
+using namespace phptrun;
+using namespace phptrun::testing;
+
+namespace {
+
+std::string RenderJson(const std::vector<CaseResult>& cases, double duration_s,
+                       bool interrupted = false) {
+  JsonReporter json("");
+  json.RunStarting(SampleRunInfo(cases.size()));
+  for (const CaseResult& r : cases) json.CaseFinished(r);
+  std::ostringstream out;
+  json.Render(MakeRunEnd(cases, duration_s, interrupted), out);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("JSON report matches the approved baseline", "[json_reporter][approved]") {
+  CheckApproved("approved.json", RenderJson(SampleCases(), 61.5));
+}
+
+TEST_CASE("JSON: fields, order, summary with zeros, sorted tests", "[json_reporter]") {
+  std::vector<CaseResult> cases = SampleCases();
+  cases.erase(cases.begin() + 4);  // the BORK: its count must still be present, as 0
+  nlohmann::json report = nlohmann::json::parse(RenderJson(cases, 61.5));
+  CHECK(report["phptrun"] == PHPTRUN_VERSION);
+  CHECK(report["php"] == "8.2.36");
+  CHECK(report["started"] == "2026-11-21T19:34:00Z");
+  CHECK(report["duration_s"] == 61.5);
+  CHECK(report["interrupted"] == false);
+  nlohmann::json summary = report["summary"];
+  CHECK(summary.size() == 8);
+  CHECK(summary["PASS"] == 2);
+  CHECK(summary["FAIL"] == 2);
+  CHECK(summary["BORK"] == 0);
+  CHECK(summary["XLEAK"] == 1);
+
+  nlohmann::json tests = report["tests"];
+  REQUIRE(tests.size() == 9);
+  for (size_t i = 1; i < tests.size(); ++i) {
+    CHECK(tests[i - 1]["file"].get<std::string>() < tests[i]["file"].get<std::string>());
+  }
+  nlohmann::json first = tests[0];
+  CHECK(first["file"] == "Zend/tests/basic/001.phpt");
+  CHECK(first["name"] == "Basic echo");
+  CHECK(first["verdict"] == "PASS");
+  CHECK(first["reason"] == "");
+  CHECK(first["time_ms"] == 12.346);  // rounded to microseconds
+  REQUIRE(first["phases"].size() == 4);
+  CHECK(first["phases"][1] == nlohmann::json{{"name", "compile"},
+                                             {"ms", 0.319},
+                                             {"heap_before", 401408},
+                                             {"heap_after", 417792},
+                                             {"heap_peak", 425984}});
+
+  // Keys in documented order, not alphabetical.
+  JsonReporter::Json ordered = JsonReporter::CaseToJson(cases[0]);
+  std::vector<std::string> keys;
+  for (auto it = ordered.begin(); it != ordered.end(); ++it) keys.push_back(it.key());
+  CHECK(keys == std::vector<std::string>{"file", "name", "verdict", "reason", "time_ms", "phases"});
+}
+
+TEST_CASE("JSON keeps hostile bytes, escaped, in a file nlohmann parses", "[json_reporter]") {
+  using namespace std::string_literals;
+  std::string text = RenderJson({HostileCase()}, 1);
+  CHECK_THAT(text, Catch::Contains("\\u0000"));
+  CHECK_THAT(text, Catch::Contains("\\u001b"));
+  nlohmann::json report = nlohmann::json::parse(text);  // throws on invalid UTF-8
+  nlohmann::json test = report["tests"][0];
+  CHECK(test["name"] == "Nul\x00"s + "Esc\x1b[31mBad\\xff]]><x>");
+  CHECK(test["file"] == "tests/hostile/\\xffname.phpt");
+  CHECK(test["reason"] == "reason \x00\x1b\\xff ]]>"s);
+}
+
+TEST_CASE("JSON file is written atomically, also when interrupted", "[json_reporter]") {
+  char templ[] = "/tmp/phptrun_json_XXXXXX";
+  REQUIRE(mkdtemp(templ) != nullptr);
+  std::string path = std::string(templ) + "/report.json";
+  std::vector<CaseResult> cases = SampleCases();
+  JsonReporter json(path);
+  json.RunStarting(SampleRunInfo(cases.size()));
+  json.CaseFinished(cases[1]);
+  std::string err;
+  REQUIRE(json.RunFinished(MakeRunEnd(cases, 2.25, true), &err));
+  nlohmann::json report = nlohmann::json::parse(ReadFileOrEmpty(path));
+  CHECK(report["interrupted"] == true);
+  CHECK(report["duration_s"] == 2.25);
+  CHECK(report["tests"].size() == 1);
+  CHECK(report["summary"]["FAIL"] == 1);  // counts what is listed
+  CHECK(report["summary"]["PASS"] == 0);
+  unlink(path.c_str());
+  rmdir(templ);
+
+  JsonReporter unwritable(std::string(templ) + "/gone/report.json");
+  CHECK_FALSE(Replay(unwritable, cases, 1, false, &err));
+  CHECK_THAT(err, Catch::Contains("/gone/report.json"));
+}

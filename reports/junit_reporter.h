@@ -1,0 +1,52 @@
+// JUnit XML for CI servers (Jenkins, GitLab, GitHub annotators), via pugixml.
+//
+//   JunitReporter junit(options.junit_path);      // --junit FILE / TEST_PHP_JUNIT
+//   reporters.push_back(&junit);
+//   ... RunStarting / CaseFinished ...
+//   if (!junit.RunFinished(end, &err)) ...        // writes FILE atomically
+//
+// Layout (DESIGN.md "Reports"), fixing run-tests.php's (phpt-reference.md
+// §2.10): a flat list of suites, one per directory, every case present,
+// standard `skipped` counts and `classname`/`file` attributes:
+//
+//   <testsuites name="phptrun" tests failures errors skipped time timestamp>
+//     <testsuite name=DIR tests failures errors skipped time>   sorted by DIR
+//       <testcase name=TITLE classname=DIR file=PATH time=S.SSS>  sorted by PATH
+//
+//   PASS   empty testcase
+//   FAIL   <failure type="fail" message=REASON|"output differs">diff</failure>
+//   LEAK   <failure type="leak" message=REASON|"memory leaked">reason, diff</failure>
+//   BORK   <error type="bork" message=REASON/>
+//   SKIP   <skipped type="skip" message=REASON/>
+//   XFAIL  <skipped type="xfail" message=REASON/>
+//   XLEAK  <skipped type="xleak" message=REASON/>
+//   WARN   passing testcase with <system-out>WARN: reason, diff</system-out>
+//          (a warning must not fail a CI job, but must stay readable)
+//
+// failures = FAIL + LEAK, errors = BORK, skipped = SKIP + XFAIL + XLEAK.
+// Suite times are sums of their cases' times; the root's time is the run's
+// wall-clock duration (run-tests.php sums all cases there, so -j2 reported
+// twice the real time). All times are seconds with three decimals. Every
+// string goes through EscapeReportText(.., TextSink::kXml).
+#pragma once
+
+#include <string>
+
+#include "reports/cumulative_reporter.h"
+
+namespace phptrun {
+
+class JunitReporter : public CumulativeReporter {
+ public:
+  explicit JunitReporter(std::string path);
+
+  void Render(const RunEnd& end, std::ostream& out) const override;
+};
+
+// A time in milliseconds as JUnit writes it: seconds with three decimals,
+// rounded half away from zero on whole milliseconds (15.5 ms -> "0.016"; via
+// printf("%.3f", 0.0155) it would be "0.015"). Negative or non-finite input
+// gives "0.000".
+std::string FormatJunitTime(double ms);
+
+}  // namespace phptrun

@@ -1,0 +1,183 @@
+#include "reports/junit_reporter.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <limits>
+#include <pugixml.hpp>
+#include <sstream>
+#include <string>
+
+#include "reports/report_test_support.h"
+
+using namespace phptrun;
+using namespace phptrun::testing;
+
+namespace {
+
+std::string RenderJunit(const std::vector<CaseResult>& cases, double duration_s,
+                        bool interrupted = false) {
+  JunitReporter junit("");
+  junit.RunStarting(SampleRunInfo(cases.size()));
+  for (const CaseResult& r : cases) junit.CaseFinished(r);
+  std::ostringstream out;
+  junit.Render(MakeRunEnd(cases, duration_s, interrupted), out);
+  return out.str();
+}
+
+pugi::xml_document Parse(const std::string& xml) {
+  pugi::xml_document doc;
+  pugi::xml_parse_result parsed = doc.load_string(xml.c_str());
+  INFO(xml);
+  REQUIRE(parsed);
+  return doc;
+}
+
+pugi::xml_node Testcase(const pugi::xml_document& doc, const char* file) {
+  return doc.select_node(("//testcase[@file='" + std::string(file) + "']").c_str()).node();
+}
+
+}  // namespace
+
+TEST_CASE("JUnit report matches the approved baseline", "[junit_reporter][approved]") {
+  CheckApproved("approved.junit.xml", RenderJunit(SampleCases(), 61.5));
+}
+
+TEST_CASE("JUnit: one suite per directory, sorted, with correct counts", "[junit_reporter]") {
+  pugi::xml_document doc = Parse(RenderJunit(SampleCases(), 61.5));
+  pugi::xml_node root = doc.child("testsuites");
+  CHECK(std::string(root.attribute("name").value()) == "phptrun");
+  CHECK(root.attribute("tests").as_int() == 10);
+  CHECK(root.attribute("failures").as_int() == 3);                 // 2 FAIL + LEAK
+  CHECK(root.attribute("errors").as_int() == 1);                   // BORK
+  CHECK(root.attribute("skipped").as_int() == 3);                  // SKIP + XFAIL + XLEAK
+  CHECK(std::string(root.attribute("time").value()) == "61.500");  // wall clock, not a sum
+
+  std::vector<std::string> names;
+  int testcases = 0;
+  for (pugi::xml_node suite : root.children("testsuite")) {
+    names.push_back(suite.attribute("name").value());
+    int in_suite = 0;
+    std::string previous;
+    for (pugi::xml_node tc : suite.children("testcase")) {
+      ++in_suite;
+      CHECK(std::string(tc.attribute("classname").value()) == names.back());
+      CHECK(previous < tc.attribute("file").value());
+      previous = tc.attribute("file").value();
+    }
+    CHECK(suite.attribute("tests").as_int() == in_suite);
+    testcases += in_suite;
+  }
+  CHECK(testcases == 10);  // skipped and borked cases are present too
+  CHECK(names == std::vector<std::string>{".", "Zend/tests/basic", "ext/json/tests", "tests/lang",
+                                          "tests/resident"});
+
+  pugi::xml_node lang = root.find_child_by_attribute("testsuite", "name", "tests/lang");
+  CHECK(lang.attribute("tests").as_int() == 3);
+  CHECK(lang.attribute("failures").as_int() == 1);
+  CHECK(lang.attribute("errors").as_int() == 0);
+  CHECK(lang.attribute("skipped").as_int() == 1);
+  CHECK(std::string(lang.attribute("time").value()) == "60.018");  // 8.25 + 9.75 + 60000 ms
+}
+
+TEST_CASE("JUnit: each verdict maps to its element", "[junit_reporter]") {
+  pugi::xml_document doc = Parse(RenderJunit(SampleCases(), 1));
+  auto check = [&](const char* file, const char* element, const char* type, const char* message) {
+    pugi::xml_node tc = Testcase(doc, file);
+    INFO(file);
+    REQUIRE(tc);
+    if (element == nullptr) {
+      CHECK(!tc.first_child());
+      return;
+    }
+    pugi::xml_node outcome = tc.child(element);
+    REQUIRE(outcome);
+    CHECK(std::string(outcome.attribute("type").value()) == type);
+    CHECK(std::string(outcome.attribute("message").value()) == message);
+  };
+  check("Zend/tests/basic/001.phpt", nullptr, "", "");
+  check("Zend/tests/basic/002.phpt", "failure", "fail", "output differs");
+  check("tests/lang/slow.phpt", "failure", "fail", "timed out after 60 s");
+  check("tests/resident/leaky.phpt", "failure", "leak",
+        "heap grows 1024 bytes per iteration after warm-up");
+  check("ext/json/tests/broken.phpt", "error", "bork", "missing --FILE-- section");
+  check("ext/json/tests/skip_me.phpt", "skipped", "skip", "json extension not loaded");
+  check("tests/lang/xfail.phpt", "skipped", "xfail", "Bug #12345 is not fixed yet");
+  check("tests/resident/xleak.phpt", "skipped", "xleak", "leaks by design");
+
+  pugi::xml_node fail = Testcase(doc, "Zend/tests/basic/002.phpt");
+  CHECK(std::string(fail.attribute("name").value()) == "Output \"differs\" <b> & 'x'");
+  CHECK(std::string(fail.attribute("classname").value()) == "Zend/tests/basic");
+  CHECK(std::string(fail.attribute("time").value()) == "0.016");  // 15.5 ms, 3 decimals
+  CHECK(std::string(fail.child("failure").text().get()) ==
+        "001+ Hello <world> & \"all\"\n001- Hallo <world> & \"all\"\n");
+  CHECK(std::string(Testcase(doc, "tests/resident/leaky.phpt").child("failure").text().get()) ==
+        "heap grows 1024 bytes per iteration after warm-up\n"
+        "heap: 1000000 -> 1184320 bytes over iterations 21..200\n");
+
+  pugi::xml_node warn = Testcase(doc, "tests/lang/warn.phpt");
+  CHECK(!warn.child("failure"));
+  CHECK(!warn.child("skipped"));
+  CHECK(std::string(warn.child("system-out").text().get()) ==
+        "WARN: SKIPIF printed: warn deprecated ini");
+}
+
+TEST_CASE("JUnit times have three decimals", "[junit_reporter]") {
+  CHECK(FormatJunitTime(0) == "0.000");
+  CHECK(FormatJunitTime(0.4) == "0.000");
+  CHECK(FormatJunitTime(12.3456) == "0.012");
+  CHECK(FormatJunitTime(15.5) == "0.016");
+  CHECK(FormatJunitTime(999.5) == "1.000");
+  CHECK(FormatJunitTime(77400) == "77.400");
+  CHECK(FormatJunitTime(3723004) == "3723.004");
+  CHECK(FormatJunitTime(-1) == "0.000");
+  CHECK(FormatJunitTime(std::numeric_limits<double>::quiet_NaN()) == "0.000");
+  CHECK(FormatJunitTime(std::numeric_limits<double>::infinity()) == "0.000");
+}
+
+TEST_CASE("JUnit keeps hostile bytes, escaped, in a file pugixml reads back", "[junit_reporter]") {
+  pugi::xml_document doc = Parse(RenderJunit({HostileCase()}, 1));
+  pugi::xml_node tc = doc.child("testsuites").child("testsuite").child("testcase");
+  REQUIRE(tc);
+  CHECK(std::string(tc.attribute("name").value()) == "Nul[[0x00]]Esc[[0x1b]][31mBad\\xff]]><x>");
+  CHECK(std::string(tc.attribute("file").value()) == "tests/hostile/\\xffname.phpt");
+  CHECK(std::string(tc.parent().attribute("name").value()) == "tests/hostile");
+  pugi::xml_node failure = tc.child("failure");
+  CHECK(std::string(failure.attribute("message").value()) == "reason [[0x00]][[0x1b]]\\xff ]]>");
+  CHECK(std::string(failure.text().get()) ==
+        "001+ [[0x00]][[0x1b]][2J\\xff]]></failure>\n001- clean\n");
+}
+
+TEST_CASE("JUnit file is written atomically and errors name it", "[junit_reporter]") {
+  char templ[] = "/tmp/phptrun_junit_XXXXXX";
+  REQUIRE(mkdtemp(templ) != nullptr);
+  std::string path = std::string(templ) + "/junit.xml";
+  std::vector<CaseResult> cases = SampleCases();
+
+  SECTION("complete run") {
+    JunitReporter junit(path);
+    std::string err;
+    REQUIRE(Replay(junit, cases, 61.5, false, &err));
+    CHECK(ReadFileOrEmpty(path) == RenderJunit(cases, 61.5));
+  }
+  SECTION("interrupted run holds the cases that finished") {
+    JunitReporter junit(path);
+    junit.RunStarting(SampleRunInfo(cases.size()));
+    junit.CaseFinished(cases[0]);
+    junit.CaseFinished(cases[1]);
+    std::string err;
+    REQUIRE(junit.WriteCollected(3, &err));
+    pugi::xml_document doc = Parse(ReadFileOrEmpty(path));
+    CHECK(doc.child("testsuites").attribute("tests").as_int() == 2);
+    CHECK(doc.select_nodes("//testcase").size() == 2);
+  }
+  SECTION("unwritable path") {
+    JunitReporter junit(std::string(templ) + "/no/such/dir/junit.xml");
+    std::string err;
+    CHECK_FALSE(Replay(junit, cases, 1, false, &err));
+    CHECK_THAT(err, Catch::Contains("/no/such/dir/junit.xml"));
+  }
+  unlink(path.c_str());
+  rmdir(templ);
+}
