@@ -27,6 +27,40 @@ std::string NormalizeOutput(std::string_view text);
 // then the placeholder table over the whole string.
 std::string ExpectfToRegex(std::string_view normalized_expectf);
 
+// A PCRE pattern run as preg_match('/^' . pattern . '$/s', subject) runs it in
+// run-tests.php: '^' and '$' bind to the outer alternatives, '$' also matches
+// before a final newline, '.' matches newline, bytes not UTF-8. Executed by RE2
+// (linear time) whenever the pattern means the same there, else by PCRE2 with
+// a backtracking limit (a pattern that exceeds it does not match).
+//
+//   PregPattern p = PregPattern::Compile("foo\\d+");
+//   if (p.ok() && p.Matches("foo42")) ...
+class PregPattern {
+ public:
+  PregPattern();
+  ~PregPattern();
+  PregPattern(PregPattern&&) noexcept;
+  PregPattern& operator=(PregPattern&&) noexcept;
+
+  // Never fails loudly: a pattern PCRE2 rejects (or one with an unescaped
+  // '/', which ends PHP's delimiters early) gives ok() == false.
+  static PregPattern Compile(std::string_view pattern);
+
+  bool ok() const { return error_.empty(); }
+  // PCRE2's message with the offset in `pattern`, e.g. "missing closing
+  // parenthesis at offset 3".
+  const std::string& error() const { return error_; }
+  // True when RE2 could not take the pattern and PCRE2 runs it.
+  bool uses_pcre() const;
+
+  bool Matches(std::string_view subject) const;
+
+ private:
+  struct Rep;
+  std::string error_ = "not compiled";
+  std::unique_ptr<Rep> rep_;
+};
+
 class ExpectMatcher {
  public:
   // kind: "EXPECT", "EXPECTF" or "EXPECTREGEX"; body: the raw section.

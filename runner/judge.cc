@@ -52,6 +52,8 @@ SkipifOutcome InterpretSkipif(std::string_view raw_output) {
   } else if (StartsWithNoCase(s, "xfail")) {
     out.xfail = true;
     out.xfail_reason = std::string(Trim(s.substr(5)));
+  } else if (StartsWithNoCase(s, "flaky")) {
+    out.flaky = true;
   } else if (!s.empty()) {
     out.action = SkipifOutcome::Action::kBork;
     out.reason = "invalid output from SKIPIF";
@@ -69,6 +71,7 @@ Judgement Judge(const CaseFacts& f) {
     if (!f.clean_output.empty()) return {Verdict::kBork, "invalid output from CLEAN"};
     if (f.xfail) return {Verdict::kWarn, with_info("XFAIL section but test passes")};
     if (f.xleak) return {Verdict::kWarn, with_info("XLEAK section but test passes")};
+    if (f.retried) return {Verdict::kWarn, with_info("Test passed on retry attempt")};
     return {Verdict::kPass, with_info("")};
   }
   std::string reason = f.failure_reason;
@@ -80,6 +83,46 @@ Judgement Judge(const CaseFacts& f) {
   }
   if (f.xleak) return {Verdict::kXleak, with_info(reason)};
   return {Verdict::kFail, with_info(reason)};
+}
+
+namespace {
+
+bool IsWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Case-insensitive search for `word` with a word boundary before it and
+// `tail` right after it (run-tests' (\b(word)\b) and (\b(word)\()).
+bool ContainsWord(std::string_view text, std::string_view word, bool call) {
+  for (size_t i = 0; i + word.size() <= text.size(); ++i) {
+    if (strncasecmp(text.data() + i, word.data(), word.size()) != 0) continue;
+    if (i > 0 && IsWordChar(text[i - 1]) && IsWordChar(word.front())) continue;
+    size_t end = i + word.size();
+    if (call) {
+      if (end < text.size() && text[end] == '(') return true;
+    } else if (end == text.size() || !IsWordChar(text[end]) || !IsWordChar(word.back())) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool MayBeRetried(bool flaky_marked, std::string_view skipif_code, std::string_view file_code,
+                  std::string_view output) {
+  static const char* const kTransient[] = {"404: page not found", "address already in use",
+                                           "connection refused",  "deadlock",
+                                           "mailbox already exists", "timed out"};
+  for (const char* message : kTransient) {
+    if (ContainsWord(output, message, false)) return true;
+  }
+  if (flaky_marked) return true;
+  if (skipif_code.find("SKIP_PERF_SENSITIVE") != std::string_view::npos) return true;
+  for (const char* fn : {"disk_free_space", "hrtime", "microtime", "sleep", "usleep"}) {
+    if (ContainsWord(file_code, fn, true)) return true;
+  }
+  return false;
 }
 
 }  // namespace phptrun

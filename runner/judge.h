@@ -23,6 +23,7 @@ struct SkipifOutcome {
   std::string warn_text;
   bool xfail = false;   // from "xfail ..."
   std::string xfail_reason;
+  bool flaky = false;   // from "flaky ...": as a FLAKY section (run-tests 8.2.32)
   bool cacheable = true;
 };
 
@@ -39,7 +40,17 @@ struct CaseFacts {
   std::string clean_output;     // trimmed output of CLEAN
   std::string info;             // SKIPIF "info" note
   std::string failure_reason;   // "timed out after 60 s", "crashed: SIGSEGV", ...
+  bool retried = false;         // this is the second run of a flaky test
 };
+
+// run-tests.php 8.2.32 runs a failing test once more when it looks flaky:
+// a FLAKY section (or SKIPIF "flaky"), SKIPIF code mentioning
+// SKIP_PERF_SENSITIVE, FILE code calling a timing function (disk_free_space,
+// hrtime, microtime, sleep, usleep), or output naming a transient error
+// ("timed out", "connection refused", "address already in use", ...).
+// A pass on that retry is a WARN.
+bool MayBeRetried(bool flaky_marked, std::string_view skipif_code, std::string_view file_code,
+                  std::string_view output);
 
 struct Judgement {
   Verdict verdict;

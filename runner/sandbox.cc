@@ -68,13 +68,13 @@ rlim_t CaseAddressSpaceLimit() {
   signal(SIGTERM, SIG_DFL);
   for (int fd : spec.close_fds) close(fd);
 
-  dup2(stdin_fd, STDIN_FILENO);
-  dup2(output_fd, STDOUT_FILENO);
+  if (spec.capture_stdin) dup2(stdin_fd, STDIN_FILENO);
+  if (spec.capture_stdout) dup2(output_fd, STDOUT_FILENO);
   if (spec.discard_stderr) {
     int null_fd = open("/dev/null", O_WRONLY);
     dup2(null_fd, STDERR_FILENO);
     close(null_fd);
-  } else {
+  } else if (spec.capture_stderr) {
     dup2(output_fd, STDERR_FILENO);
   }
   close(stdin_fd);

@@ -28,6 +28,11 @@ struct RequestSpec {
   bool has_stdin = false;
   std::string stdin_data;
   bool discard_stderr = false;             // fd 2 to /dev/null (run-tests' ARGS quirk)
+  // CAPTURE_STDIO: a stream that is not captured is inherited from phptrun
+  // (the terminal, usually), as run-tests leaves it to its own.
+  bool capture_stdin = true;
+  bool capture_stdout = true;
+  bool capture_stderr = true;
   double timeout_s = 60;
   size_t output_limit = 64 << 20;
   std::vector<int> close_fds;              // fds of the worker the case must not inherit

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <strings.h>
 #include <unordered_map>
 
 #include "runner/expect.h"
@@ -120,6 +121,9 @@ class CaseRunner {
   // Runs SKIPIF (or takes its cached result).
   SkipifOutcome RunSkipif(const PhptFile& test, const std::string& skip_file,
                           const std::string& startup_ini, const EnvList& env, CaseResult* result);
+  // Runs CLEAN (not with the test's INI); returns its trimmed output.
+  std::string RunClean(const PhptFile& test, const std::string& clean_file,
+                       const std::string& startup_ini, const EnvList& env, CaseResult* result);
 
   const WorkerConfig& config_;
   const EngineSetup& setup_;
@@ -281,11 +285,6 @@ CaseResult CaseRunner::Run(const std::string& path) {
     if (skipif.action == SkipifOutcome::Action::kBork) return finish(Verdict::kBork, skipif.reason);
   }
 
-  // The test itself.
-  std::string err;
-  if (!WriteFile(script, *test.Section("FILE"), &err)) {
-    return finish(Verdict::kBork, "cannot write the test script: " + err);
-  }
   RequestSpec spec = BaseSpec(script);
   if (needs_restart) {
     IniList startup = extension_ini;
@@ -305,55 +304,75 @@ CaseResult CaseRunner::Run(const std::string& path) {
     // becomes a separate command: stderr of ARGS tests is not captured.
     spec.discard_stderr = args->find('\n') != std::string::npos;
   }
+  if (const std::string* capture = test.Section("CAPTURE_STDIO")) {
+    auto names = [&](const char* stream) { return strcasestr(capture->c_str(), stream) != nullptr; };
+    spec.capture_stdin = names("STDIN");
+    spec.capture_stdout = names("STDOUT");
+    spec.capture_stderr = names("STDERR");
+  }
   if (const std::string* in = test.Section("STDIN")) {
     spec.has_stdin = true;
     spec.stdin_data = *in;
   }
-  RequestOutcome out = RunRequest(spec);
-  unlink(script.c_str());
-  AddPhases(out, "", &result.phases);
-  if (!out.error.empty()) return finish(Verdict::kFail, out.error);
-
-  // CLEAN runs whether the test passed or not, without the test's INI.
-  std::string clean_output;
-  const std::string* clean_code = test.Section("CLEAN");
-  if (clean_code && !TrimCopy(*clean_code).empty()) {
-    if (WriteFile(clean_file, TrimCopy(*clean_code), &err)) {
-      RequestSpec clean = BaseSpec(clean_file);
-      clean.startup_ini = extension_lines;
-      clean.env = skipif_env;
-      RequestOutcome clean_out = RunRequest(clean);
-      unlink(clean_file.c_str());
-      Phase phase;
-      phase.name = "CLEAN";
-      phase.ms = clean_out.wall_ms;
-      result.phases.push_back(phase);
-      clean_output = TrimCopy(OutputAsRunTestsSees(clean_out));
+  // The test itself, then CLEAN; a failing flaky test runs once more.
+  for (bool retried = false;; retried = true) {
+    std::string err;
+    if (!WriteFile(script, *test.Section("FILE"), &err)) {
+      return finish(Verdict::kBork, "cannot write the test script: " + err);
     }
-  }
+    RequestOutcome out = RunRequest(spec);
+    unlink(script.c_str());
+    AddPhases(out, "", &result.phases);
+    if (!out.error.empty()) return finish(Verdict::kFail, out.error);
+    std::string clean_output = RunClean(test, clean_file, extension_lines, skipif_env, &result);
 
-  std::string actual = NormalizeOutput(OutputAsRunTestsSees(out));
-  CaseFacts facts;
-  facts.output_matches = matcher.Matches(actual);
-  facts.xfail = test.Has("XFAIL") || skipif.xfail;
-  facts.xfail_reason = test.Has("XFAIL") ? TrimCopy(*test.Section("XFAIL")) : skipif.xfail_reason;
-  facts.warn = skipif.warn;
-  facts.warn_text = skipif.warn_text;
-  facts.xleak = test.Has("XLEAK");
-  facts.clean_output = clean_output;
-  facts.info = skipif.info;
-  if (out.timed_out) {
-    facts.failure_reason = "timed out after " + std::to_string(static_cast<int>(setup_.timeout_s)) + " s";
-  } else if (out.term_signal) {
-    facts.failure_reason = "crashed: " + SignalName(out.term_signal);
-  } else if (out.engine.output_limit_hit) {
-    facts.failure_reason = "output exceeded " + std::to_string(setup_.output_limit >> 20) + " MiB";
+    std::string actual = NormalizeOutput(OutputAsRunTestsSees(out));
+    CaseFacts facts;
+    facts.output_matches = matcher.Matches(actual);
+    if (!facts.output_matches && !retried &&
+        MayBeRetried(test.Has("FLAKY") || skipif.flaky, skip_code ? *skip_code : "",
+                     *test.Section("FILE"), actual)) {
+      continue;
+    }
+    facts.retried = retried;
+    facts.xfail = test.Has("XFAIL") || skipif.xfail;
+    facts.xfail_reason = test.Has("XFAIL") ? TrimCopy(*test.Section("XFAIL")) : skipif.xfail_reason;
+    facts.warn = skipif.warn;
+    facts.warn_text = skipif.warn_text;
+    facts.xleak = test.Has("XLEAK");
+    facts.clean_output = clean_output;
+    facts.info = skipif.info;
+    if (out.timed_out) {
+      facts.failure_reason =
+          "timed out after " + std::to_string(static_cast<int>(setup_.timeout_s)) + " s";
+    } else if (out.term_signal) {
+      facts.failure_reason = "crashed: " + SignalName(out.term_signal);
+    } else if (out.engine.output_limit_hit) {
+      facts.failure_reason =
+          "output exceeded " + std::to_string(setup_.output_limit >> 20) + " MiB";
+    }
+    Judgement judgement = Judge(facts);
+    if (!facts.output_matches) result.diff = MakeDiff(matcher.kind(), matcher.expected(), actual);
+    return finish(judgement.verdict, judgement.reason);
   }
-  Judgement judgement = Judge(facts);
-  if (!facts.output_matches) {
-    result.diff = MakeDiff(matcher.kind(), matcher.expected(), actual);
-  }
-  return finish(judgement.verdict, judgement.reason);
+}
+
+std::string CaseRunner::RunClean(const PhptFile& test, const std::string& clean_file,
+                                 const std::string& startup_ini, const EnvList& env,
+                                 CaseResult* result) {
+  const std::string* code = test.Section("CLEAN");
+  std::string err;
+  if (!code || TrimCopy(*code).empty() || !WriteFile(clean_file, TrimCopy(*code), &err)) return {};
+  RequestSpec clean = BaseSpec(clean_file);
+  clean.startup_ini = startup_ini;
+  clean.env = env;
+  RequestOutcome out = RunRequest(clean);
+  unlink(clean_file.c_str());
+  Phase phase;
+  phase.name = "CLEAN";
+  phase.ms = out.wall_ms;
+  result->phases.push_back(phase);
+  return TrimCopy(OutputAsRunTestsSees(out));
 }
 
 void SendReady(int fd, const phptrun_startup_timing& timing, const std::string& startup_output) {

@@ -96,7 +96,10 @@ static size_t UbWrite(const char *str, size_t len) {
     zend_bailout();
   }
   g_output_bytes += len;
-  if (WriteAll(STDOUT_FILENO, str, len) != 0 && errno == EPIPE) {
+  if (WriteAll(STDOUT_FILENO, str, len) != 0) {
+    /* As the CLI: stdout is gone (closed by fclose(STDOUT), a dead reader),
+     * so the "connection" is aborted and the script stops. */
+    EG(exit_status) = 255;
     php_handle_aborted_connection();
   }
   return len;

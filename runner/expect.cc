@@ -1,0 +1,712 @@
+#include "runner/expect.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <re2/re2.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace phptrun {
+namespace {
+
+bool IsPhpTrimChar(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0' || c == '\x0B';
+}
+
+// preg_quote($s, '/'): the PCRE metacharacters, the delimiter and NUL.
+void PregQuote(std::string_view s, std::string* out) {
+  for (char c : s) {
+    switch (c) {
+      case '.': case '\\': case '+': case '*': case '?': case '[': case '^': case ']':
+      case '$': case '(': case ')': case '{': case '}': case '=': case '!': case '<':
+      case '>': case '|': case ':': case '-': case '#': case '/':
+        out->push_back('\\');
+        out->push_back(c);
+        break;
+      case '\0':
+        out->append("\\000");
+        break;
+      default:
+        out->push_back(c);
+    }
+  }
+}
+
+// The %f of run-tests.php, and the same language without the lookahead.
+// They differ only where %f would match an empty string (or a lone sign)
+// because ".<digit>" follows, which no real expectation relies on.
+constexpr std::string_view kFloatPcre = "[+-]?(?:\\d+|(?=\\.\\d))(?:\\.\\d+)?(?:[Ee][+-]?\\d+)?";
+constexpr std::string_view kFloatRe2 = "[+-]?(?:\\d+(?:\\.\\d+)?|\\.\\d+)(?:[Ee][+-]?\\d+)?";
+
+// PCRE2's \s without UCP (VT included since PCRE2 10.x) and its relatives,
+// spelled so that RE2 reads them the same way.
+constexpr std::string_view kSpaceSet = "\\t\\n\\x{0B}\\f\\r ";
+constexpr std::string_view kNotSpaceSet = "\\x{00}-\\x{08}\\x{0E}-\\x{1F}\\x{21}-\\x{FF}";
+constexpr std::string_view kHorizontalSpaceSet = "\\t \\x{A0}";
+constexpr std::string_view kVerticalSpaceSet = "\\n\\x{0B}\\f\\r\\x{85}";
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsOctal(char c) { return c >= '0' && c <= '7'; }
+bool IsAlnum(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool IsWordChar(char c) { return IsAlnum(c) || c == '_'; }
+int HexValue(char c) {
+  if (IsDigit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void AppendHexChar(unsigned char c, std::string* out) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "\\x{%02X}", c);
+  out->append(buf);
+}
+
+// Translates a PCRE pattern (as between the delimiters of preg_match's
+// '/^...$/s') into an RE2 pattern that matches exactly the same byte strings
+// in Latin-1 mode with dot_nl. Anything that RE2 cannot express, or would read
+// differently, makes Convert() fail so that the caller uses PCRE2 instead.
+class PcreToRe2 {
+ public:
+  explicit PcreToRe2(std::string_view p) : p_(p) {}
+
+  bool Convert() {
+    int depth = 0;
+    while (i_ < p_.size()) {
+      if (p_.compare(i_, kFloatPcre.size(), kFloatPcre) == 0) {
+        out_.append(kFloatRe2);
+        i_ += kFloatPcre.size();
+        continue;
+      }
+      char c = p_[i_];
+      // PCRE2 rejects a quantified ^, \A, \z, \b or \B; RE2 accepts them.
+      const bool after_assertion = after_assertion_;
+      after_assertion_ = false;
+      // A lone \E and an empty \Q\E are nothing at all, not even a separator.
+      if (p_.compare(i_, 2, "\\E") == 0 || p_.compare(i_, 4, "\\Q\\E") == 0) {
+        i_ += p_[i_ + 1] == 'E' ? 2 : 4;
+        after_assertion_ = after_assertion;
+        continue;
+      }
+      switch (c) {
+        case '\\':
+          if (!Escape()) return false;
+          break;
+        case '[':
+          if (!Class()) return false;
+          break;
+        case '(':
+          if (!OpenGroup()) return false;
+          ++depth;
+          break;
+        case ')':
+          if (depth == 0) return false;
+          --depth;
+          out_.push_back(')');
+          ++i_;
+          break;
+        case '|':
+          if (depth == 0) top_level_bars_.push_back(out_.size());
+          out_.push_back('|');
+          ++i_;
+          break;
+        case '$':
+          // Inside the pattern PCRE's '$' also matches before a final newline;
+          // RE2 has no such assertion.
+          return false;
+        case '{': {
+          size_t len = QuantifierLength(i_);
+          if (len > 0 && after_assertion) return false;
+          if (len == 0) {
+            out_.append("\\{");  // PCRE reads a '{' that starts no quantifier literally.
+            ++i_;
+          } else {
+            out_.append(p_.substr(i_, len));
+            i_ += len;
+          }
+          break;
+        }
+        case '}':
+          out_.append("\\}");
+          ++i_;
+          break;
+        case '*': case '+': case '?':
+          if (after_assertion) return false;
+          out_.push_back(c);
+          ++i_;
+          break;
+        case '^':
+          after_assertion_ = true;
+          out_.push_back(c);
+          ++i_;
+          break;
+        case '.':
+          out_.push_back(c);
+          ++i_;
+          break;
+        default:
+          Literal(static_cast<unsigned char>(c));
+          ++i_;
+      }
+    }
+    return depth == 0;
+  }
+
+  const std::string& out() const { return out_; }
+  const std::vector<size_t>& top_level_bars() const { return top_level_bars_; }
+
+ private:
+  // {n}, {n,} or {n,m} as PCRE2 10.42 reads them; 0 if `{` at `at` is literal.
+  size_t QuantifierLength(size_t at) const {
+    size_t j = at + 1;
+    size_t digits = 0;
+    while (j < p_.size() && IsDigit(p_[j])) ++j, ++digits;
+    if (digits == 0) return 0;
+    if (j < p_.size() && p_[j] == ',') {
+      ++j;
+      while (j < p_.size() && IsDigit(p_[j])) ++j;
+    }
+    if (j < p_.size() && p_[j] == '}') return j + 1 - at;
+    return 0;
+  }
+
+  void Literal(unsigned char c) {
+    switch (c) {
+      case '\\': case '.': case '+': case '*': case '?': case '(': case ')': case '|':
+      case '[': case ']': case '{': case '}': case '^': case '$':
+        out_.push_back('\\');
+        out_.push_back(static_cast<char>(c));
+        return;
+    }
+    if (c < 0x20 || c == 0x7F) {
+      AppendHexChar(c, &out_);
+    } else {
+      out_.push_back(static_cast<char>(c));  // Latin-1: bytes >= 0x80 are code points.
+    }
+  }
+
+  void ClassChar(unsigned char c) {
+    switch (c) {
+      case '\\': case ']': case '[': case '^': case '-':
+        out_.push_back('\\');
+        out_.push_back(static_cast<char>(c));
+        return;
+    }
+    if (c < 0x20 || c == 0x7F) {
+      AppendHexChar(c, &out_);
+    } else {
+      out_.push_back(static_cast<char>(c));
+    }
+  }
+
+  // \x, \0, \c and the single-letter character escapes shared by both
+  // contexts. `i_` is at the letter; on success it is past the escape and
+  // *value holds the byte. Returns false on anything else.
+  bool CharEscape(bool in_class, int* value) {
+    char d = p_[i_];
+    switch (d) {
+      case 'n': *value = '\n'; ++i_; return true;
+      case 'r': *value = '\r'; ++i_; return true;
+      case 't': *value = '\t'; ++i_; return true;
+      case 'f': *value = '\f'; ++i_; return true;
+      case 'a': *value = 0x07; ++i_; return true;
+      case 'e': *value = 0x1B; ++i_; return true;
+      case 'c': {
+        if (i_ + 1 >= p_.size()) return false;
+        unsigned char x = static_cast<unsigned char>(p_[i_ + 1]);
+        if (x < 32 || x > 126) return false;
+        if (x >= 'a' && x <= 'z') x = static_cast<unsigned char>(x - 32);
+        *value = x ^ 0x40;
+        i_ += 2;
+        return true;
+      }
+      case 'x': {
+        size_t j = i_ + 1;
+        int v = 0;
+        if (j < p_.size() && p_[j] == '{') {
+          ++j;
+          size_t digits = 0;
+          while (j < p_.size() && HexValue(p_[j]) >= 0) {
+            v = v * 16 + HexValue(p_[j]);
+            if (v > 0xFF) return false;  // Needs UTF mode: PCRE will say so.
+            ++j, ++digits;
+          }
+          if (digits == 0 || j >= p_.size() || p_[j] != '}') return false;
+          ++j;
+        } else {
+          for (int k = 0; k < 2 && j < p_.size() && HexValue(p_[j]) >= 0; ++k, ++j) {
+            v = v * 16 + HexValue(p_[j]);
+          }
+        }
+        *value = v;
+        i_ = j;
+        return true;
+      }
+      default:
+        break;
+    }
+    // Octal: \0 plus up to two more digits anywhere; \1..\7 only in a class
+    // (outside they may be back references).
+    if (d == '0' || (in_class && IsOctal(d))) {
+      size_t j = i_;
+      int v = 0;
+      for (int k = 0; k < 3 && j < p_.size() && IsOctal(p_[j]); ++k, ++j) v = v * 8 + (p_[j] - '0');
+      if (v > 0xFF) return false;
+      *value = v;
+      i_ = j;
+      return true;
+    }
+    return false;
+  }
+
+  bool Escape() {
+    ++i_;  // the backslash
+    if (i_ >= p_.size()) return false;  // PCRE: "\ at end of pattern", or a literal '$' after it.
+    char d = p_[i_];
+    switch (d) {
+      case 'b': case 'B': case 'A': case 'z':
+        after_assertion_ = true;
+        [[fallthrough]];
+      case 'd': case 'D': case 'w': case 'W':
+        out_.push_back('\\');
+        out_.push_back(d);
+        ++i_;
+        return true;
+      case 's':
+        out_.append("[").append(kSpaceSet).append("]");
+        ++i_;
+        return true;
+      case 'S':
+        out_.append("[^").append(kSpaceSet).append("]");
+        ++i_;
+        return true;
+      case 'h':
+        out_.append("[").append(kHorizontalSpaceSet).append("]");
+        ++i_;
+        return true;
+      case 'H':
+        out_.append("[^").append(kHorizontalSpaceSet).append("]");
+        ++i_;
+        return true;
+      case 'v':
+        out_.append("[").append(kVerticalSpaceSet).append("]");
+        ++i_;
+        return true;
+      case 'V':
+        out_.append("[^").append(kVerticalSpaceSet).append("]");
+        ++i_;
+        return true;
+      case 'N':
+        if (i_ + 1 < p_.size() && p_[i_ + 1] == '{' && QuantifierLength(i_ + 1) == 0) return false;
+        out_.append("[^\\n]");
+        ++i_;
+        return true;
+      case 'Q': {
+        size_t end = p_.find("\\E", i_ + 1);
+        // Without \E the quoting would swallow the final '$' of /^...$/.
+        if (end == std::string_view::npos) return false;
+        for (size_t j = i_ + 1; j < end; ++j) Literal(static_cast<unsigned char>(p_[j]));
+        i_ = end + 2;
+        return true;
+      }
+      default:
+        break;
+    }
+    int value = 0;
+    if (CharEscape(/*in_class=*/false, &value)) {
+      Literal(static_cast<unsigned char>(value));
+      return true;
+    }
+    if (IsAlnum(d)) return false;  // back references, \G \Z \R \X \p \K ..., or a PCRE error
+    // Any other escaped byte is that byte: \/ \" \{ \% \_ and non-ASCII.
+    Literal(static_cast<unsigned char>(d));
+    ++i_;
+    return true;
+  }
+
+  // One element of a character class: a byte (kind 0) or a set (kind 1,
+  // already spelled in *set).
+  bool ClassAtom(int* kind, int* value, std::string* set) {
+    char c = p_[i_];
+    if (c == '[' && i_ + 1 < p_.size() &&
+        (p_[i_ + 1] == ':' || p_[i_ + 1] == '.' || p_[i_ + 1] == '=')) {
+      if (p_[i_ + 1] != ':') return false;
+      size_t j = i_ + 2;
+      if (j < p_.size() && p_[j] == '^') ++j;
+      size_t name_begin = j;
+      while (j < p_.size() && p_[j] >= 'a' && p_[j] <= 'z') ++j;
+      if (j == name_begin || p_.compare(j, 2, ":]") != 0) return false;
+      static constexpr std::string_view kNames[] = {
+          "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph",
+          "lower", "print", "punct", "upper", "word",  "xdigit"};
+      std::string_view name = p_.substr(name_begin, j - name_begin);
+      bool known = false;
+      for (std::string_view n : kNames) known = known || n == name;
+      // [:space:] is the one whose RE2 and PCRE spellings could drift apart.
+      if (name == "space") {
+        *set = p_[i_ + 2] == '^' ? std::string(kNotSpaceSet) : std::string(kSpaceSet);
+        known = true;
+      } else {
+        *set = std::string(p_.substr(i_, j + 2 - i_));
+      }
+      if (!known) return false;
+      *kind = 1;
+      i_ = j + 2;
+      return true;
+    }
+    if (c != '\\') {
+      *kind = 0;
+      *value = static_cast<unsigned char>(c);
+      ++i_;
+      return true;
+    }
+    ++i_;
+    if (i_ >= p_.size()) return false;
+    char d = p_[i_];
+    *kind = 1;
+    switch (d) {
+      case 'd': case 'D': case 'w': case 'W':
+        *set = std::string("\\") + d;
+        ++i_;
+        return true;
+      case 's':
+        *set = std::string(kSpaceSet);
+        ++i_;
+        return true;
+      case 'S':
+        *set = std::string(kNotSpaceSet);
+        ++i_;
+        return true;
+      case 'h':
+        *set = std::string(kHorizontalSpaceSet);
+        ++i_;
+        return true;
+      case 'v':
+        *set = std::string(kVerticalSpaceSet);
+        ++i_;
+        return true;
+      case 'b':
+        *kind = 0;
+        *value = 0x08;
+        ++i_;
+        return true;
+      default:
+        break;
+    }
+    *kind = 0;
+    if (CharEscape(/*in_class=*/true, value)) return true;
+    if (IsAlnum(d)) return false;
+    *value = static_cast<unsigned char>(d);
+    ++i_;
+    return true;
+  }
+
+  bool Class() {
+    // "[:alpha:]" outside a class is a PCRE error, "[:x]" a class: let PCRE say.
+    if (i_ + 1 < p_.size() && (p_[i_ + 1] == ':' || p_[i_ + 1] == '.' || p_[i_ + 1] == '=')) {
+      return false;
+    }
+    ++i_;  // '['
+    out_.push_back('[');
+    if (i_ < p_.size() && p_[i_] == '^') {
+      out_.push_back('^');
+      ++i_;
+    }
+    bool first = true;
+    for (;;) {
+      if (i_ >= p_.size()) return false;
+      if (p_[i_] == ']' && !first) {
+        out_.push_back(']');
+        ++i_;
+        return true;
+      }
+      first = false;
+      int kind = 0, lo = 0;
+      std::string set;
+      if (!ClassAtom(&kind, &lo, &set)) return false;
+      bool range = i_ + 1 < p_.size() && p_[i_] == '-' && p_[i_ + 1] != ']';
+      if (kind == 1) {
+        if (range) return false;  // PCRE2 rejects or reads "-" literally; let it decide.
+        out_.append(set);
+        continue;
+      }
+      if (!range) {
+        ClassChar(static_cast<unsigned char>(lo));
+        continue;
+      }
+      ++i_;  // '-'
+      int hi = 0;
+      if (!ClassAtom(&kind, &hi, &set) || kind != 0 || hi < lo) return false;
+      ClassChar(static_cast<unsigned char>(lo));
+      out_.push_back('-');
+      ClassChar(static_cast<unsigned char>(hi));
+    }
+  }
+
+  bool OpenGroup() {
+    if (i_ + 1 < p_.size() && p_[i_ + 1] == '*') return false;  // (*VERB)
+    if (i_ + 1 >= p_.size() || p_[i_ + 1] != '?') {
+      out_.push_back('(');
+      ++i_;
+      return true;
+    }
+    if (i_ + 2 < p_.size() && p_[i_ + 2] == ':') {
+      out_.append("(?:");
+      i_ += 3;
+      return true;
+    }
+    // Named groups (?<name> and (?P<name>; RE2 2022 knows only the latter.
+    size_t j = i_ + 2;
+    if (j < p_.size() && p_[j] == 'P') ++j;
+    if (j < p_.size() && p_[j] == '<' && j + 1 < p_.size() && IsWordChar(p_[j + 1]) &&
+        !IsDigit(p_[j + 1])) {
+      size_t k = j + 1;
+      while (k < p_.size() && IsWordChar(p_[k])) ++k;
+      if (k >= p_.size() || p_[k] != '>') return false;
+      out_.append("(?P<").append(p_.substr(j + 1, k - j - 1)).append(">");
+      i_ = k + 1;
+      return true;
+    }
+    // Lookaround, atomic groups, inline options, comments, recursion...
+    return false;
+  }
+
+  std::string_view p_;
+  size_t i_ = 0;
+  bool after_assertion_ = false;
+  std::string out_;
+  std::vector<size_t> top_level_bars_;
+};
+
+// PHP finds the end of '/^...$/s' at the first '/' not preceded by a
+// backslash; an unescaped '/' in the body breaks the pattern.
+bool FindUnescapedSlash(std::string_view p, size_t* at) {
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '\\') {
+      ++i;
+    } else if (p[i] == '/') {
+      *at = i;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Backtracking budget of the PCRE2 fallback: a pattern that needs more than
+// this (seconds of work) counts as not matching.
+constexpr uint32_t kPcreMatchLimit = 10'000'000;
+constexpr uint32_t kPcreHeapLimitKib = 256 * 1024;
+
+}  // namespace
+
+struct PregPattern::Rep {
+  std::unique_ptr<RE2> re2;
+  RE2::Anchor anchor = RE2::ANCHOR_BOTH;
+  pcre2_code* pcre = nullptr;
+  pcre2_match_context* match_context = nullptr;
+
+  ~Rep() {
+    if (match_context) pcre2_match_context_free(match_context);
+    if (pcre) pcre2_code_free(pcre);
+  }
+};
+
+PregPattern::PregPattern() = default;
+PregPattern::~PregPattern() = default;
+PregPattern::PregPattern(PregPattern&&) noexcept = default;
+PregPattern& PregPattern::operator=(PregPattern&&) noexcept = default;
+
+bool PregPattern::uses_pcre() const { return rep_ && rep_->pcre != nullptr; }
+
+PregPattern PregPattern::Compile(std::string_view pattern) {
+  PregPattern result;
+  size_t slash = 0;
+  if (FindUnescapedSlash(pattern, &slash)) {
+    result.error_ = "unescaped delimiter '/' at offset " + std::to_string(slash);
+    return result;
+  }
+  auto rep = std::make_unique<Rep>();
+
+  PcreToRe2 conv(pattern);
+  if (conv.Convert()) {
+    // preg_match('/^X$/s'): '^' binds to the first top-level alternative of X
+    // and '$' (end, or before a final newline) to the last one.
+    std::string re;
+    const std::string& body = conv.out();
+    const std::vector<size_t>& bars = conv.top_level_bars();
+    if (bars.empty()) {
+      re.reserve(body.size() + 8);
+      re.append("(?:").append(body).append(")\\n?");
+      rep->anchor = RE2::ANCHOR_BOTH;
+    } else {
+      size_t begin = 0;
+      for (size_t k = 0; k <= bars.size(); ++k) {
+        size_t end = k < bars.size() ? bars[k] : body.size();
+        if (k == 0) re.append("^");
+        re.append("(?:").append(body, begin, end - begin).append(")");
+        if (k == bars.size()) {
+          re.append("\\n?\\z");
+        } else {
+          re.append("|");
+        }
+        begin = end + 1;
+      }
+      rep->anchor = RE2::UNANCHORED;
+    }
+    RE2::Options options;
+    options.set_encoding(RE2::Options::EncodingLatin1);
+    options.set_dot_nl(true);
+    options.set_never_capture(true);
+    options.set_log_errors(false);
+    options.set_max_mem(int64_t{256} << 20);
+    rep->re2 = std::make_unique<RE2>(re, options);
+    if (rep->re2->ok()) {
+      result.rep_ = std::move(rep);
+      result.error_.clear();
+      return result;
+    }
+    rep->re2.reset();
+  }
+
+  std::string full;
+  full.reserve(pattern.size() + 2);
+  full.append("^").append(pattern).append("$");
+  int code = 0;
+  PCRE2_SIZE offset = 0;
+  rep->pcre = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(full.data()), full.size(), PCRE2_DOTALL,
+                            &code, &offset, nullptr);
+  if (rep->pcre == nullptr) {
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(code, message, sizeof message);
+    // Offsets in the message refer to the body, not to our added '^'.
+    size_t body_offset = offset > 0 ? offset - 1 : 0;
+    if (body_offset > pattern.size()) body_offset = pattern.size();
+    result.error_ = std::string(reinterpret_cast<char*>(message)) + " at offset " +
+                    std::to_string(body_offset);
+    return result;
+  }
+  rep->match_context = pcre2_match_context_create(nullptr);
+  pcre2_set_match_limit(rep->match_context, kPcreMatchLimit);
+  pcre2_set_heap_limit(rep->match_context, kPcreHeapLimitKib);
+  result.rep_ = std::move(rep);
+  result.error_.clear();
+  return result;
+}
+
+bool PregPattern::Matches(std::string_view text) const {
+  if (!rep_) return false;
+  if (rep_->re2) {
+    return rep_->re2->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+                            rep_->anchor, nullptr, 0);
+  }
+  pcre2_match_data* md = pcre2_match_data_create(1, nullptr);
+  int rc = pcre2_match(rep_->pcre, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0,
+                       md, rep_->match_context);
+  pcre2_match_data_free(md);
+  return rc >= 0;  // no match, match limit and heap limit all count as a mismatch
+}
+
+std::string NormalizeOutput(std::string_view text) {
+  size_t b = 0, e = text.size();
+  while (b < e && IsPhpTrimChar(text[b])) ++b;
+  while (e > b && IsPhpTrimChar(text[e - 1])) --e;
+  std::string out;
+  out.reserve(e - b);
+  for (size_t i = b; i < e; ++i) {
+    if (text[i] == '\r' && i + 1 < e && text[i + 1] == '\n') continue;
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+std::string ExpectfToRegex(std::string_view wanted) {
+  // 1. preg_quote outside %r..%r pairs, the raw inside as a group; an
+  //    unpaired %r leaves the rest literal.
+  std::string quoted;
+  quoted.reserve(wanted.size() * 2);
+  size_t offset = 0;
+  while (offset < wanted.size()) {
+    size_t start = wanted.find("%r", offset);
+    size_t end = std::string_view::npos;
+    if (start != std::string_view::npos) end = wanted.find("%r", start + 2);
+    if (start == std::string_view::npos || end == std::string_view::npos) {
+      start = end = wanted.size();
+    }
+    PregQuote(wanted.substr(offset, start - offset), &quoted);
+    if (end > start) {
+      quoted.push_back('(');
+      quoted.append(wanted.substr(start + 2, end - start - 2));
+      quoted.push_back(')');
+    }
+    offset = end + 2;
+  }
+
+  // 2. strtr() with the placeholder table over the whole string, left to
+  //    right, never rescanning a replacement. Unknown %X stays as it is.
+  std::string re;
+  re.reserve(quoted.size() + quoted.size() / 4);
+  for (size_t i = 0; i < quoted.size(); ++i) {
+    if (quoted[i] != '%' || i + 1 >= quoted.size()) {
+      re.push_back(quoted[i]);
+      continue;
+    }
+    std::string_view repl;
+    switch (quoted[i + 1]) {
+      case 'e': repl = "\\/"; break;
+      case 's': repl = "[^\\r\\n]+"; break;
+      case 'S': repl = "[^\\r\\n]*"; break;
+      case 'a': repl = ".+"; break;
+      case 'A': repl = ".*"; break;
+      case 'w': repl = "\\s*"; break;
+      case 'i': repl = "[+-]?\\d+"; break;
+      case 'd': repl = "\\d+"; break;
+      case 'x': repl = "[0-9a-fA-F]+"; break;
+      case 'f': repl = kFloatPcre; break;
+      case 'c': repl = "."; break;
+      case '0': repl = "\\x00"; break;
+      default: break;
+    }
+    if (repl.empty()) {
+      re.push_back('%');
+    } else {
+      re.append(repl);
+      ++i;
+    }
+  }
+  return re;
+}
+
+struct ExpectMatcher::Impl {
+  PregPattern pattern;
+};
+
+ExpectMatcher::ExpectMatcher(std::string_view kind, std::string_view body)
+    : kind_(kind), expected_(NormalizeOutput(body)) {
+  if (kind == "EXPECT") return;
+  if (kind != "EXPECTF" && kind != "EXPECTREGEX") {
+    error_ = "unknown expectation section " + std::string(kind);
+    return;
+  }
+  impl_ = std::make_unique<Impl>();
+  impl_->pattern =
+      PregPattern::Compile(kind == "EXPECTF" ? ExpectfToRegex(expected_) : expected_);
+  if (!impl_->pattern.ok()) error_ = "invalid " + kind_ + ": " + impl_->pattern.error();
+}
+
+ExpectMatcher::~ExpectMatcher() = default;
+ExpectMatcher::ExpectMatcher(ExpectMatcher&&) noexcept = default;
+ExpectMatcher& ExpectMatcher::operator=(ExpectMatcher&&) noexcept = default;
+
+bool ExpectMatcher::Matches(std::string_view output) const {
+  if (!ok()) return false;
+  if (!impl_) return output == expected_;
+  return impl_->pattern.Matches(output);
+}
+
+}  // namespace phptrun

@@ -1,0 +1,20 @@
+# End-to-end tests: the real phptrun binary on real phpt files, checked
+# against the verdicts run-tests.php gave the same files
+# (fixtures/phpt/expected-verdicts.tsv, recorded by bench/record-verdicts).
+find_program(PHP_CLI_FOR_TESTS NAMES php${PHP_MAJOR_MINOR} php REQUIRED)
+set(E2E ${CMAKE_SOURCE_DIR}/tests/e2e)
+
+add_test(NAME e2e.fixtures
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/run_and_check.php $<TARGET_FILE:phptrun>
+          fixtures/phpt fixtures/phpt/expected-verdicts.tsv --timeout 5
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.suites
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/run_and_check.php $<TARGET_FILE:phptrun>
+          suites suites/expected-verdicts.tsv
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.cli
+  COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun>
+          bash ${E2E}/cli_test.sh
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# The fixtures take the timeout case's 5 s; nothing else is slow.
+set_tests_properties(e2e.fixtures e2e.suites PROPERTIES TIMEOUT 300)

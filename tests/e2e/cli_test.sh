@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: usage errors name the flag or file and
+# exit 2; --list, --version, -h; SIGINT during a run still leaves valid
+# reports. Needs $PHPTRUN (the binary); run from the source root.
+set -uo pipefail
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+check() {  # check NAME CONDITION-RESULT DETAIL
+  if [ "$2" = 0 ]; then echo "ok   $1"; else echo "FAIL $1: $3"; fails=$((fails + 1)); fi
+}
+expect_usage_error() {  # expect_usage_error WORD-IN-MESSAGE ARGS...
+  local word=$1; shift
+  local err status
+  err=$("$PHPTRUN" "$@" 2>&1 >/dev/null); status=$?
+  [ $status = 2 ] && [[ "$err" == *"$word"* ]] && [[ "$err" == "phptrun: error: "* ]]
+  check "usage error for: $*" $? "status $status, message: $err"
+}
+
+expect_usage_error "--frobnicate" --frobnicate suites
+expect_usage_error "-j" -j zero suites
+expect_usage_error "-j" -j
+expect_usage_error "--timeout" --timeout -3 suites
+expect_usage_error "no/such/dir" no/such/dir
+expect_usage_error "PATH" -q
+expect_usage_error "-c" -c /nonexistent/php.ini suites
+
+out=$("$PHPTRUN" --list fixtures/phpt/sections); status=$?
+[ $status = 0 ] && grep -qx "fixtures/phpt/sections/expect.phpt" <<<"$out" && ! grep -q "\.txt$" <<<"$out"
+check "--list prints the cases, one per line" $? "status $status"
+
+out=$("$PHPTRUN" --version); status=$?
+[ $status = 0 ] && [[ "$out" == "phptrun "*"PHP 8."* ]]
+check "--version names phptrun and PHP" $? "$out"
+
+out=$("$PHPTRUN" -h); status=$?
+[ $status = 0 ] && [[ "$out" == *"--junit FILE"* ]]
+check "-h prints the usage" $? "status $status"
+
+# A case that never ends; SIGINT after the run has started.
+mkdir -p "$tmp/cases"
+printf -- '--TEST--\nendless\n--FILE--\n<?php while (true) {}\n--EXPECT--\nnever\n' > "$tmp/cases/endless.phpt"
+printf -- '--TEST--\nquick\n--FILE--\n<?php echo "ok";\n--EXPECT--\nok\n' > "$tmp/cases/a-quick.phpt"
+"$PHPTRUN" -q -j1 --junit "$tmp/int.xml" --json "$tmp/int.json" "$tmp/cases" >"$tmp/int.out" 2>&1 &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; status=$?
+php8.2 -r '
+  $x = simplexml_load_file($argv[1]); $j = json_decode(file_get_contents($argv[2]), true, 512, JSON_THROW_ON_ERROR);
+  exit($x !== false && count($x->xpath("//testcase")) === 1 && $j["interrupted"] === true && count($j["tests"]) === 1 ? 0 : 1);
+' "$tmp/int.xml" "$tmp/int.json"
+check "SIGINT: exit 1, reports written with the finished case" $(( $? + (status != 1) )) "status $status; $(cat "$tmp/int.out")"
+pgrep -f "$tmp/cases" >/dev/null && { check "SIGINT: no process left behind" 1 "$(pgrep -af "$tmp/cases")"; }
+
+echo "$fails failed"
+[ $fails = 0 ]
