@@ -7,8 +7,11 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 REPORTS ?= $(BUILD)/reports
 
-DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli libre2-dev libpcre2-dev \
-                libpugixml-dev nlohmann-json3-dev catch2 cmake g++ pkg-config
+# The engine, its headers and the reference CLI, with the extension set the
+# recorded run-tests.php verdicts assume (opcache, readline, xml family).
+DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli php8.2-opcache php8.2-readline \
+                php8.2-xml libre2-dev libpcre2-dev libpugixml-dev nlohmann-json3-dev catch2 \
+                cmake g++ make pkg-config
 
 .PHONY: deps build run test clean
 
