@@ -2,6 +2,7 @@
  * pieces of CLI behaviour that phpt tests can observe. See engine.h. */
 #define _GNU_SOURCE /* memrchr, used by Zend headers */
 #include "runner/sapi/engine.h"
+#include "runner/sapi/cli_compat.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -193,7 +194,7 @@ static sapi_module_struct g_sapi = {
     .ini_defaults = IniDefaults,
     .phpinfo_as_text = 1,
     .ini_entries = NULL,
-    .additional_functions = NULL,
+    .additional_functions = phptrun_cli_functions,
     .input_filter_init = NULL,
 };
 
@@ -379,34 +380,6 @@ static int ApplyRuntimeIni(const char *ini) {
   return failed ? -1 : 0;
 }
 
-/* ---- the CLI's STDIN/STDOUT/STDERR constants ------------------------------ */
-
-/* keep_open: as the CLI under --repeat, closing the constants must not close
- * fds 0-2, which later requests of the same process still use. */
-static void RegisterStdioConstants(int keep_open) {
-  static const struct {
-    const char *constant;
-    const char *url;
-    const char *mode;
-  } kStreams[] = {
-      {"STDIN", "php://stdin", "rb"},
-      {"STDOUT", "php://stdout", "wb"},
-      {"STDERR", "php://stderr", "wb"},
-  };
-  for (size_t i = 0; i < sizeof kStreams / sizeof kStreams[0]; ++i) {
-    php_stream *stream = php_stream_open_wrapper_ex(kStreams[i].url, kStreams[i].mode, 0, NULL,
-                                                    NULL);
-    if (!stream) continue;
-    if (keep_open) stream->flags |= PHP_STREAM_FLAG_NO_CLOSE;
-    zend_constant constant;
-    php_stream_to_zval(stream, &constant.value);
-    ZEND_CONSTANT_SET_FLAGS(&constant, CONST_CS, 0);
-    constant.name = zend_string_init_interned(kStreams[i].constant,
-                                              strlen(kStreams[i].constant), 0);
-    zend_register_constant(&constant);
-  }
-}
-
 /* ---- one request ---------------------------------------------------------- */
 
 int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_result *result) {
@@ -434,19 +407,20 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
   }
   result->started = 1;
 
+  PhaseBegin(&result->execute, &t0);
   zend_try {
-    SG(headers_sent) = 1;
-    SG(request_info).no_headers = 1;
     CG(skip_shebang) = 1;
     zend_is_auto_global_str(ZEND_STRL("_SERVER"));
     PG(during_request_startup) = 0;
-    RegisterStdioConstants(request->keep_stdio_open);
+    phptrun_cli_register_constants(request->keep_stdio_open);
 
     zend_file_handle file;
-    zend_stream_init_filename(&file, request->script_path);
-    PhaseBegin(&result->execute, &t0);
-    php_execute_script(&file);
-    zend_destroy_file_handle(&file);
+    if (phptrun_cli_open_script(&file, request->script_path) == SUCCESS) {
+      php_execute_script(&file);
+      zend_destroy_file_handle(&file);
+    } else {
+      EG(exit_status) = 1;
+    }
   }
   zend_end_try();
   if (g_compile_started_ms) { /* a bailout ended a compile (parse error) */
