@@ -19,15 +19,18 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
 }
 
 // /^KEYWORD\s*(.+)/i (or \s+ when need_space): the rest of the line after the
-// keyword and any whitespace, which may cross newlines before the text.
+// keyword and any whitespace, which may cross newlines before the text. When
+// nothing but whitespace follows, \s* backtracks and (.+) takes the last
+// character that is not '\n' (a form feed, which trim() keeps).
 bool KeywordText(std::string_view s, size_t keyword_len, bool need_space, std::string* text) {
-  size_t pos = keyword_len;
-  size_t after = s.find_first_not_of(kSpace, pos);
-  if (after == std::string_view::npos) return false;
-  if (need_space && after == pos) return false;
+  size_t min = keyword_len + (need_space ? 1 : 0);
+  size_t after = s.find_first_not_of(kSpace, keyword_len);
+  if (after == std::string_view::npos) after = s.size();
+  while (after >= min && (after == s.size() || s[after] == '\n')) --after;
+  if (after < min) return false;
   size_t eol = s.find('\n', after);
   *text = std::string(s.substr(after, eol == std::string_view::npos ? eol : eol - after));
-  return !text->empty();
+  return true;
 }
 
 }  // namespace
@@ -51,7 +54,7 @@ SkipifOutcome InterpretSkipif(std::string_view raw_output) {
     out.warn_text = text;
   } else if (StartsWithNoCase(s, "xfail")) {
     out.xfail = true;
-    out.xfail_reason = std::string(Trim(s.substr(5)));
+    out.xfail_reason = std::string(Trim(s.substr(5), kPhpTrim));  // ltrim(), PHP's list
   } else if (StartsWithNoCase(s, "flaky")) {
     out.flaky = true;
   } else if (!s.empty()) {

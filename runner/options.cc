@@ -147,6 +147,7 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
       if (!no_value()) return false;
       o->version = true;
     } else if (flag == "-h" || flag == "--help") {
+      if (!no_value()) return false;
       o->help = true;
     } else {
       *err = "unknown option " + flag + " (see phptrun -h)";

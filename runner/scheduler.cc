@@ -43,7 +43,7 @@ bool Scheduler::Next(size_t* id) {
 void Scheduler::Requeue(size_t id) {
   auto it = running_.find(id);
   if (it == running_.end()) return;
-  Entry e = std::move(it->second);
+  Entry e = it->second;  // a copy: Finished still needs the keys to release them
   Finished(id);
   bool alone = std::find(e.keys.begin(), e.keys.end(), "all") != e.keys.end();
   (alone ? alone_ : pending_).push_front(std::move(e));

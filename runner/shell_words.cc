@@ -16,6 +16,8 @@ std::vector<std::string> SplitShellWords(std::string_view text) {
     if (mode == kDouble) {
       if (c == '"') {
         mode = kPlain;
+      } else if (c == '\\' && i + 1 < text.size() && text[i + 1] == '\n') {
+        ++i;  // backslash-newline: a line continuation, removed as in sh
       } else if (c == '\\' && i + 1 < text.size() &&
                  std::string_view("\\\"$`").find(text[i + 1]) != std::string_view::npos) {
         word += text[++i];
