@@ -36,11 +36,9 @@ class LineEquality {
   LineEquality(std::string_view kind, const std::vector<std::string_view>& expected,
                const std::vector<std::string_view>& actual)
       : expected_(expected), actual_(actual) {
-    mode_ = kind == "EXPECTF" ? Mode::kExpectf
+    mode_ = kind == "EXPECTF"       ? Mode::kExpectf
             : kind == "EXPECTREGEX" ? Mode::kRegex
                                     : Mode::kLiteral;
-    patterns_.resize(expected.size());
-    literal_.resize(expected.size(), true);
     if (mode_ == Mode::kLiteral) {
       // Interned ids make each comparison an int compare.
       std::unordered_map<std::string_view, int> ids;
@@ -55,6 +53,8 @@ class LineEquality {
       }
       return;
     }
+    patterns_.resize(expected.size());
+    literal_.resize(expected.size());
     for (size_t i = 0; i < expected.size(); ++i) {
       std::string_view line = expected[i];
       // A line without placeholders (EXPECTF) or metacharacters (EXPECTREGEX)
@@ -71,8 +71,8 @@ class LineEquality {
     if (literal_[a]) return expected_[a] == actual_[b];
     if (!patterns_[a]) {
       std::string_view line = expected_[a];
-      patterns_[a] = PregPattern::Compile(mode_ == Mode::kExpectf ? ExpectfToRegex(line)
-                                                                  : std::string(line));
+      patterns_[a] =
+          PregPattern::Compile(mode_ == Mode::kExpectf ? ExpectfToRegex(line) : std::string(line));
       calls_ += 20;  // compiling costs more than a comparison
     }
     return patterns_[a]->ok() && patterns_[a]->Matches(actual_[b]);

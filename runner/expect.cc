@@ -4,6 +4,7 @@
 #include <pcre2.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -19,20 +20,14 @@ bool IsPhpTrimChar(char c) {
 
 // preg_quote($s, '/'): the PCRE metacharacters, the delimiter and NUL.
 void PregQuote(std::string_view s, std::string* out) {
+  constexpr std::string_view kQuoted = ".\\+*?[^]$(){}=!<>|:-#/";
   for (char c : s) {
-    switch (c) {
-      case '.': case '\\': case '+': case '*': case '?': case '[': case '^': case ']':
-      case '$': case '(': case ')': case '{': case '}': case '=': case '!': case '<':
-      case '>': case '|': case ':': case '-': case '#': case '/':
-        out->push_back('\\');
-        out->push_back(c);
-        break;
-      case '\0':
-        out->append("\\000");
-        break;
-      default:
-        out->push_back(c);
+    if (c == '\0') {
+      out->append("\\000");
+      continue;
     }
+    if (kQuoted.find(c) != std::string_view::npos) out->push_back('\\');
+    out->push_back(c);
   }
 }
 
@@ -49,11 +44,13 @@ constexpr std::string_view kNotSpaceSet = "\\x{00}-\\x{08}\\x{0E}-\\x{1F}\\x{21}
 constexpr std::string_view kHorizontalSpaceSet = "\\t \\x{A0}";
 constexpr std::string_view kVerticalSpaceSet = "\\n\\x{0B}\\f\\r\\x{85}";
 
+// What RE2 needs escaped outside and inside a character class.
+constexpr std::string_view kRe2Meta = "\\.+*?()|[]{}^$";
+constexpr std::string_view kRe2ClassMeta = "\\][^-";
+
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsOctal(char c) { return c >= '0' && c <= '7'; }
-bool IsAlnum(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsWordChar(char c) { return IsAlnum(c) || c == '_'; }
 int HexValue(char c) {
   if (IsDigit(c)) return c - '0';
@@ -82,9 +79,15 @@ class PcreToRe2 {
       if (p_.compare(i_, kFloatPcre.size(), kFloatPcre) == 0) {
         out_.append(kFloatRe2);
         i_ += kFloatPcre.size();
+        nodes_ += 16;
+        literal_run_ = false;
         continue;
       }
       char c = p_[i_];
+      // Consecutive literals make one node in RE2's tree, anything else one each.
+      const bool literal_run = literal_run_;
+      literal_run_ = false;
+      ++nodes_;
       // PCRE2 rejects a quantified ^, \A, \z, \b or \B; RE2 accepts them.
       const bool after_assertion = after_assertion_;
       after_assertion_ = false;
@@ -92,6 +95,8 @@ class PcreToRe2 {
       if (p_.compare(i_, 2, "\\E") == 0 || p_.compare(i_, 4, "\\Q\\E") == 0) {
         i_ += p_[i_ + 1] == 'E' ? 2 : 4;
         after_assertion_ = after_assertion;
+        literal_run_ = literal_run;
+        --nodes_;
         continue;
       }
       switch (c) {
@@ -117,9 +122,13 @@ class PcreToRe2 {
           ++i_;
           break;
         case '$':
-          // Inside the pattern PCRE's '$' also matches before a final newline;
-          // RE2 has no such assertion.
-          return false;
+          // PCRE's '$' also matches before a final newline. RE2 has no such
+          // assertion, but where nothing can follow it (at the end of a
+          // top-level alternative) consuming that newline is the same thing.
+          if (depth != 0 || (i_ + 1 < p_.size() && p_[i_ + 1] != '|')) return false;
+          out_.append("\\n?\\z");
+          ++i_;
+          break;
         case '{': {
           size_t len = QuantifierLength(i_);
           if (len > 0 && after_assertion) return false;
@@ -127,6 +136,13 @@ class PcreToRe2 {
             out_.append("\\{");  // PCRE reads a '{' that starts no quantifier literally.
             ++i_;
           } else {
+            // RE2 expands counted repetitions: x{500} is 500 nodes.
+            size_t count = 0;
+            for (size_t j = i_ + 1; j < i_ + len && count < 1000; ++j) {
+              if (IsDigit(p_[j])) count = count * 10 + (p_[j] - '0');
+              if (p_[j] == ',') count = 0;
+            }
+            nodes_ += std::min<size_t>(count, 1000);
             out_.append(p_.substr(i_, len));
             i_ += len;
           }
@@ -136,7 +152,9 @@ class PcreToRe2 {
           out_.append("\\}");
           ++i_;
           break;
-        case '*': case '+': case '?':
+        case '*':
+        case '+':
+        case '?':
           if (after_assertion) return false;
           out_.push_back(c);
           ++i_;
@@ -154,12 +172,15 @@ class PcreToRe2 {
           Literal(static_cast<unsigned char>(c));
           ++i_;
       }
+      if (literal_run && literal_run_) --nodes_;
     }
     return depth == 0;
   }
 
   const std::string& out() const { return out_; }
   const std::vector<size_t>& top_level_bars() const { return top_level_bars_; }
+  // About how many nodes RE2's parse tree will have.
+  size_t nodes() const { return nodes_; }
 
  private:
   // {n}, {n,} or {n,m} as PCRE2 10.42 reads them; 0 if `{` at `at` is literal.
@@ -176,47 +197,37 @@ class PcreToRe2 {
     return 0;
   }
 
-  void Literal(unsigned char c) {
-    switch (c) {
-      case '\\': case '.': case '+': case '*': case '?': case '(': case ')': case '|':
-      case '[': case ']': case '{': case '}': case '^': case '$':
-        out_.push_back('\\');
-        out_.push_back(static_cast<char>(c));
-        return;
-    }
-    if (c < 0x20 || c == 0x7F) {
+  // One byte as an RE2 literal, outside (`meta` = kRe2Meta) or inside
+  // (kRe2ClassMeta) a character class.
+  void Byte(unsigned char c, std::string_view meta) {
+    if (c != 0 && meta.find(static_cast<char>(c)) != std::string_view::npos) {
+      out_.push_back('\\');
+      out_.push_back(static_cast<char>(c));
+    } else if (c < 0x20 || c == 0x7F) {
       AppendHexChar(c, &out_);
     } else {
       out_.push_back(static_cast<char>(c));  // Latin-1: bytes >= 0x80 are code points.
     }
   }
-
-  void ClassChar(unsigned char c) {
-    switch (c) {
-      case '\\': case ']': case '[': case '^': case '-':
-        out_.push_back('\\');
-        out_.push_back(static_cast<char>(c));
-        return;
-    }
-    if (c < 0x20 || c == 0x7F) {
-      AppendHexChar(c, &out_);
-    } else {
-      out_.push_back(static_cast<char>(c));
-    }
+  void Literal(unsigned char c) {
+    Byte(c, kRe2Meta);
+    literal_run_ = true;
   }
+  void ClassChar(unsigned char c) { Byte(c, kRe2ClassMeta); }
 
   // \x, \0, \c and the single-letter character escapes shared by both
   // contexts. `i_` is at the letter; on success it is past the escape and
   // *value holds the byte. Returns false on anything else.
   bool CharEscape(bool in_class, int* value) {
     char d = p_[i_];
+    constexpr std::string_view kLetters = "nrtfae";
+    constexpr std::string_view kBytes = "\n\r\t\f\x07\x1B";
+    if (size_t k = kLetters.find(d); k != std::string_view::npos) {
+      *value = static_cast<unsigned char>(kBytes[k]);
+      ++i_;
+      return true;
+    }
     switch (d) {
-      case 'n': *value = '\n'; ++i_; return true;
-      case 'r': *value = '\r'; ++i_; return true;
-      case 't': *value = '\t'; ++i_; return true;
-      case 'f': *value = '\f'; ++i_; return true;
-      case 'a': *value = 0x07; ++i_; return true;
-      case 'e': *value = 0x1B; ++i_; return true;
       case 'c': {
         if (i_ + 1 >= p_.size()) return false;
         unsigned char x = static_cast<unsigned char>(p_[i_ + 1]);
@@ -266,42 +277,25 @@ class PcreToRe2 {
   }
 
   bool Escape() {
-    ++i_;  // the backslash
+    ++i_;                               // the backslash
     if (i_ >= p_.size()) return false;  // PCRE: "\ at end of pattern", or a literal '$' after it.
     char d = p_[i_];
+    if (std::string_view("bBAzdDwW").find(d) != std::string_view::npos) {
+      after_assertion_ = std::string_view("bBAz").find(d) != std::string_view::npos;
+      out_.push_back('\\');
+      out_.push_back(d);
+      ++i_;
+      return true;
+    }
+    if (std::string_view("sShHvV").find(d) != std::string_view::npos) {
+      std::string_view set = (d == 's' || d == 'S')   ? kSpaceSet
+                             : (d == 'h' || d == 'H') ? kHorizontalSpaceSet
+                                                      : kVerticalSpaceSet;
+      out_.append(d >= 'a' ? "[" : "[^").append(set).append("]");
+      ++i_;
+      return true;
+    }
     switch (d) {
-      case 'b': case 'B': case 'A': case 'z':
-        after_assertion_ = true;
-        [[fallthrough]];
-      case 'd': case 'D': case 'w': case 'W':
-        out_.push_back('\\');
-        out_.push_back(d);
-        ++i_;
-        return true;
-      case 's':
-        out_.append("[").append(kSpaceSet).append("]");
-        ++i_;
-        return true;
-      case 'S':
-        out_.append("[^").append(kSpaceSet).append("]");
-        ++i_;
-        return true;
-      case 'h':
-        out_.append("[").append(kHorizontalSpaceSet).append("]");
-        ++i_;
-        return true;
-      case 'H':
-        out_.append("[^").append(kHorizontalSpaceSet).append("]");
-        ++i_;
-        return true;
-      case 'v':
-        out_.append("[").append(kVerticalSpaceSet).append("]");
-        ++i_;
-        return true;
-      case 'V':
-        out_.append("[^").append(kVerticalSpaceSet).append("]");
-        ++i_;
-        return true;
       case 'N':
         if (i_ + 1 < p_.size() && p_[i_ + 1] == '{' && QuantifierLength(i_ + 1) == 0) return false;
         out_.append("[^\\n]");
@@ -342,9 +336,9 @@ class PcreToRe2 {
       size_t name_begin = j;
       while (j < p_.size() && p_[j] >= 'a' && p_[j] <= 'z') ++j;
       if (j == name_begin || p_.compare(j, 2, ":]") != 0) return false;
-      static constexpr std::string_view kNames[] = {
-          "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph",
-          "lower", "print", "punct", "upper", "word",  "xdigit"};
+      static constexpr std::string_view kNames[] = {"alnum", "alpha", "ascii", "blank", "cntrl",
+                                                    "digit", "graph", "lower", "print", "punct",
+                                                    "upper", "word",  "xdigit"};
       std::string_view name = p_.substr(name_begin, j - name_begin);
       bool known = false;
       for (std::string_view n : kNames) known = known || n == name;
@@ -370,39 +364,22 @@ class PcreToRe2 {
     if (i_ >= p_.size()) return false;
     char d = p_[i_];
     *kind = 1;
-    switch (d) {
-      case 'd': case 'D': case 'w': case 'W':
-        *set = std::string("\\") + d;
-        ++i_;
-        return true;
-      case 's':
-        *set = std::string(kSpaceSet);
-        ++i_;
-        return true;
-      case 'S':
-        *set = std::string(kNotSpaceSet);
-        ++i_;
-        return true;
-      case 'h':
-        *set = std::string(kHorizontalSpaceSet);
-        ++i_;
-        return true;
-      case 'v':
-        *set = std::string(kVerticalSpaceSet);
-        ++i_;
-        return true;
-      case 'b':
-        *kind = 0;
-        *value = 0x08;
-        ++i_;
-        return true;
-      default:
-        break;
+    if (std::string_view("dDwW").find(d) != std::string_view::npos) {
+      *set = std::string("\\") + d;
+    } else if (d == 's' || d == 'S' || d == 'h' || d == 'v') {
+      *set = d == 's'   ? kSpaceSet
+             : d == 'S' ? kNotSpaceSet
+             : d == 'h' ? kHorizontalSpaceSet
+                        : kVerticalSpaceSet;
+    } else if (d == 'b') {  // backspace, in a class
+      *kind = 0;
+      *value = 0x08;
+    } else {
+      *kind = 0;
+      if (CharEscape(/*in_class=*/true, value)) return true;
+      if (IsAlnum(d)) return false;
+      *value = static_cast<unsigned char>(d);
     }
-    *kind = 0;
-    if (CharEscape(/*in_class=*/true, value)) return true;
-    if (IsAlnum(d)) return false;
-    *value = static_cast<unsigned char>(d);
     ++i_;
     return true;
   }
@@ -480,6 +457,8 @@ class PcreToRe2 {
   std::string_view p_;
   size_t i_ = 0;
   bool after_assertion_ = false;
+  bool literal_run_ = false;
+  size_t nodes_ = 0;
   std::string out_;
   std::vector<size_t> top_level_bars_;
 };
@@ -497,6 +476,11 @@ bool FindUnescapedSlash(std::string_view p, size_t* at) {
   }
   return false;
 }
+
+// Beyond about a million nodes RE2's tree walkers give up, print one line to
+// stderr per remaining node, and the pattern fails anyway; PCRE2 (with PHP's
+// 64 KiB compiled-pattern limit) then decides, as preg_match would.
+constexpr size_t kMaxRe2Nodes = 700'000;
 
 // Backtracking budget of the PCRE2 fallback: a pattern that needs more than
 // this (seconds of work) counts as not matching.
@@ -534,7 +518,7 @@ PregPattern PregPattern::Compile(std::string_view pattern) {
   auto rep = std::make_unique<Rep>();
 
   PcreToRe2 conv(pattern);
-  if (conv.Convert()) {
+  if (conv.Convert() && conv.nodes() <= kMaxRe2Nodes) {
     // preg_match('/^X$/s'): '^' binds to the first top-level alternative of X
     // and '$' (end, or before a final newline) to the last one.
     std::string re;
@@ -564,7 +548,7 @@ PregPattern PregPattern::Compile(std::string_view pattern) {
     options.set_dot_nl(true);
     options.set_never_capture(true);
     options.set_log_errors(false);
-    options.set_max_mem(int64_t{256} << 20);
+    options.set_max_mem(int64_t{64} << 20);
     rep->re2 = std::make_unique<RE2>(re, options);
     if (rep->re2->ok()) {
       result.rep_ = std::move(rep);
@@ -587,8 +571,8 @@ PregPattern PregPattern::Compile(std::string_view pattern) {
     // Offsets in the message refer to the body, not to our added '^'.
     size_t body_offset = offset > 0 ? offset - 1 : 0;
     if (body_offset > pattern.size()) body_offset = pattern.size();
-    result.error_ = std::string(reinterpret_cast<char*>(message)) + " at offset " +
-                    std::to_string(body_offset);
+    result.error_ =
+        std::string(reinterpret_cast<char*>(message)) + " at offset " + std::to_string(body_offset);
     return result;
   }
   rep->match_context = pcre2_match_context_create(nullptr);
@@ -606,8 +590,8 @@ bool PregPattern::Matches(std::string_view text) const {
                             rep_->anchor, nullptr, 0);
   }
   pcre2_match_data* md = pcre2_match_data_create(1, nullptr);
-  int rc = pcre2_match(rep_->pcre, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0,
-                       md, rep_->match_context);
+  int rc = pcre2_match(rep_->pcre, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0, md,
+                       rep_->match_context);
   pcre2_match_data_free(md);
   return rc >= 0;  // no match, match limit and heap limit all count as a mismatch
 }
@@ -624,6 +608,17 @@ std::string NormalizeOutput(std::string_view text) {
   }
   return out;
 }
+
+namespace {
+
+// run-tests.php's EXPECTF table; %e is DIRECTORY_SEPARATOR, preg_quote'd.
+constexpr std::pair<char, std::string_view> kPlaceholders[] = {
+    {'e', "\\/"},          {'s', "[^\\r\\n]+"}, {'S', "[^\\r\\n]*"}, {'a', ".+"},
+    {'A', ".*"},           {'w', "\\s*"},       {'i', "[+-]?\\d+"},  {'d', "\\d+"},
+    {'x', "[0-9a-fA-F]+"}, {'f', kFloatPcre},   {'c', "."},          {'0', "\\x00"},
+};
+
+}  // namespace
 
 std::string ExpectfToRegex(std::string_view wanted) {
   // 1. preg_quote outside %r..%r pairs, the raw inside as a group; an
@@ -657,20 +652,8 @@ std::string ExpectfToRegex(std::string_view wanted) {
       continue;
     }
     std::string_view repl;
-    switch (quoted[i + 1]) {
-      case 'e': repl = "\\/"; break;
-      case 's': repl = "[^\\r\\n]+"; break;
-      case 'S': repl = "[^\\r\\n]*"; break;
-      case 'a': repl = ".+"; break;
-      case 'A': repl = ".*"; break;
-      case 'w': repl = "\\s*"; break;
-      case 'i': repl = "[+-]?\\d+"; break;
-      case 'd': repl = "\\d+"; break;
-      case 'x': repl = "[0-9a-fA-F]+"; break;
-      case 'f': repl = kFloatPcre; break;
-      case 'c': repl = "."; break;
-      case '0': repl = "\\x00"; break;
-      default: break;
+    for (const auto& [letter, regex] : kPlaceholders) {
+      if (letter == quoted[i + 1]) repl = regex;
     }
     if (repl.empty()) {
       re.push_back('%');
@@ -694,8 +677,7 @@ ExpectMatcher::ExpectMatcher(std::string_view kind, std::string_view body)
     return;
   }
   impl_ = std::make_unique<Impl>();
-  impl_->pattern =
-      PregPattern::Compile(kind == "EXPECTF" ? ExpectfToRegex(expected_) : expected_);
+  impl_->pattern = PregPattern::Compile(kind == "EXPECTF" ? ExpectfToRegex(expected_) : expected_);
   if (!impl_->pattern.ok()) error_ = "invalid " + kind_ + ": " + impl_->pattern.error();
 }
 

@@ -70,7 +70,9 @@ class ExpectMatcher {
   ExpectMatcher& operator=(ExpectMatcher&&) noexcept;
 
   bool ok() const { return error_.empty(); }
-  // Why the pattern is unusable, e.g. "invalid EXPECTREGEX: missing )".
+  // Why the pattern is unusable, e.g. "invalid EXPECTREGEX: missing closing
+  // parenthesis at offset 4" (PCRE2's words) or "invalid EXPECTREGEX:
+  // unescaped delimiter '/' at offset 1" (run-tests' preg_match fails there).
   const std::string& error() const { return error_; }
 
   // `output` must already be NormalizeOutput()ed.
@@ -89,9 +91,14 @@ class ExpectMatcher {
 };
 
 // A run-tests-style line diff of expected vs actual (both normalised):
-// "NNN+ actual line", "NNN- expected line", unchanged context lines indented,
-// "--" between hunks. For EXPECTF/EXPECTREGEX each expected line is compared
-// with an actual line as its own anchored pattern.
+// "NNN+ actual line", "NNN- expected line" (numbers zero-padded to at least 3
+// digits), unchanged context lines indented by the same width, "--" where
+// unchanged lines were left out; within a change, actual lines come first.
+// Lines are aligned by a minimal (Myers) diff instead of run-tests' heuristic.
+// For EXPECTF/EXPECTREGEX an expected line equals an actual one when the
+// line, translated on its own, matches it. Huge or very different inputs fall
+// back to "common head and tail, everything between replaced" so that the
+// diff costs bounded time. Empty when nothing differs. (runner/diff.cc)
 std::string MakeDiff(std::string_view kind, std::string_view expected, std::string_view actual,
                      int context_lines = 3);
 

@@ -13,20 +13,53 @@ namespace phptrun {
 namespace {
 
 // run-tests.php 8.2 TestFile::ALLOWED_SECTIONS, plus phptrun's RESIDENT
-// (DESIGN.md). TEST is not in run-tests' list: it is implicit, and a second
-// --TEST-- header is judged by the duplicate/unknown checks like any other.
-constexpr std::array<std::string_view, 36> kHeaderSections = {
-    "EXPECT",       "EXPECTF",       "EXPECTREGEX",   "EXPECTREGEX_EXTERNAL", "EXPECT_EXTERNAL",
-    "EXPECTF_EXTERNAL", "EXPECTHEADERS", "POST",      "POST_RAW",             "GZIP_POST",
-    "DEFLATE_POST", "PUT",           "GET",           "COOKIE",               "ARGS",
-    "FILE",         "FILEEOF",       "FILE_EXTERNAL", "REDIRECTTEST",         "CAPTURE_STDIO",
-    "STDIN",        "CGI",           "PHPDBG",        "INI",                  "ENV",
-    "EXTENSIONS",   "SKIPIF",        "XFAIL",         "XLEAK",                "CLEAN",
-    "CREDITS",      "DESCRIPTION",   "CONFLICTS",     "WHITESPACE_SENSITIVE", "RESIDENT",
+// (DESIGN.md). FLAKY came to the 8.2 branch after 8.2.8 (php-src#11325 was
+// backported): the 8.2.32 suites use it and their run-tests.php accepts it.
+// TEST is not in run-tests' list: it is implicit, and a second --TEST-- header
+// is judged by the duplicate/unknown checks like any other. TEST stays last.
+constexpr std::array<std::string_view, 37> kHeaderSections = {
+    "EXPECT",
+    "EXPECTF",
+    "EXPECTREGEX",
+    "EXPECTREGEX_EXTERNAL",
+    "EXPECT_EXTERNAL",
+    "EXPECTF_EXTERNAL",
+    "EXPECTHEADERS",
+    "POST",
+    "POST_RAW",
+    "GZIP_POST",
+    "DEFLATE_POST",
+    "PUT",
+    "GET",
+    "COOKIE",
+    "ARGS",
+    "FILE",
+    "FILEEOF",
+    "FILE_EXTERNAL",
+    "REDIRECTTEST",
+    "CAPTURE_STDIO",
+    "STDIN",
+    "CGI",
+    "PHPDBG",
+    "INI",
+    "ENV",
+    "EXTENSIONS",
+    "SKIPIF",
+    "XFAIL",
+    "XLEAK",
+    "CLEAN",
+    "CREDITS",
+    "DESCRIPTION",
+    "CONFLICTS",
+    "WHITESPACE_SENSITIVE",
+    "FLAKY",
+    "RESIDENT",
     "TEST",
 };
 
 // Names a section header may introduce (everything but the implicit TEST).
+static_assert(kHeaderSections.back() == "TEST");
+
 bool IsHeaderSection(std::string_view name) {
   for (size_t i = 0; i + 1 < kHeaderSections.size(); ++i) {
     if (kHeaderSections[i] == name) return true;
@@ -80,7 +113,8 @@ std::string DirName(const std::string& path) {
   return path.substr(0, slash);
 }
 
-// Reads a whole file with as few read() calls as the kernel allows.
+// Reads a whole file, normally with a single read(): the buffer is one byte
+// larger than the file, and a regular file only returns a short count at EOF.
 bool ReadWholeFile(const std::string& path, std::string* out, std::string* err) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -101,10 +135,12 @@ bool ReadWholeFile(const std::string& path, std::string* out, std::string* err) 
   out->clear();
   size_t capacity = st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096;
   out->resize(capacity);
+  const bool regular = S_ISREG(st.st_mode);
   size_t used = 0;
   for (;;) {
     if (used == out->size()) out->resize(out->size() * 2);
-    ssize_t n = ::read(fd, &(*out)[used], out->size() - used);
+    size_t want = out->size() - used;
+    ssize_t n = ::read(fd, &(*out)[used], want);
     if (n < 0) {
       if (errno == EINTR) continue;
       *err = std::strerror(errno);
@@ -113,6 +149,7 @@ bool ReadWholeFile(const std::string& path, std::string* out, std::string* err) 
     }
     if (n == 0) break;
     used += static_cast<size_t>(n);
+    if (regular && static_cast<size_t>(n) < want) break;
   }
   ::close(fd);
   out->resize(used);

@@ -50,7 +50,8 @@ class PhptFile {
   // "all" means: run alone, after everything else.
   std::vector<std::string> ConflictKeys() const;
 
-  // True when `name` is a section run-tests.php 8.2 accepts.
+  // True when `name` is a section run-tests.php 8.2 accepts (TEST, the
+  // ALLOWED_SECTIONS of 8.2.32, FLAKY included) or phptrun's RESIDENT.
   static bool IsKnownSection(std::string_view name);
 
  private:

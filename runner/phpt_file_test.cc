@@ -14,7 +14,8 @@ const std::string kFixtures = std::string(PHPTRUN_SOURCE_DIR) + "/fixtures/parse
 
 PhptFile ParseText(std::string_view text) { return PhptFile::Parse("/nowhere/t.phpt", text); }
 
-std::string SectionOr(const PhptFile& f, std::string_view name, const std::string& fallback = "<none>") {
+std::string SectionOr(const PhptFile& f, std::string_view name,
+                      const std::string& fallback = "<none>") {
   const std::string* s = f.Section(name);
   return s ? *s : fallback;
 }
@@ -62,7 +63,6 @@ TEST_CASE("the rest of the --TEST-- line is ignored") {
 
 TEST_CASE("BORK: unknown sections") {
   CHECK(ParseText("--TEST--\nx\n--HEADERS--\n").error() == "Unknown section \"HEADERS\"");
-  CHECK(ParseText("--TEST--\nx\n--FLAKY--\n").error() == "Unknown section \"FLAKY\"");
   CHECK(ParseText("--TEST--\nx\n--REQUEST--\n").error() == "Unknown section \"REQUEST\"");
   CHECK(ParseText("--TEST--\nx\n--_--\n").error() == "Unknown section \"_\"");
   // Detected inside a FILE body too: there is no escaping.
@@ -188,8 +188,8 @@ TEST_CASE("===DONE=== also truncates FILEEOF and FILE_EXTERNAL bodies") {
                                "--TEST--\nx\n--FILE_EXTERNAL--\nfiles/code.inc\n===DONE===\n"
                                "junk\n--EXPECT--\n");
   // The body became "files/code.inc\n===DONE===\n", which names no file.
-  CHECK(g.error() == "could not load --FILE_EXTERNAL-- " + kFixtures +
-                         "/external/files/code.inc\n===DONE===");
+  CHECK(g.error() ==
+        "could not load --FILE_EXTERNAL-- " + kFixtures + "/external/files/code.inc\n===DONE===");
 }
 
 TEST_CASE("FILEEOF becomes FILE without trailing newlines") {
@@ -245,8 +245,9 @@ TEST_CASE("_EXTERNAL sections load files relative to the test, without ..") {
   CHECK(h.ExpectKind() == "EXPECTREGEX");
 
   // ".." anywhere is deleted: "fi..les" -> "files".
-  PhptFile k = PhptFile::Parse(kFixtures + "/external/x.phpt",
-                               "--TEST--\nx\n--FILE_EXTERNAL--\n..fi..les/..code.inc\n--EXPECT--\n");
+  PhptFile k =
+      PhptFile::Parse(kFixtures + "/external/x.phpt",
+                      "--TEST--\nx\n--FILE_EXTERNAL--\n..fi..les/..code.inc\n--EXPECT--\n");
   REQUIRE(k.ok());
   CHECK(SectionOr(k, "FILE") == "<?php\necho \"external\";\n");
 }
@@ -258,8 +259,9 @@ TEST_CASE("BORK: _EXTERNAL file missing") {
   PhptFile g = PhptFile::Parse("rel.phpt", "--TEST--\nx\n--FILE--\n--EXPECT_EXTERNAL--\n nope\n");
   CHECK(g.error() == "could not load --EXPECT_EXTERNAL-- ./nope");
   // A directory is not a file either.
-  PhptFile h = PhptFile::Parse(kFixtures + "/t.phpt", "--TEST--\nx\n--FILE_EXTERNAL--\nexternal\n"
-                                                      "--EXPECT--\n");
+  PhptFile h = PhptFile::Parse(kFixtures + "/t.phpt",
+                               "--TEST--\nx\n--FILE_EXTERNAL--\nexternal\n"
+                               "--EXPECT--\n");
   CHECK(h.error() == "could not load --FILE_EXTERNAL-- " + kFixtures + "/external");
 }
 
@@ -273,6 +275,12 @@ TEST_CASE("an _EXTERNAL expectation wins over the same inline one") {
   CHECK(SectionOr(f, "EXPECT") == "external\n");
 }
 
+TEST_CASE("FLAKY is accepted, as by the run-tests.php of PHP 8.2.32") {
+  PhptFile f = ParseText("--TEST--\nx\n--FLAKY--\ntiming\n--FILE--\n--EXPECT--\n");
+  REQUIRE(f.ok());
+  CHECK(SectionOr(f, "FLAKY") == "timing\n");
+}
+
 TEST_CASE("RESIDENT is a known section") {
   PhptFile f = ParseText("--TEST--\nx\n--RESIDENT--\nmode=worker\n--FILE--\n--EXPECT--\n");
   REQUIRE(f.ok());
@@ -280,13 +288,43 @@ TEST_CASE("RESIDENT is a known section") {
 }
 
 TEST_CASE("IsKnownSection") {
-  for (const char* name :
-       {"TEST", "EXPECT", "EXPECTF", "EXPECTREGEX", "EXPECTREGEX_EXTERNAL", "EXPECT_EXTERNAL",
-        "EXPECTF_EXTERNAL", "EXPECTHEADERS", "POST", "POST_RAW", "GZIP_POST", "DEFLATE_POST",
-        "PUT", "GET", "COOKIE", "ARGS", "FILE", "FILEEOF", "FILE_EXTERNAL", "REDIRECTTEST",
-        "CAPTURE_STDIO", "STDIN", "CGI", "PHPDBG", "INI", "ENV", "EXTENSIONS", "SKIPIF", "XFAIL",
-        "XLEAK", "CLEAN", "CREDITS", "DESCRIPTION", "CONFLICTS", "WHITESPACE_SENSITIVE",
-        "RESIDENT"}) {
+  for (const char* name : {"TEST",
+                           "EXPECT",
+                           "EXPECTF",
+                           "EXPECTREGEX",
+                           "EXPECTREGEX_EXTERNAL",
+                           "EXPECT_EXTERNAL",
+                           "EXPECTF_EXTERNAL",
+                           "EXPECTHEADERS",
+                           "POST",
+                           "POST_RAW",
+                           "GZIP_POST",
+                           "DEFLATE_POST",
+                           "PUT",
+                           "GET",
+                           "COOKIE",
+                           "ARGS",
+                           "FILE",
+                           "FILEEOF",
+                           "FILE_EXTERNAL",
+                           "REDIRECTTEST",
+                           "CAPTURE_STDIO",
+                           "STDIN",
+                           "CGI",
+                           "PHPDBG",
+                           "INI",
+                           "ENV",
+                           "EXTENSIONS",
+                           "SKIPIF",
+                           "XFAIL",
+                           "XLEAK",
+                           "CLEAN",
+                           "CREDITS",
+                           "DESCRIPTION",
+                           "CONFLICTS",
+                           "WHITESPACE_SENSITIVE",
+                           "FLAKY",
+                           "RESIDENT"}) {
     INFO(name);
     CHECK(PhptFile::IsKnownSection(name));
     // Every known section parses as a header (TEST only as the first line).
@@ -295,7 +333,7 @@ TEST_CASE("IsKnownSection") {
             "Unknown section \"" + std::string(name) + "\"");
     }
   }
-  for (const char* name : {"FLAKY", "HEADERS", "REQUEST", "expect", "", "FILE "}) {
+  for (const char* name : {"HEADERS", "REQUEST", "expect", "", "FILE "}) {
     INFO(name);
     CHECK_FALSE(PhptFile::IsKnownSection(name));
   }
