@@ -57,4 +57,74 @@ bool WriteFileAtomically(const std::string& path, std::string_view content, std:
   return true;
 }
 
+AtomicFileWriter::~AtomicFileWriter() { Discard(); }
+
+bool AtomicFileWriter::Open(const std::string& path, std::string* err) {
+  Discard();
+  path_ = path;
+  tmp_ = path + ".tmp." + std::to_string(getpid());
+  error_ = 0;
+  buffer_.clear();
+  fd_ = open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd_ < 0) return Fail(path, "cannot create " + tmp_, errno, err);
+  return true;
+}
+
+void AtomicFileWriter::Write(std::string_view data) {
+  if (fd_ < 0 || error_) return;
+  buffer_.append(data.data(), data.size());
+  if (buffer_.size() >= (1u << 20)) Flush();
+}
+
+bool AtomicFileWriter::Flush() {
+  const char* data = buffer_.data();
+  size_t left = buffer_.size();
+  while (left > 0 && !error_) {
+    ssize_t n = write(fd_, data, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error_ = errno;
+      failed_op_ = "cannot write " + tmp_;
+      break;
+    }
+    data += n;
+    left -= static_cast<size_t>(n);
+  }
+  buffer_.clear();
+  return !error_;
+}
+
+bool AtomicFileWriter::Commit(std::string* err) {
+  if (fd_ < 0) {
+    if (err) *err = path_ + ": not open";
+    return false;
+  }
+  Flush();
+  if (!error_ && fsync(fd_) != 0 && errno != EINVAL && errno != EROFS) {
+    error_ = errno;
+    failed_op_ = "cannot flush " + tmp_;
+  }
+  if (close(fd_) != 0 && !error_) {
+    error_ = errno;
+    failed_op_ = "cannot close " + tmp_;
+  }
+  fd_ = -1;
+  if (!error_ && std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    error_ = errno;
+    failed_op_ = "cannot rename " + tmp_ + " to " + path_;
+  }
+  if (error_) {
+    unlink(tmp_.c_str());
+    return Fail(path_, failed_op_, error_, err);
+  }
+  return true;
+}
+
+void AtomicFileWriter::Discard() {
+  if (fd_ < 0) return;
+  close(fd_);
+  fd_ = -1;
+  unlink(tmp_.c_str());
+}
+
 }  // namespace phptrun

@@ -22,4 +22,39 @@ namespace phptrun {
 // after a signal handler has set a flag.
 bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* err);
 
+// The same for a file too big to build in memory first: written piece by
+// piece to "<path>.tmp.<pid>", renamed over <path> by Commit(). A writer
+// destroyed without Commit() removes its temporary file, so readers never
+// see a partial file under <path>.
+//
+//   AtomicFileWriter out;
+//   if (!out.Open("trace.json", &err)) ...
+//   out.Write("{...");  ...                       // buffered
+//   if (!out.Commit(&err)) ...                    // err names the file
+class AtomicFileWriter {
+ public:
+  AtomicFileWriter() = default;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  ~AtomicFileWriter();
+
+  bool Open(const std::string& path, std::string* err);
+  // Appends; a write error is kept and reported by Commit().
+  void Write(std::string_view data);
+  // Flushes, syncs and renames. False (temporary file removed) on any error
+  // since Open().
+  bool Commit(std::string* err);
+  bool is_open() const { return fd_ >= 0; }
+
+ private:
+  bool Flush();
+  void Discard();
+
+  std::string path_, tmp_;
+  std::string buffer_;
+  int fd_ = -1;
+  int error_ = 0;         // first errno seen
+  std::string failed_op_;
+};
+
 }  // namespace phptrun

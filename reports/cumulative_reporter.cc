@@ -14,7 +14,13 @@ void CumulativeReporter::RunStarting(const RunInfo& info) {
   cases_.reserve(info.total_cases);
 }
 
-void CumulativeReporter::CaseFinished(const CaseResult& result) { cases_.push_back(result); }
+void CumulativeReporter::CaseFinished(const CaseResult& result) {
+  cases_.push_back(result);
+  // The span tree goes to the trace and profile reporters as cases finish;
+  // keeping it for every case of a big suite would cost far more memory
+  // than everything else here.
+  cases_.back().spans = {};
+}
 
 bool CumulativeReporter::RunFinished(const RunEnd& end, std::string* err) {
   std::ostringstream text;

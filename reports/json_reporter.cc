@@ -37,6 +37,9 @@ JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
     entry["heap_before"] = phase.heap_before;
     entry["heap_after"] = phase.heap_after;
     entry["heap_peak"] = phase.heap_peak;
+    // Malloc'd bytes, measured by the lifecycle tracer (absent when it is off).
+    if (phase.persistent_before >= 0) entry["persistent_before"] = phase.persistent_before;
+    if (phase.persistent_after >= 0) entry["persistent_after"] = phase.persistent_after;
     phases.push_back(std::move(entry));
   }
   test["phases"] = std::move(phases);

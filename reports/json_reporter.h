@@ -5,7 +5,15 @@
 //    "duration_s": 41.2, "summary": {"PASS": n, ..., "XLEAK": n},  (all verdicts)
 //    "interrupted": false,
 //    "tests": [{"file", "name", "verdict", "reason", "time_ms",
-//               "phases": [{"name", "ms", "heap_before", "heap_after", "heap_peak"}]}]}
+//               "phases": [{"name", "ms", "heap_before", "heap_after", "heap_peak",
+//                           "persistent_before", "persistent_after"}]}]}
+//
+// Phases are flat: SKIPIF, RINIT, compile, execute, RSHUTDOWN, CLEAN (and
+// "MINIT (restart for startup INI)") as the case ran them, then "runner", the
+// rest of time_ms, so they add up to it. The persistent figures (malloc'd
+// bytes) come from the lifecycle tracer and are absent when it is off. The
+// tracer's span tree (per extension, per step, per compile) goes to --trace
+// and --profile only: for a big suite it would make this file huge.
 //
 // Tests are sorted by file; `summary` counts the tests listed, so it stays
 // consistent with "tests" when the run was interrupted. Times are rounded to

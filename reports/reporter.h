@@ -4,6 +4,9 @@
 //   RunStarting(info)        once, before the first case starts
 //   CaseStarting(file)       when a case is handed to a worker (progress only)
 //   CaseFinished(result)     once per case, in completion order
+//   WorkerSpans(worker, ..)  a worker's own engine phases (SINIT, MINIT after it
+//                            started; MSHUTDOWN, SSHUTDOWN as it stops), when
+//                            the lifecycle tracer is on; any time before RunFinished
 //   RunFinished(summary)     once, after the last case or on interruption
 // Whole-run formats (JUnit, JSON) collect in CaseFinished and write in
 // RunFinished; the console reporter writes as events arrive. A reporter that
@@ -12,6 +15,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "runner/result.h"
 
@@ -37,6 +41,8 @@ class Reporter {
   virtual void RunStarting(const RunInfo& info) {}
   virtual void CaseStarting(const std::string& file) {}
   virtual void CaseFinished(const CaseResult& result) = 0;
+  // `worker` is the 1-based id CaseResult::worker uses; spans as in span.h.
+  virtual void WorkerSpans(int worker, const std::vector<Span>& spans) {}
   virtual bool RunFinished(const RunEnd& end, std::string* err) = 0;
 };
 

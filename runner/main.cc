@@ -10,6 +10,8 @@
 #include "reports/console_reporter.h"
 #include "reports/json_reporter.h"
 #include "reports/junit_reporter.h"
+#include "reports/profile_reporter.h"
+#include "reports/trace_reporter.h"
 #include "runner/case_list.h"
 #include "runner/ini.h"
 #include "runner/options.h"
@@ -38,6 +40,10 @@ int OnlineCpus() {
   return n > 0 ? static_cast<int>(n) : 1;
 }
 
+// The lifecycle tracer is on unless --no-tracer: it costs well under the 3%
+// of wall time that would make it opt-in (docs/tracing.md has the figures).
+constexpr bool kTracerByDefault = true;
+
 // The engine every worker starts: the system CLI's php.ini and conf.d (or
 // -n / -c), run-tests.php's INI defaults, then -d.
 EngineSetup MakeEngineSetup(const Options& o) {
@@ -48,6 +54,7 @@ EngineSetup MakeEngineSetup(const Options& o) {
   s.ini_path_override = o.ini_file.empty() ? PHPTRUN_PHP_INI_PATH : o.ini_file;
   s.ini_scan_dir = PHPTRUN_PHP_INI_DIR;
   s.timeout_s = o.timeout_s;
+  s.tracer = !o.no_tracer && (kTracerByDefault || !o.trace_file.empty() || o.profile);
   if (!o.ini_file.empty() && access(o.ini_file.c_str(), R_OK) != 0) {
     throw FatalError{"-c " + o.ini_file + ": cannot read this file", 2};
   }
@@ -112,6 +119,11 @@ int Main(int argc, char** argv) {
       DetectConsoleOptions(STDOUT_FILENO, options.quiet, options.verbose, options.show_diff)));
   if (!options.junit_file.empty()) owned.push_back(std::make_unique<JunitReporter>(options.junit_file));
   if (!options.json_file.empty()) owned.push_back(std::make_unique<JsonReporter>(options.json_file));
+  if (!options.trace_file.empty()) {
+    owned.push_back(std::make_unique<TraceReporter>(options.trace_file));
+  }
+  // After the console reporter, so the profile follows the summary.
+  if (options.profile) owned.push_back(std::make_unique<ProfileReporter>(std::cout));
   std::vector<Reporter*> reporters;
   for (auto& r : owned) reporters.push_back(r.get());
 

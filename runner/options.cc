@@ -39,6 +39,12 @@ std::string UsageText() {
          "  --sapi-name N   PHP_SAPI seen by tests (default cli)\n"
          "  --junit FILE    write JUnit XML (default: $TEST_PHP_JUNIT)\n"
          "  --json FILE     write a JSON report\n"
+         "  --trace FILE    write a Chrome trace of every case's lifecycle phases\n"
+         "                  (open it in ui.perfetto.dev or chrome://tracing)\n"
+         "  --profile       after the summary, where the time went: phases,\n"
+         "                  extensions' RINIT/RSHUTDOWN, slowest cases and compiles\n"
+         "  --no-tracer     do not hook the engine's lifecycle (no per-extension\n"
+         "                  spans, no persistent-memory figures)\n"
          "  --show-diff     print the diff of each failing case\n"
          "  -x              set SKIP_SLOW_TESTS=1 for tests\n"
          "  --offline       set SKIP_ONLINE_TESTS=1 for tests\n"
@@ -127,6 +133,18 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
       if (!value(&o->junit_file)) return false;
     } else if (flag == "--json") {
       if (!value(&o->json_file)) return false;
+    } else if (flag == "--trace") {
+      if (!value(&o->trace_file)) return false;
+      if (o->trace_file.empty()) {
+        *err = "--trace: the file name is empty";
+        return false;
+      }
+    } else if (flag == "--profile") {
+      if (!no_value()) return false;
+      o->profile = true;
+    } else if (flag == "--no-tracer") {
+      if (!no_value()) return false;
+      o->no_tracer = true;
     } else if (flag == "--show-diff") {
       if (!no_value()) return false;
       o->show_diff = true;
@@ -153,6 +171,11 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
       *err = "unknown option " + flag + " (see phptrun -h)";
       return false;
     }
+  }
+  if (o->no_tracer && (!o->trace_file.empty() || o->profile)) {
+    *err = std::string("--no-tracer: ") + (o->profile ? "--profile" : "--trace") +
+           " needs the lifecycle tracer";
+    return false;
   }
   if (o->paths.empty() && !o->help && !o->version) {
     *err = "no PATH given: name .phpt files or directories (see phptrun -h)";

@@ -22,6 +22,9 @@ struct Options {
   std::string sapi_name = "cli";   // --sapi-name NAME
   std::string junit_file;          // --junit FILE (default: $TEST_PHP_JUNIT)
   std::string json_file;           // --json FILE
+  std::string trace_file;          // --trace FILE: Chrome trace of the lifecycle tracer
+  bool profile = false;            // --profile: where the time went, after the summary
+  bool no_tracer = false;          // --no-tracer: no lifecycle tracer hooks in the engine
   bool show_diff = false;          // --show-diff
   bool quiet = false;              // -q
   bool verbose = false;            // -v

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tracer/span.h"
+
 namespace phptrun {
 
 // Verdicts of run-tests.php 8.2 (phpt-reference.md §2.9), in its order of
@@ -31,13 +33,18 @@ bool VerdictFailsRun(Verdict v);
 
 // One timed step of the engine while running a case: a request phase
 // ("RINIT", "compile", "execute", "RSHUTDOWN") or a whole auxiliary request
-// ("SKIPIF", "CLEAN"). Heap figures are Zend MM bytes (zend_memory_usage).
+// ("SKIPIF", "CLEAN"), or "runner": the rest of the case's time (reading
+// the phpt, forking, collecting output, judging), so phases add up to
+// time_ms. Heap figures are Zend MM bytes (zend_memory_usage); persistent
+// figures are malloc'd bytes in use, -1 when the lifecycle tracer was off.
 struct Phase {
   std::string name;
   double ms = 0;
   int64_t heap_before = 0;
   int64_t heap_after = 0;
   int64_t heap_peak = 0;
+  int64_t persistent_before = -1;
+  int64_t persistent_after = -1;
 };
 
 struct CaseResult {
@@ -50,6 +57,11 @@ struct CaseResult {
   std::vector<Phase> phases;
   int worker = 0;        // 1-based worker id (trace track)
   double start_ms = 0;   // start relative to the run's start
+  // The lifecycle tracer's span tree of this case (tracer/span.h): one
+  // kRequest span per request (SKIPIF, FILE, CLEAN) with parent -1, the
+  // phases, steps, extensions' hooks and compiles under them. Empty when
+  // the tracer was off. Whole-run reports drop it once they have used it.
+  std::vector<Span> spans;
 };
 
 // Counts per verdict, for summaries.

@@ -15,12 +15,19 @@
 
 #include <cstring>
 
+#include "runner/sapi/lifecycle_hooks.h"
 #include "runner/wire.h"
+#include "tracer/event_log.h"
 
 namespace phptrun {
 namespace {
 
-enum ControlKind : uint32_t { kControlResult = 1, kControlRestart = 2, kControlError = 3 };
+enum ControlKind : uint32_t {
+  kControlResult = 1,
+  kControlRestart = 2,
+  kControlError = 3,
+  kControlLifecycle = 4,  // the lifecycle event log of the request
+};
 
 double NowMs() {
   timespec ts;
@@ -89,6 +96,7 @@ rlim_t CaseAddressSpaceLimit() {
   }
   rlimit as{CaseAddressSpaceLimit(), CaseAddressSpaceLimit()};
   setrlimit(RLIMIT_AS, &as);
+  phptrun_log_clear();  // the worker's events are not this request's
 
   if (!spec.startup_ini.empty()) {
     phptrun_startup_timing restart;
@@ -113,6 +121,10 @@ rlim_t CaseAddressSpaceLimit() {
 
   phptrun_request_result result{};
   phptrun_engine_run_request(&request, &result);
+  if (phptrun_lifecycle_enabled()) {
+    std::string log = EventLog::Capture().Encode();
+    SendControl(control_fd, kControlLifecycle, log.data(), log.size());
+  }
   SendControl(control_fd, kControlResult, &result, sizeof result);
   _exit(0);
 }
@@ -131,6 +143,8 @@ void ReadControl(MessageBuffer* buffer, RequestOutcome* out) {
       std::memcpy(&out->restart, body.data(), body.size());
     } else if (kind == kControlError) {
       out->error = "engine restart failed: " + body;
+    } else if (kind == kControlLifecycle) {
+      out->lifecycle_log = std::move(body);
     }
   }
 }
@@ -162,6 +176,7 @@ std::string SignalName(int sig) {
 RequestOutcome RunRequest(const RequestSpec& spec) {
   RequestOutcome out;
   double start = NowMs();
+  out.start_ms = start;
 
   int output_fd = MakeMemFile("phptrun-output");
   int stdin_fd = -1;

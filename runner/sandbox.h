@@ -48,6 +48,10 @@ struct RequestOutcome {
   phptrun_request_result engine{};
   phptrun_startup_timing restart{};  // when startup_ini restarted the engine
   double wall_ms = 0;
+  double start_ms = 0;        // CLOCK_MONOTONIC ms when RunRequest began
+  // The lifecycle tracer's event log of the case process (tracer/event_log.h,
+  // encoded), when the tracer is on and the engine returned.
+  std::string lifecycle_log;
 };
 
 RequestOutcome RunRequest(const RequestSpec& spec);

@@ -165,6 +165,41 @@ void Supervisor::HandleMessage(WorkerSlot* slot, const std::string& message, std
     }
     slot->busy = false;
     Finish(id, std::move(result));
+  } else if (kind == kWorkerSpans) {
+    std::vector<Span> spans;
+    if (DecodeSpans(&r, &spans)) {
+      for (Reporter* reporter : reporters_) reporter->WorkerSpans(slot->id, spans);
+    }
+  }
+}
+
+void Supervisor::CollectShutdownMessages() {
+  // Workers shut their engines down after kQuit and report it (MSHUTDOWN
+  // spans) before exiting; wait for their pipes to close, but not for ever.
+  double deadline = NowMs() + 10000;
+  std::string ignored;
+  for (;;) {
+    std::vector<pollfd> fds;
+    std::vector<WorkerSlot*> open;
+    for (auto& slot : slots_) {
+      if (slot->pid <= 0 || slot->result_fd < 0) continue;
+      fds.push_back({slot->result_fd, POLLIN, 0});
+      open.push_back(slot.get());
+    }
+    double left = deadline - NowMs();
+    if (fds.empty() || left <= 0) return;
+    if (poll(fds.data(), fds.size(), static_cast<int>(left) + 1) < 0 && errno != EINTR) return;
+    for (size_t i = 0; i < fds.size(); ++i) {
+      if (!fds[i].revents) continue;
+      WorkerSlot* slot = open[i];
+      bool alive = slot->incoming.Fill(slot->result_fd);
+      std::string message;
+      while (slot->incoming.Next(&message)) HandleMessage(slot, message, &ignored);
+      if (!alive) {
+        close(slot->result_fd);
+        slot->result_fd = -1;
+      }
+    }
   }
 }
 
@@ -280,7 +315,11 @@ int Supervisor::Run(std::string* err) {
       WriteMessage(slot->command_fd, w.data());
     }
     close(slot->command_fd);
-    close(slot->result_fd);
+  }
+  if (!interrupted && fatal.empty()) CollectShutdownMessages();
+  for (auto& slot : slots_) {
+    if (slot->pid <= 0) continue;
+    if (slot->result_fd >= 0) close(slot->result_fd);
     waitpid(slot->pid, nullptr, 0);
   }
   signal(SIGINT, SIG_DFL);

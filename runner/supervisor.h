@@ -52,6 +52,9 @@ class Supervisor {
   void Dispatch(WorkerSlot* slot);
   void HandleMessage(WorkerSlot* slot, const std::string& message, std::string* fatal);
   void HandleDeath(WorkerSlot* slot);
+  // After kQuit: handles what workers send while they shut down, until
+  // they close their pipes.
+  void CollectShutdownMessages();
   void Finish(size_t case_id, CaseResult result);
 
   EngineSetup setup_;

@@ -173,6 +173,56 @@ void EncodeCaseResult(const CaseResult& r, WireWriter* w) {
   }
   w->U32(static_cast<uint32_t>(r.worker));
   w->F64(r.start_ms);
+  // Added with the lifecycle tracer, after the original fields.
+  for (const Phase& p : r.phases) {
+    w->I64(p.persistent_before);
+    w->I64(p.persistent_after);
+  }
+  EncodeSpans(r.spans, w);
+}
+
+void EncodeSpans(const std::vector<Span>& spans, WireWriter* w) {
+  w->U32(static_cast<uint32_t>(spans.size()));
+  for (const Span& s : spans) {
+    w->Str(s.name);
+    w->U32(static_cast<uint32_t>(s.kind));
+    w->U32(static_cast<uint32_t>(s.parent));
+    w->F64(s.start_us);
+    w->F64(s.dur_us);
+    w->I64(s.heap_before);
+    w->I64(s.heap_after);
+    w->I64(s.heap_peak);
+    w->I64(s.persistent_before);
+    w->I64(s.persistent_after);
+    w->U32(s.flags);
+  }
+}
+
+bool DecodeSpans(WireReader* r, std::vector<Span>* spans) {
+  uint32_t count = 0;
+  spans->clear();
+  if (!r->U32(&count)) return false;
+  for (uint32_t i = 0; i < count && r->ok(); ++i) {
+    Span s;
+    uint32_t kind = 0, parent = 0;
+    r->Str(&s.name);
+    r->U32(&kind);
+    r->U32(&parent);
+    r->F64(&s.start_us);
+    r->F64(&s.dur_us);
+    r->I64(&s.heap_before);
+    r->I64(&s.heap_after);
+    r->I64(&s.heap_peak);
+    r->I64(&s.persistent_before);
+    r->I64(&s.persistent_after);
+    r->U32(&s.flags);
+    if (!r->ok()) return false;
+    s.kind = static_cast<SpanKind>(kind);
+    s.parent = static_cast<int32_t>(parent);
+    if (s.parent < -1 || s.parent >= static_cast<int32_t>(i)) return false;
+    spans->push_back(std::move(s));
+  }
+  return r->ok();
 }
 
 bool DecodeCaseResult(WireReader* r, CaseResult* out) {
@@ -199,7 +249,12 @@ bool DecodeCaseResult(WireReader* r, CaseResult* out) {
   r->U32(&worker);
   r->F64(&out->start_ms);
   out->worker = static_cast<int>(worker);
-  return r->ok();
+  for (Phase& p : out->phases) {
+    r->I64(&p.persistent_before);
+    r->I64(&p.persistent_after);
+  }
+  if (!r->ok()) return false;
+  return DecodeSpans(r, &out->spans);
 }
 
 }  // namespace phptrun

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runner/result.h"
 
@@ -69,5 +70,11 @@ class MessageBuffer {
 
 void EncodeCaseResult(const CaseResult& result, WireWriter* w);
 bool DecodeCaseResult(WireReader* r, CaseResult* result);
+
+// A span tree (tracer/span.h): a count, then each span's fields.
+void EncodeSpans(const std::vector<Span>& spans, WireWriter* w);
+// Replaces *spans; false when the data ends early or a parent index does
+// not point at an earlier span.
+bool DecodeSpans(WireReader* r, std::vector<Span>* spans);
 
 }  // namespace phptrun

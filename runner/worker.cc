@@ -13,11 +13,13 @@
 #include <strings.h>
 #include <unordered_map>
 
+#include "runner/case_trace.h"
 #include "runner/expect.h"
 #include "runner/ini.h"
 #include "runner/judge.h"
 #include "runner/phpt_file.h"
 #include "runner/sandbox.h"
+#include "runner/sapi/lifecycle_hooks.h"
 #include "runner/shell_words.h"
 #include "runner/wire.h"
 
@@ -197,6 +199,7 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& ski
   phase.ms = out.wall_ms;
   phase.heap_peak = out.engine.execute.heap_peak;
   result->phases.push_back(phase);
+  AddRequestTrace(out, "SKIPIF", config_.run_start_ms, result);
 
   std::string output = OutputAsRunTestsSees(out);
   SkipifOutcome outcome = InterpretSkipif(output);
@@ -214,6 +217,7 @@ CaseResult CaseRunner::Run(const std::string& path) {
     result.verdict = verdict;
     result.reason = std::move(reason);
     result.time_ms = NowMs() - start;
+    AddRunnerPhase(&result);
     return result;
   };
 
@@ -323,6 +327,7 @@ CaseResult CaseRunner::Run(const std::string& path) {
     RequestOutcome out = RunRequest(spec);
     unlink(script.c_str());
     AddPhases(out, "", &result.phases);
+    AddRequestTrace(out, "FILE", config_.run_start_ms, &result);
     if (!out.error.empty()) return finish(Verdict::kFail, out.error);
     std::string clean_output = RunClean(test, clean_file, extension_lines, skipif_env, &result);
 
@@ -372,6 +377,7 @@ std::string CaseRunner::RunClean(const PhptFile& test, const std::string& clean_
   phase.name = "CLEAN";
   phase.ms = out.wall_ms;
   result->phases.push_back(phase);
+  AddRequestTrace(out, "CLEAN", config_.run_start_ms, result);
   return TrimCopy(OutputAsRunTestsSees(out));
 }
 
@@ -430,6 +436,7 @@ void WorkerMain(const WorkerConfig& config) {
 
   // Startup messages (a broken php.ini, a missing extension) go to the
   // supervisor, which shows them once instead of once per worker.
+  phptrun_lifecycle_enable(setup.tracer);
   phptrun_startup_timing timing;
   char err[512] = "";
   int started = -1;
@@ -443,6 +450,7 @@ void WorkerMain(const WorkerConfig& config) {
     _exit(1);
   }
   SendReady(config.result_fd, timing, startup_output);
+  SendWorkerSpans(config.result_fd, TakeEngineSpans(config.run_start_ms));
 
   CaseRunner runner(config);
   std::string message;
@@ -460,6 +468,7 @@ void WorkerMain(const WorkerConfig& config) {
     if (!WriteMessage(config.result_fd, w.data())) break;
   }
   phptrun_engine_shutdown(nullptr);
+  SendWorkerSpans(config.result_fd, TakeEngineSpans(config.run_start_ms));
   _exit(0);
 }
 

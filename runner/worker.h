@@ -7,6 +7,9 @@
 //   worker -> supervisor   kReady {php version, SINIT ms, MINIT ms}
 //                          kStartFailed {error}
 //                          kCaseResult {case id, CaseResult}
+//                          kWorkerSpans {spans}: the worker's own engine phases
+//                            (SINIT, MINIT after kReady; MSHUTDOWN, SSHUTDOWN
+//                            after kQuit), with the lifecycle tracer on
 #pragma once
 
 #include <cstdint>
@@ -24,6 +27,7 @@ enum WorkerMessage : uint32_t {
   kReady = 10,
   kStartFailed = 11,
   kCaseResult = 12,
+  kWorkerSpans = 13,
 };
 
 // How every worker starts its engine and runs cases; built once by the
@@ -38,6 +42,7 @@ struct EngineSetup {
   std::string extra_args;         // TEST_PHP_EXTRA_ARGS without the test's INI
   double timeout_s = 60;
   size_t output_limit = 64 << 20;
+  bool tracer = false;            // the lifecycle tracer (runner/sapi/lifecycle_hooks.h)
 };
 
 struct WorkerConfig {

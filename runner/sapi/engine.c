@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* memrchr, used by Zend headers */
 #include "runner/sapi/engine.h"
 #include "runner/sapi/cli_compat.h"
+#include "runner/sapi/lifecycle_hooks.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -55,17 +56,19 @@ static double NowMs(void) {
 
 static int64_t HeapBytes(void) { return g_started ? (int64_t)zend_memory_usage(0) : 0; }
 
-static void PhaseBegin(phptrun_phase_sample *s, double *t0) {
+static void PhaseBegin(phptrun_phase_sample *s, double *t0, int phase) {
   s->heap_before = HeapBytes();
   if (g_started) zend_memory_reset_peak_usage();
+  phptrun_lifecycle_phase_begin(phase, s->heap_before);
   *t0 = NowMs();
 }
 
-static void PhaseEnd(phptrun_phase_sample *s, double t0) {
+static void PhaseEnd(phptrun_phase_sample *s, double t0, int phase) {
   s->ms = NowMs() - t0;
   s->heap_after = HeapBytes();
   s->heap_peak = g_started ? (int64_t)zend_memory_peak_usage(0) : 0;
   if (s->heap_peak < s->heap_after) s->heap_peak = s->heap_after;
+  phptrun_lifecycle_phase_end(phase, s->heap_after, s->heap_peak);
 }
 
 /* ---- SAPI callbacks ------------------------------------------------------- */
@@ -241,10 +244,10 @@ static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, ch
   }
 
   double t0;
-  PhaseBegin(&timing->sinit, &t0);
+  PhaseBegin(&timing->sinit, &t0, PHPTRUN_PHASE_SINIT);
   sapi_startup(&g_sapi);
   g_sapi_started = 1;
-  PhaseEnd(&timing->sinit, t0);
+  PhaseEnd(&timing->sinit, t0, PHPTRUN_PHASE_SINIT);
 
   /* php_module_startup() copies g_sapi into sapi_module again, so these
    * settings take effect although sapi_startup() has already run. */
@@ -259,7 +262,7 @@ static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, ch
   int set_scan_dir = g_options.ini_scan_dir && !getenv("PHP_INI_SCAN_DIR");
   if (set_scan_dir) setenv("PHP_INI_SCAN_DIR", g_options.ini_scan_dir, 1);
 
-  PhaseBegin(&timing->minit, &t0);
+  PhaseBegin(&timing->minit, &t0, PHPTRUN_PHASE_MINIT);
   int ok = g_sapi.startup(&g_sapi) == SUCCESS;
   if (set_scan_dir) unsetenv("PHP_INI_SCAN_DIR");
   if (!ok) {
@@ -267,7 +270,7 @@ static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, ch
     return -1;
   }
   g_started = 1;
-  PhaseEnd(&timing->minit, t0);
+  PhaseEnd(&timing->minit, t0, PHPTRUN_PHASE_MINIT);
 
   /* Installed after MINIT so that we wrap whatever extensions (OPcache)
    * installed. */
@@ -282,6 +285,7 @@ int phptrun_engine_startup(const phptrun_engine_options *options,
   /* As the CLI: a closed reader must not kill the process. */
   signal(SIGPIPE, SIG_IGN);
   zend_signal_startup();
+  phptrun_lifecycle_attach_sapi(&g_sapi);
   return StartEngine(NULL, timing, err, err_size);
 }
 
@@ -292,16 +296,16 @@ static void StopEngine(phptrun_shutdown_timing *timing) {
   double t0;
   if (g_started) {
     zend_compile_file = g_previous_compile_file;
-    PhaseBegin(&timing->mshutdown, &t0);
+    PhaseBegin(&timing->mshutdown, &t0, PHPTRUN_PHASE_MSHUTDOWN);
     php_module_shutdown();
     g_started = 0;
-    PhaseEnd(&timing->mshutdown, t0);
+    PhaseEnd(&timing->mshutdown, t0, PHPTRUN_PHASE_MSHUTDOWN);
   }
   if (g_sapi_started) {
-    PhaseBegin(&timing->sshutdown, &t0);
+    PhaseBegin(&timing->sshutdown, &t0, PHPTRUN_PHASE_SSHUTDOWN);
     sapi_shutdown();
     g_sapi_started = 0;
-    PhaseEnd(&timing->sshutdown, t0);
+    PhaseEnd(&timing->sshutdown, t0, PHPTRUN_PHASE_SSHUTDOWN);
   }
 }
 
@@ -398,16 +402,16 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
   SG(options) |= SAPI_OPTION_NO_CHDIR;
 
   double t0;
-  PhaseBegin(&result->rinit, &t0);
+  PhaseBegin(&result->rinit, &t0, PHPTRUN_PHASE_RINIT);
   int rinit_ok = php_request_startup() == SUCCESS;
-  PhaseEnd(&result->rinit, t0);
+  PhaseEnd(&result->rinit, t0, PHPTRUN_PHASE_RINIT);
   if (!rinit_ok) {
     g_request = NULL;
     return -1;
   }
   result->started = 1;
 
-  PhaseBegin(&result->execute, &t0);
+  PhaseBegin(&result->execute, &t0, PHPTRUN_PHASE_EXECUTE);
   zend_try {
     CG(skip_shebang) = 1;
     zend_is_auto_global_str(ZEND_STRL("_SERVER"));
@@ -427,15 +431,15 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
     g_compile_ms += NowMs() - g_compile_started_ms;
     g_compile_started_ms = 0;
   }
-  PhaseEnd(&result->execute, t0);
+  PhaseEnd(&result->execute, t0, PHPTRUN_PHASE_EXECUTE);
   result->compile.ms = g_compile_ms;
   result->execute.ms -= g_compile_ms;
   if (result->execute.ms < 0) result->execute.ms = 0;
   result->exit_status = EG(exit_status);
 
-  PhaseBegin(&result->rshutdown, &t0);
+  PhaseBegin(&result->rshutdown, &t0, PHPTRUN_PHASE_RSHUTDOWN);
   php_request_shutdown(NULL);
-  PhaseEnd(&result->rshutdown, t0);
+  PhaseEnd(&result->rshutdown, t0, PHPTRUN_PHASE_RSHUTDOWN);
 
   result->output_bytes = g_output_bytes;
   result->output_limit_hit = g_output_limit_hit;

@@ -1,0 +1,168 @@
+#include "reports/trace_reporter.h"
+
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+
+#include "reports/text_escape.h"
+
+namespace phptrun {
+namespace {
+
+// A JSON string literal: valid UTF-8 (invalid bytes become visible "\xNN"
+// text), quotes, backslashes and control characters escaped.
+std::string Quote(const std::string& raw) {
+  std::string text = EscapeReportText(raw, TextSink::kJson);
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// Microseconds with nanosecond resolution; never "nan" or "-0.000".
+std::string Micros(double us) {
+  if (!std::isfinite(us) || std::fabs(us) < 0.0005) return "0";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.3f", us);
+  return buf;
+}
+
+void AddArg(std::string* args, const char* key, const std::string& json_value) {
+  *args += args->empty() ? "{" : ",";
+  *args += '"';
+  *args += key;
+  *args += "\":";
+  *args += json_value;
+}
+
+void AddBytes(std::string* args, const char* key, int64_t value) {
+  if (value >= 0) AddArg(args, key, std::to_string(value));
+}
+
+void AddDelta(std::string* args, const char* key, int64_t before, int64_t after) {
+  if (before >= 0 && after >= 0 && after != before) AddArg(args, key, std::to_string(after - before));
+}
+
+std::string Event(const std::string& name, const char* cat, double ts, double dur, int pid,
+                  const std::string& args) {
+  std::string e = "{\"name\":" + Quote(name) + ",\"cat\":\"" + cat + "\",\"ph\":\"X\",\"ts\":" +
+                  Micros(ts) + ",\"dur\":" + Micros(dur) + ",\"pid\":" + std::to_string(pid) +
+                  ",\"tid\":" + std::to_string(pid);
+  if (!args.empty()) e += ",\"args\":" + args;
+  e += "}";
+  return e;
+}
+
+std::string SpanArgs(const Span& s) {
+  std::string args;
+  if (s.kind == SpanKind::kPhase || s.kind == SpanKind::kRequest) {
+    AddBytes(&args, "heap_before", s.heap_before);
+    AddBytes(&args, "heap_after", s.heap_after);
+    AddBytes(&args, "heap_peak", s.heap_peak);
+    AddBytes(&args, "persistent_before", s.persistent_before);
+    AddBytes(&args, "persistent_after", s.persistent_after);
+  } else {
+    AddDelta(&args, "heap_delta", s.heap_before, s.heap_after);
+    AddDelta(&args, "persistent_delta", s.persistent_before, s.persistent_after);
+  }
+  if (s.flags & kSpanInferred) AddArg(&args, "inferred", "true");
+  if (s.flags & kSpanBailout) AddArg(&args, "bailout", "true");
+  if (!args.empty()) args += "}";
+  return args;
+}
+
+}  // namespace
+
+TraceReporter::TraceReporter(std::string path) : path_(std::move(path)) {}
+
+TraceReporter::TraceReporter(std::ostream* out) : stream_(out) {}
+
+void TraceReporter::Emit(const std::string& text) {
+  std::string line = (first_event_ ? "\n" : ",\n") + text;
+  first_event_ = false;
+  if (stream_) {
+    *stream_ << line;
+  } else {
+    file_.Write(line);
+  }
+}
+
+void TraceReporter::RunStarting(const RunInfo& info) {
+  info_ = info;
+  if (!stream_ && !file_.Open(path_, &open_error_)) return;
+  if (stream_) {
+    *stream_ << "{\"traceEvents\":[";
+  } else {
+    file_.Write("{\"traceEvents\":[");
+  }
+}
+
+void TraceReporter::NameWorker(int worker) {
+  if (!named_workers_.insert(worker).second) return;
+  std::string pid = std::to_string(worker);
+  Emit("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":" + pid + ",\"tid\":" + pid +
+       ",\"args\":{\"name\":\"worker " + pid + "\"}}");
+  Emit("{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":" + pid + ",\"tid\":" + pid +
+       ",\"args\":{\"sort_index\":" + pid + "}}");
+  Emit("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":" + pid + ",\"tid\":" + pid +
+       ",\"args\":{\"name\":\"engine\"}}");
+}
+
+void TraceReporter::EmitSpans(const std::vector<Span>& spans, int worker) {
+  for (const Span& s : spans) {
+    Emit(Event(s.name, SpanKindName(s.kind), s.start_us, s.dur_us, worker, SpanArgs(s)));
+  }
+}
+
+void TraceReporter::CaseFinished(const CaseResult& result) {
+  // Results the supervisor made up for a worker that died have no timing.
+  if (result.start_ms <= 0 && result.time_ms <= 0) return;
+  NameWorker(result.worker);
+  std::string args;
+  AddArg(&args, "test", Quote(result.name));
+  AddArg(&args, "verdict", Quote(VerdictName(result.verdict)));
+  if (!result.reason.empty()) AddArg(&args, "reason", Quote(result.reason));
+  args += "}";
+  Emit(Event(result.file, "case", result.start_ms * 1000, result.time_ms * 1000, result.worker,
+             args));
+  EmitSpans(result.spans, result.worker);
+}
+
+void TraceReporter::WorkerSpans(int worker, const std::vector<Span>& spans) {
+  NameWorker(worker);
+  EmitSpans(spans, worker);
+}
+
+bool TraceReporter::RunFinished(const RunEnd& end, std::string* err) {
+  if (!stream_ && !file_.is_open()) {
+    if (err) *err = open_error_.empty() ? path_ + ": not written" : open_error_;
+    return false;
+  }
+  std::string tail = "\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"phptrun\":" +
+                     Quote(info_.phptrun_version) + ",\"php\":" + Quote(info_.php_version) +
+                     ",\"started\":" + Quote(info_.started) +
+                     ",\"interrupted\":" + (end.interrupted ? "true" : "false") + "}}\n";
+  if (stream_) {
+    *stream_ << tail;
+    stream_->flush();
+    return true;
+  }
+  file_.Write(tail);
+  return file_.Commit(err);
+}
+
+}  // namespace phptrun

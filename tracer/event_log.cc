@@ -1,0 +1,75 @@
+#include "tracer/event_log.h"
+
+#include <cstring>
+
+namespace phptrun {
+namespace {
+
+// Encoding: "PTEL", u32 event count, u64 dropped, u32 name bytes, the events
+// as they are in memory (both ends are the same binary on the same machine),
+// then the names.
+constexpr char kMagic[4] = {'P', 'T', 'E', 'L'};
+
+template <typename T>
+void Put(std::string* out, T value) {
+  out->append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+template <typename T>
+bool Get(std::string_view* in, T* value) {
+  if (in->size() < sizeof *value) return false;
+  std::memcpy(value, in->data(), sizeof *value);
+  in->remove_prefix(sizeof *value);
+  return true;
+}
+
+}  // namespace
+
+EventLog EventLog::Capture() {
+  EventLog log;
+  size_t count = 0, names = 0;
+  const phptrun_event* events = phptrun_log_events(&count);
+  const char* store = phptrun_log_names(&names);
+  log.events.assign(events, events + count);
+  log.names.assign(store, names);
+  log.dropped = phptrun_log_dropped();
+  return log;
+}
+
+std::string_view EventLog::Name(uint32_t id) const {
+  if (id == 0 || id > names.size()) return {};
+  const char* start = names.data() + id - 1;
+  return std::string_view(start, strnlen(start, names.size() - (id - 1)));
+}
+
+std::string EventLog::Encode() const {
+  std::string out;
+  out.reserve(24 + events.size() * sizeof(phptrun_event) + names.size());
+  out.append(kMagic, sizeof kMagic);
+  Put(&out, static_cast<uint32_t>(events.size()));
+  Put(&out, static_cast<uint64_t>(dropped));
+  Put(&out, static_cast<uint32_t>(names.size()));
+  if (!events.empty()) {
+    out.append(reinterpret_cast<const char*>(events.data()), events.size() * sizeof(phptrun_event));
+  }
+  out += names;
+  return out;
+}
+
+bool EventLog::Decode(std::string_view in, EventLog* out) {
+  if (in.size() < sizeof kMagic || std::memcmp(in.data(), kMagic, sizeof kMagic) != 0) return false;
+  in.remove_prefix(sizeof kMagic);
+  uint32_t count = 0, name_bytes = 0;
+  uint64_t dropped = 0;
+  if (!Get(&in, &count) || !Get(&in, &dropped) || !Get(&in, &name_bytes)) return false;
+  size_t event_bytes = static_cast<size_t>(count) * sizeof(phptrun_event);
+  if (in.size() != event_bytes + name_bytes) return false;
+  out->events.resize(count);
+  if (count) std::memcpy(out->events.data(), in.data(), event_bytes);
+  in.remove_prefix(event_bytes);
+  out->names.assign(in.data(), in.size());
+  out->dropped = static_cast<size_t>(dropped);
+  return true;
+}
+
+}  // namespace phptrun

@@ -1,0 +1,36 @@
+// A copy of the lifecycle event log (lifecycle_log.h) that can travel: taken
+// in the process that ran the engine, encoded, sent over a pipe, decoded in
+// the worker, where span_builder.h turns it into spans.
+//
+//   std::string bytes = EventLog::Capture().Encode();      // case process
+//   ... control pipe ...
+//   EventLog log;
+//   if (EventLog::Decode(bytes, &log)) spans = BuildSpans(log, run_start_ms);
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tracer/lifecycle_log.h"
+
+namespace phptrun {
+
+struct EventLog {
+  std::vector<phptrun_event> events;
+  std::string names;   // the name store: ids are offsets + 1
+  size_t dropped = 0;  // events the recorder had no room for
+
+  // This process's log as it is now.
+  static EventLog Capture();
+
+  // The name an event carries ("" for none or an id out of range).
+  std::string_view Name(uint32_t id) const;
+
+  std::string Encode() const;
+  // False (and *out unspecified) when `bytes` is not a whole encoded log.
+  static bool Decode(std::string_view bytes, EventLog* out);
+};
+
+}  // namespace phptrun
