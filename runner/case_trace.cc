@@ -22,28 +22,30 @@ Phase* LastPhase(std::vector<Phase>* phases, const std::string& name) {
 }  // namespace
 
 void AddRequestTrace(const RequestOutcome& out, const std::string& name, double run_start_ms,
-                     CaseResult* result) {
+                     bool keep_spans, CaseResult* result) {
   if (!phptrun_log_enabled()) return;
+  std::vector<Span> local;
+  std::vector<Span>* spans = keep_spans ? &result->spans : &local;
   Span request;
   request.name = name;
   request.kind = SpanKind::kRequest;
   request.start_us = (out.start_ms - run_start_ms) * 1000;
   request.dur_us = out.wall_ms * 1000;
-  int32_t index = static_cast<int32_t>(result->spans.size());
-  result->spans.push_back(request);
+  int32_t index = static_cast<int32_t>(spans->size());
+  spans->push_back(std::move(request));
 
   EventLog log;
   if (out.lifecycle_log.empty() || !EventLog::Decode(out.lifecycle_log, &log)) return;
-  std::vector<Span> engine = BuildSpans(log, run_start_ms);
-  size_t first = result->spans.size();
-  AppendSpans(engine, index, &result->spans);
+  size_t first = spans->size();
+  AppendSpans(BuildSpans(log, run_start_ms, keep_spans ? SpanDetail::kFull : SpanDetail::kPhases),
+              index, spans);
 
   // The request's memory: from its first phase to its last.
   Span* first_phase = nullptr;
   Span* last_phase = nullptr;
   int64_t peak = -1;
-  for (size_t i = first; i < result->spans.size(); ++i) {
-    Span& s = result->spans[i];
+  for (size_t i = first; i < spans->size(); ++i) {
+    Span& s = (*spans)[i];
     if (s.parent != index || s.kind != SpanKind::kPhase) continue;
     if (!first_phase) first_phase = &s;
     last_phase = &s;
@@ -56,7 +58,7 @@ void AddRequestTrace(const RequestOutcome& out, const std::string& name, double 
       }
     }
   }
-  Span& req = result->spans[index];
+  Span& req = (*spans)[index];
   if (first_phase) {
     req.heap_before = first_phase->heap_before;
     req.persistent_before = first_phase->persistent_before;

@@ -21,14 +21,17 @@
 
 namespace phptrun {
 
-// Appends a kRequest span `name` (SKIPIF, FILE, CLEAN) covering the request
-// as the worker saw it, from the fork to the exit of the case process, with
-// the engine's spans from the case process under it. Then fills the phases
-// of that request in result->phases from the spans: the persistent figures
-// of RINIT, compile, execute, RSHUTDOWN and a restart's MINIT, and for a
-// whole-request phase (SKIPIF, CLEAN) its heap and persistent figures.
+// Fills the phases of one request (SKIPIF, FILE, CLEAN: `name`) in
+// result->phases from the engine's events of its case process: the
+// persistent figures of RINIT, compile, execute, RSHUTDOWN and a restart's
+// MINIT, and for a whole-request phase (SKIPIF, CLEAN) its heap and
+// persistent figures. With `keep_spans` (a trace or profile wants them) it
+// also appends a kRequest span `name` covering the request as the worker saw
+// it, from the fork to the exit of the case process, with the full span tree
+// of the engine under it; without, it builds phase spans only, which is
+// much cheaper, and keeps none.
 void AddRequestTrace(const RequestOutcome& out, const std::string& name, double run_start_ms,
-                     CaseResult* result);
+                     bool keep_spans, CaseResult* result);
 
 // Appends the phase "runner": time_ms minus every other phase (never below
 // zero), the time phptrun itself spent on the case.

@@ -122,7 +122,7 @@ rlim_t CaseAddressSpaceLimit() {
   phptrun_request_result result{};
   phptrun_engine_run_request(&request, &result);
   if (phptrun_lifecycle_enabled()) {
-    std::string log = EventLog::Capture().Encode();
+    std::string log = EventLog::EncodeCurrent();
     SendControl(control_fd, kControlLifecycle, log.data(), log.size());
   }
   SendControl(control_fd, kControlResult, &result, sizeof result);

@@ -199,7 +199,7 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& ski
   phase.ms = out.wall_ms;
   phase.heap_peak = out.engine.execute.heap_peak;
   result->phases.push_back(phase);
-  AddRequestTrace(out, "SKIPIF", config_.run_start_ms, result);
+  AddRequestTrace(out, "SKIPIF", config_.run_start_ms, setup_.spans, result);
 
   std::string output = OutputAsRunTestsSees(out);
   SkipifOutcome outcome = InterpretSkipif(output);
@@ -327,7 +327,7 @@ CaseResult CaseRunner::Run(const std::string& path) {
     RequestOutcome out = RunRequest(spec);
     unlink(script.c_str());
     AddPhases(out, "", &result.phases);
-    AddRequestTrace(out, "FILE", config_.run_start_ms, &result);
+    AddRequestTrace(out, "FILE", config_.run_start_ms, setup_.spans, &result);
     if (!out.error.empty()) return finish(Verdict::kFail, out.error);
     std::string clean_output = RunClean(test, clean_file, extension_lines, skipif_env, &result);
 
@@ -377,7 +377,7 @@ std::string CaseRunner::RunClean(const PhptFile& test, const std::string& clean_
   phase.name = "CLEAN";
   phase.ms = out.wall_ms;
   result->phases.push_back(phase);
-  AddRequestTrace(out, "CLEAN", config_.run_start_ms, result);
+  AddRequestTrace(out, "CLEAN", config_.run_start_ms, setup_.spans, result);
   return TrimCopy(OutputAsRunTestsSees(out));
 }
 

@@ -23,6 +23,19 @@ bool Get(std::string_view* in, T* value) {
   return true;
 }
 
+std::string EncodeRaw(const phptrun_event* events, size_t count, const char* names,
+                      size_t name_bytes, size_t dropped) {
+  std::string out;
+  out.reserve(20 + count * sizeof(phptrun_event) + name_bytes);
+  out.append(kMagic, sizeof kMagic);
+  Put(&out, static_cast<uint32_t>(count));
+  Put(&out, static_cast<uint64_t>(dropped));
+  Put(&out, static_cast<uint32_t>(name_bytes));
+  if (count) out.append(reinterpret_cast<const char*>(events), count * sizeof(phptrun_event));
+  out.append(names, name_bytes);
+  return out;
+}
+
 }  // namespace
 
 EventLog EventLog::Capture() {
@@ -43,17 +56,14 @@ std::string_view EventLog::Name(uint32_t id) const {
 }
 
 std::string EventLog::Encode() const {
-  std::string out;
-  out.reserve(24 + events.size() * sizeof(phptrun_event) + names.size());
-  out.append(kMagic, sizeof kMagic);
-  Put(&out, static_cast<uint32_t>(events.size()));
-  Put(&out, static_cast<uint64_t>(dropped));
-  Put(&out, static_cast<uint32_t>(names.size()));
-  if (!events.empty()) {
-    out.append(reinterpret_cast<const char*>(events.data()), events.size() * sizeof(phptrun_event));
-  }
-  out += names;
-  return out;
+  return EncodeRaw(events.data(), events.size(), names.data(), names.size(), dropped);
+}
+
+std::string EventLog::EncodeCurrent() {
+  size_t count = 0, name_bytes = 0;
+  const phptrun_event* events = phptrun_log_events(&count);
+  const char* names = phptrun_log_names(&name_bytes);
+  return EncodeRaw(events, count, names, name_bytes, phptrun_log_dropped());
 }
 
 bool EventLog::Decode(std::string_view in, EventLog* out) {

@@ -84,7 +84,7 @@ typedef struct phptrun_event {
   int64_t time_ns;     /* CLOCK_MONOTONIC */
   int64_t heap;        /* Zend MM bytes in use, -1 = unknown */
   int64_t heap_peak;   /* Zend MM peak since the current phase began, -1 = unknown */
-  int64_t persistent;  /* malloc'd bytes in use (mallinfo2 uordblks + hblkhd) */
+  int64_t persistent;  /* malloc'd bytes in use (mallinfo2 uordblks + hblkhd), -1 = not sampled */
 } phptrun_event;
 
 /* Whether the lifecycle tracer is on in this process (off by default). The
@@ -93,9 +93,13 @@ typedef struct phptrun_event {
 void phptrun_log_set_enabled(int on);
 int phptrun_log_enabled(void);
 
-/* Appends an event stamped with the time and the persistent bytes now. */
+/* Appends an event stamped with the time and, when `with_persistent`, the
+ * persistent bytes now (else -1). Sampling those costs a walk of malloc's
+ * free lists (mallinfo2), from well under a microsecond to several with a
+ * fragmented heap, so the hooks ask for it at phase edges and at startup and
+ * shutdown, not for every extension hook of every request. */
 void phptrun_log_record(uint8_t type, uint8_t what, uint16_t flags, uint32_t name, int64_t heap,
-                        int64_t heap_peak);
+                        int64_t heap_peak, int with_persistent);
 
 /* Copies a name into the log's name store and returns its id (never 0), or
  * 0 when the store is full. Ids are byte offsets + 1 into phptrun_log_names(). */

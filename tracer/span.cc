@@ -13,12 +13,12 @@ const char* SpanKindName(SpanKind kind) {
   return "span";
 }
 
-void AppendSpans(const std::vector<Span>& spans, int32_t parent, std::vector<Span>* out) {
+void AppendSpans(std::vector<Span>&& spans, int32_t parent, std::vector<Span>* out) {
   int32_t base = static_cast<int32_t>(out->size());
-  for (const Span& s : spans) {
-    out->push_back(s);
-    Span& copy = out->back();
-    copy.parent = s.parent < 0 ? parent : s.parent + base;
+  out->reserve(out->size() + spans.size());
+  for (Span& s : spans) {
+    s.parent = s.parent < 0 ? parent : s.parent + base;
+    out->push_back(std::move(s));
   }
 }
 

@@ -69,8 +69,8 @@ struct Span {
   double end_us() const { return start_us + dur_us; }
 };
 
-// Appends `spans` to `out` with their parent indices moved along; spans that
-// had no parent get `parent`.
-void AppendSpans(const std::vector<Span>& spans, int32_t parent, std::vector<Span>* out);
+// Moves `spans` to the end of `out` with their parent indices moved along;
+// spans that had no parent get `parent`.
+void AppendSpans(std::vector<Span>&& spans, int32_t parent, std::vector<Span>* out);
 
 }  // namespace phptrun

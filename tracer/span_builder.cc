@@ -45,7 +45,8 @@ const char* HookPrefix(uint8_t what) {
 
 class Builder {
  public:
-  Builder(const EventLog& log, double origin_ms) : log_(log), origin_us_(origin_ms * 1000) {}
+  Builder(const EventLog& log, double origin_ms, SpanDetail detail)
+      : log_(log), origin_us_(origin_ms * 1000), phases_only_(detail == SpanDetail::kPhases) {}
 
   std::vector<Span> Build() {
     Point last;
@@ -172,6 +173,7 @@ class Builder {
 
   int OpenSegment(const char* name, const Point& at, uint32_t flags = 0) {
     CloseSegment(at);
+    if (phases_only_) return -1;
     phase_.segment = OpenSpan(name, SpanKind::kStep, at);
     spans_[phase_.segment].flags |= flags;
     return phase_.segment;
@@ -179,6 +181,7 @@ class Builder {
 
   void ZeroSegment(const char* name, const Point& at, uint32_t flags) {
     int index = OpenSegment(name, at, flags);
+    if (index < 0) return;
     Close(index, at);
     phase_.segment = -1;
   }
@@ -286,6 +289,7 @@ class Builder {
           break;
       }
     }
+    if (phases_only_ && what != PHPTRUN_HOOK_COMPILE) return;
     std::string name = HookPrefix(what);
     std::string_view target = log_.Name(e.name);
     name.append(target.empty() ? "?" : target);
@@ -304,7 +308,7 @@ class Builder {
         EnsureZendDeactivate(at);
         break;
       case PHPTRUN_HOOK_POST_DEACTIVATE:
-        if (phase_.post_group < 0) {
+        if (phase_.post_group < 0 && !phases_only_) {
           EnsureZendDeactivate(at);
           CloseSegment(at);
           phase_.post_group = OpenSpan("post_deactivate", SpanKind::kStep, at);
@@ -466,6 +470,7 @@ class Builder {
 
   const EventLog& log_;
   double origin_us_;
+  bool phases_only_;
   std::vector<Span> spans_;
   std::vector<Open> stack_;
   PhaseState phase_;
@@ -473,8 +478,8 @@ class Builder {
 
 }  // namespace
 
-std::vector<Span> BuildSpans(const EventLog& log, double origin_ms) {
-  return Builder(log, origin_ms).Build();
+std::vector<Span> BuildSpans(const EventLog& log, double origin_ms, SpanDetail detail) {
+  return Builder(log, origin_ms, detail).Build();
 }
 
 }  // namespace phptrun

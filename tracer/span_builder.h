@@ -37,8 +37,15 @@
 
 namespace phptrun {
 
+enum class SpanDetail {
+  kFull,    // everything above
+  kPhases,  // phases and compiles only: what the JSON report's phases need,
+            // at a fraction of the cost (no step or extension spans)
+};
+
 // `origin_ms` is the run's start on CLOCK_MONOTONIC, in milliseconds; span
 // times come out in microseconds from it. Top-level spans have parent -1.
-std::vector<Span> BuildSpans(const EventLog& log, double origin_ms);
+std::vector<Span> BuildSpans(const EventLog& log, double origin_ms,
+                             SpanDetail detail = SpanDetail::kFull);
 
 }  // namespace phptrun

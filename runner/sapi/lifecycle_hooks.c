@@ -21,8 +21,32 @@ static int g_heap_ready; /* the Zend MM heap exists: zend_startup ran, MSHUTDOWN
 static int64_t Heap(void) { return g_heap_ready ? (int64_t)zend_memory_usage(0) : -1; }
 static int64_t HeapPeak(void) { return g_heap_ready ? (int64_t)zend_memory_peak_usage(0) : -1; }
 
+/* Persistent bytes are sampled at phase edges (engine.c's calls), for
+ * compiles, and for the startup hooks of the first engine of the process,
+ * not for the per-request hooks of every extension: see
+ * phptrun_log_record(). mallinfo2() walks malloc's free lists, which are
+ * short in a fresh process and long after an engine shut down (a restart in
+ * a case process, the worker's own MSHUTDOWN): sampled per hook there, it
+ * cost tens of milliseconds per case. */
+static int g_first_engine = 1; /* no engine of this process has shut down yet */
+
+static int WantsPersistent(uint8_t what) {
+  switch (what) {
+    case PHPTRUN_HOOK_MINIT:
+    case PHPTRUN_HOOK_ZEXT_STARTUP:
+    case PHPTRUN_MARK_INI:
+    case PHPTRUN_MARK_REGISTER_BEGIN:
+    case PHPTRUN_MARK_REGISTER_END:
+      return g_first_engine;
+    case PHPTRUN_HOOK_COMPILE: /* the compile phase ends with one */
+      return 1;
+    default:
+      return 0;
+  }
+}
+
 static void Record(uint8_t type, uint8_t what, uint16_t flags, uint32_t name) {
-  phptrun_log_record(type, what, flags, name, Heap(), HeapPeak());
+  phptrun_log_record(type, what, flags, name, Heap(), HeapPeak(), WantsPersistent(what));
 }
 
 static void Mark(uint8_t what) { Record(PHPTRUN_EVENT_MARK, what, 0, 0); }
@@ -504,8 +528,7 @@ void phptrun_lifecycle_phase_begin(int phase, int64_t heap) {
       php_register_internal_extensions_func = RegisterInternalExtensionsHook;
     }
   }
-  phptrun_log_record(PHPTRUN_EVENT_BEGIN, (uint8_t)phase, 0, 0, g_heap_ready ? heap : -1,
-                     -1);
+  phptrun_log_record(PHPTRUN_EVENT_BEGIN, (uint8_t)phase, 0, 0, g_heap_ready ? heap : -1, -1, 1);
   if (phase == PHPTRUN_PHASE_RSHUTDOWN) PlaceShutdownMarker();
 }
 
@@ -529,12 +552,13 @@ void phptrun_lifecycle_phase_end(int phase, int64_t heap, int64_t heap_peak) {
   int heap_known =
       g_heap_ready && phase != PHPTRUN_PHASE_MSHUTDOWN && phase != PHPTRUN_PHASE_SSHUTDOWN;
   phptrun_log_record(PHPTRUN_EVENT_END, (uint8_t)phase, 0, 0, heap_known ? heap : -1,
-                     heap_known ? heap_peak : -1);
+                     heap_known ? heap_peak : -1, 1);
   if (phase == PHPTRUN_PHASE_MSHUTDOWN) {
     /* The heap is gone, and the next engine (a restart) re-registers the
      * static modules from the same entries: hand them back their own
      * functions where MSHUTDOWN did not already. */
     g_heap_ready = 0;
+    g_first_engine = 0;
     for (int i = 0; i < kMaxModules; ++i) {
       if (g_modules[i].live && g_modules[i].was_static) Unwrap(&g_modules[i]);
     }
