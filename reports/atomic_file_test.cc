@@ -76,3 +76,46 @@ TEST_CASE("WriteFileAtomically names the file when it cannot write", "[atomic_fi
   RemoveDir(target);
   RemoveDir(dir);
 }
+
+TEST_CASE("AtomicFileWriter streams into place on Commit", "[atomic_file]") {
+  std::string dir = MakeTempDir();
+  std::string path = dir + "/trace.json";
+  {
+    phptrun::AtomicFileWriter out;
+    std::string err;
+    REQUIRE(out.Open(path, &err));
+    CHECK(out.is_open());
+    std::string big(3 << 20, 'x');  // more than one buffer's worth
+    out.Write("{");
+    out.Write(big);
+    out.Write("}");
+    CHECK(List(dir).size() == 1);  // only the temporary file so far
+    CHECK(access(path.c_str(), F_OK) != 0);
+    REQUIRE(out.Commit(&err));
+    CHECK_FALSE(out.is_open());
+    CHECK(Slurp(path) == "{" + big + "}");
+  }
+  CHECK(List(dir) == std::vector<std::string>{"trace.json"});
+  unlink(path.c_str());
+  rmdir(dir.c_str());
+}
+
+TEST_CASE("AtomicFileWriter left without Commit leaves nothing behind", "[atomic_file]") {
+  std::string dir = MakeTempDir();
+  {
+    phptrun::AtomicFileWriter out;
+    std::string err;
+    REQUIRE(out.Open(dir + "/never.json", &err));
+    out.Write("half");
+  }
+  CHECK(List(dir).empty());
+  rmdir(dir.c_str());
+}
+
+TEST_CASE("AtomicFileWriter errors name the file", "[atomic_file]") {
+  phptrun::AtomicFileWriter out;
+  std::string err;
+  CHECK_FALSE(out.Open("/nonexistent-dir/t.json", &err));
+  CHECK(err.find("/nonexistent-dir/t.json") != std::string::npos);
+  CHECK_FALSE(out.Commit(&err));
+}

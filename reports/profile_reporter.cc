@@ -61,8 +61,8 @@ bool ProfileReporter::RunFinished(const RunEnd& end, std::string* err) {
     return true;
   }
   double requests = static_cast<double>(std::max<uint64_t>(p.requests(), 1));
-  double case_us = std::max(p.case_time_us(), 1.0);
-  out_ << "\nProfile of " << p.cases() << (p.cases() == 1 ? " case, " : " cases, ")
+  double case_us = std::max(p.traced_time_us(), 1.0);
+  out_ << "\nProfile of " << p.traced_cases() << (p.traced_cases() == 1 ? " case, " : " cases, ")
        << p.requests() << (p.requests() == 1 ? " request" : " requests")
        << " (lifecycle tracer; times summed over all workers)\n";
 
@@ -73,8 +73,14 @@ bool ProfileReporter::RunFinished(const RunEnd& end, std::string* err) {
          << Cell(Fmt("%.1f%%", 100 * s.total_us / case_us), 9, true)
          << Cell(Fmt("%.3f ms", s.total_us / 1000 / requests), 14, true) << '\n';
   }
-  out_ << "  " << Cell("all cases", kNameWidth - 2, false) << Cell(Ms(p.case_time_us()), 12, true)
+  out_ << "  " << Cell("all of it", kNameWidth - 2, false) << Cell(Ms(p.traced_time_us()), 12, true)
        << Cell("100.0%", 9, true) << '\n';
+  if (p.traced_cases() < p.cases()) {
+    size_t others = p.cases() - p.traced_cases();
+    out_ << "  (" << others << (others == 1 ? " case" : " cases")
+         << " ran no request, e.g. skipped for a missing extension: "
+         << Ms(p.case_time_us() - p.traced_time_us()) << " ms)\n";
+  }
 
   std::vector<Profile::Stat> kinds = p.Requests();
   if (!kinds.empty()) {

@@ -2,6 +2,7 @@
 // lifecycle tracer's spans (tracer/profile.h):
 //
 //   Profile of 120 cases, 203 requests (lifecycle tracer; times summed over all workers)
+//   (shares are of the time of the cases that ran a request)
 //
 //   Where the time went            total ms    share   per request
 //     RINIT                          41.200     3.1%      0.203 ms

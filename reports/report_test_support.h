@@ -37,10 +37,87 @@ inline CaseResult MakeCase(std::string file, std::string name, Verdict verdict, 
 }
 
 inline std::vector<Phase> SamplePhases() {
-  return {{"RINIT", 0.0421, 393216, 401408, 401408},
+  return {{"RINIT", 0.0421, 393216, 401408, 401408, 2801664, 2801664},
           {"compile", 0.3187, 401408, 417792, 425984},
           {"execute", 1.25, 417792, 430080, 462848},
-          {"RSHUTDOWN", 0.0917, 430080, 393216, 430080}};
+          {"RSHUTDOWN", 0.0917, 430080, 393216, 430080, 2801664, 2803712}};
+}
+
+inline Span MakeSpan(std::string name, SpanKind kind, int32_t parent, double start_us,
+                     double dur_us, int64_t heap_before = -1, int64_t heap_after = -1) {
+  Span s;
+  s.name = std::move(name);
+  s.kind = kind;
+  s.parent = parent;
+  s.start_us = start_us;
+  s.dur_us = dur_us;
+  s.heap_before = heap_before;
+  s.heap_after = heap_after;
+  return s;
+}
+
+// One FILE request of a case that started at `start_us`, as the worker
+// builds it: phases, steps, extensions' hooks and compiles.
+inline std::vector<Span> SampleSpans(double start_us, const std::string& script) {
+  std::vector<Span> spans;
+  auto add = [&](std::string name, SpanKind kind, int32_t parent, double at, double dur,
+                 int64_t hb = -1, int64_t ha = -1) {
+    spans.push_back(MakeSpan(std::move(name), kind, parent, start_us + at, dur, hb, ha));
+    return static_cast<int32_t>(spans.size() - 1);
+  };
+  int32_t request = add("FILE", SpanKind::kRequest, -1, 100, 1900, 16, 0);
+  spans[request].heap_peak = 462848;
+  spans[request].persistent_before = 2801664;
+  spans[request].persistent_after = 2803712;
+  int32_t rinit = add("RINIT", SpanKind::kPhase, request, 700, 42.1, 16, 401408);
+  spans[rinit].heap_peak = 401408;
+  spans[rinit].persistent_before = spans[rinit].persistent_after = 2801664;
+  add("sapi_activate", SpanKind::kStep, rinit, 700, 20, 16, 398000);
+  add("superglobals", SpanKind::kStep, rinit, 720, 10, 398000, 401384);
+  add("RINIT date", SpanKind::kExtension, rinit, 730, 4);
+  add("RINIT standard", SpanKind::kExtension, rinit, 734.5, 7.5, 401384, 401408);
+  int32_t compile = add("compile", SpanKind::kPhase, request, 742.1, 318.7, 401408, 417792);
+  spans[compile].heap_peak = 425984;
+  add("script_setup", SpanKind::kStep, compile, 742.1, 150);
+  int32_t main_compile = add("compile " + script, SpanKind::kCompile, compile, 892.1, 168.7, 401408, 417792);
+  spans[main_compile].persistent_before = 2801664;
+  spans[main_compile].persistent_after = 2805760;
+  int32_t execute = add("execute", SpanKind::kPhase, request, 1060.8, 1250, 417792, 430080);
+  spans[execute].heap_peak = 462848;
+  add("compile /src/lib/helper.inc", SpanKind::kCompile, execute, 1100, 90.25);
+  int32_t rshutdown = add("RSHUTDOWN", SpanKind::kPhase, request, 2310.8, 91.7, 430080, 393216);
+  spans[rshutdown].heap_peak = 430080;
+  add("shutdown_functions", SpanKind::kStep, rshutdown, 2310.8, 0.5);
+  int32_t destructors = add("destructors", SpanKind::kStep, rshutdown, 2311.3, 30, 430080, 420000);
+  spans[destructors].flags = kSpanInferred;
+  int32_t flush = add("output_flush", SpanKind::kStep, rshutdown, 2341.3, 0);
+  spans[flush].flags = kSpanInferred;
+  add("RSHUTDOWN standard", SpanKind::kExtension, rshutdown, 2341.3, 6);
+  add("RSHUTDOWN date", SpanKind::kExtension, rshutdown, 2347.5, 0.5);
+  add("zend_deactivate", SpanKind::kStep, rshutdown, 2348, 30, 420000, 395000);
+  int32_t post = add("post_deactivate", SpanKind::kStep, rshutdown, 2378, 3);
+  int32_t hook = add("post_deactivate date", SpanKind::kExtension, post, 2378, 3);
+  spans[hook].flags = kSpanBailout;
+  add("sapi_deactivate", SpanKind::kStep, rshutdown, 2381, 1.5);
+  add("memory_shutdown", SpanKind::kStep, rshutdown, 2382.5, 20, 395000, 393216);
+  return spans;
+}
+
+// A worker's own startup: SINIT, MINIT with its steps and two extensions.
+inline std::vector<Span> SampleWorkerSpans() {
+  std::vector<Span> spans;
+  spans.push_back(MakeSpan("SINIT", SpanKind::kPhase, -1, 500, 30));
+  spans.push_back(MakeSpan("MINIT", SpanKind::kPhase, -1, 550, 9000, -1, 16));
+  spans.back().persistent_before = 90000;
+  spans.back().persistent_after = 2790000;
+  spans.push_back(MakeSpan("zend_startup", SpanKind::kStep, 1, 550, 400));
+  spans.push_back(MakeSpan("INI", SpanKind::kStep, 1, 950, 500));
+  spans.push_back(MakeSpan("MINIT date", SpanKind::kExtension, 1, 4000, 1800));
+  spans.back().persistent_before = 1000000;
+  spans.back().persistent_after = 1152032;
+  spans.push_back(MakeSpan("MINIT standard", SpanKind::kExtension, 1, 5800, 130));
+  spans.push_back(MakeSpan("startup Zend OPcache", SpanKind::kExtension, 1, 5930, 60));
+  return spans;
 }
 
 // Every verdict at least once, over several directories (including the
@@ -54,8 +131,14 @@ inline std::vector<CaseResult> SampleCases() {
                            Verdict::kFail, "", 15.5,
                            "001+ Hello <world> & \"all\"\n001- Hallo <world> & \"all\"\n"));
   cases.back().phases = SamplePhases();
+  cases.back().worker = 2;
+  cases.back().start_ms = 10;
+  cases.back().spans = SampleSpans(10000, "/src/Zend/tests/basic/002.php");
   cases.push_back(MakeCase("Zend/tests/basic/001.phpt", "Basic echo", Verdict::kPass, "", 12.3456));
   cases.back().phases = SamplePhases();
+  cases.back().worker = 1;
+  cases.back().start_ms = 12;
+  cases.back().spans = SampleSpans(12000, "/src/Zend/tests/basic/001.php");
   cases.push_back(MakeCase("ext/json/tests/skip_me.phpt", "Needs ext/json", Verdict::kSkip,
                            "json extension not loaded", 2.1));
   cases.push_back(MakeCase("ext/json/tests/broken.phpt", "broken.phpt", Verdict::kBork,
@@ -70,6 +153,16 @@ inline std::vector<CaseResult> SampleCases() {
   cases.push_back(MakeCase("top.phpt", "Top-level case", Verdict::kPass, "", 1.0));
   cases.push_back(MakeCase("tests/lang/slow.phpt", "Slow loop", Verdict::kFail,
                            "timed out after 60 s", 60000.0));
+  // The other cases ran one after another on two workers, after the two
+  // above (which carry spans at fixed times).
+  double next[3] = {0, 30, 40};
+  for (size_t i = 0; i < cases.size(); ++i) {
+    CaseResult& c = cases[i];
+    if (c.worker != 0) continue;
+    c.worker = 1 + static_cast<int>(i % 2);
+    c.start_ms = next[c.worker];
+    next[c.worker] += c.time_ms + 0.5;
+  }
   return cases;
 }
 
@@ -118,6 +211,10 @@ inline std::string NormalizeVolatile(const std::string& report) {
       {std::regex(R"re("started": "[^"]*")re"), R"("started": "STARTED")"},
       {std::regex(R"re("phptrun": "[^"]*")re"), R"("phptrun": "VERSION")"},
       {std::regex(R"re("php": "[^"]*")re"), R"("php": "PHP_VERSION")"},
+      // Chrome trace (compact JSON)
+      {std::regex(R"re("phptrun":"[^"]*")re"), R"("phptrun":"VERSION")"},
+      {std::regex(R"re("php":"[^"]*")re"), R"("php":"PHP_VERSION")"},
+      {std::regex(R"re("started":"[^"]*")re"), R"("started":"STARTED")"},
       // Console
       {std::regex(R"re(^phptrun [^,\n]*, PHP [^:\n]*:)re", kLines),
        "phptrun VERSION, PHP PHP_VERSION:"},

@@ -523,5 +523,80 @@ TEST_CASE("wire: WriteMessage output feeds MessageBuffer") {
   CHECK(m == "bye");
 }
 
+
+// ---- the lifecycle tracer's additions: persistent figures and spans ----
+
+TEST_CASE("wire: persistent figures and a span tree round trip") {
+  CaseResult in = SampleResult();
+  in.phases[0].persistent_before = 2801664;
+  in.phases[0].persistent_after = -1;
+  Span request;
+  request.name = "FILE";
+  request.kind = SpanKind::kRequest;
+  request.start_us = 1000.5;
+  request.dur_us = 1900.25;
+  request.heap_peak = 462848;
+  Span hook;
+  hook.name = "RINIT \xff date"s;
+  hook.kind = SpanKind::kExtension;
+  hook.parent = 0;
+  hook.start_us = 1100;
+  hook.dur_us = 4;
+  hook.heap_before = 16;
+  hook.heap_after = 40;
+  hook.persistent_before = 1;
+  hook.persistent_after = 2;
+  hook.flags = kSpanInferred | kSpanBailout;
+  in.spans = {request, hook};
+  WireWriter w;
+  EncodeCaseResult(in, &w);
+  WireReader r(w.data());
+  CaseResult out;
+  REQUIRE(DecodeCaseResult(&r, &out));
+  CheckSame(in, out);
+  CHECK(out.phases[0].persistent_before == 2801664);
+  CHECK(out.phases[0].persistent_after == -1);
+  CHECK(out.phases[1].persistent_before == -1);
+  REQUIRE(out.spans.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {
+    const Span& a = in.spans[i];
+    const Span& b = out.spans[i];
+    CHECK(a.name == b.name);
+    CHECK(a.kind == b.kind);
+    CHECK(a.parent == b.parent);
+    CHECK(a.start_us == b.start_us);
+    CHECK(a.dur_us == b.dur_us);
+    CHECK(a.heap_before == b.heap_before);
+    CHECK(a.heap_after == b.heap_after);
+    CHECK(a.heap_peak == b.heap_peak);
+    CHECK(a.persistent_before == b.persistent_before);
+    CHECK(a.persistent_after == b.persistent_after);
+    CHECK(a.flags == b.flags);
+  }
+}
+
+TEST_CASE("wire: spans whose parent is not an earlier span do not decode") {
+  for (int32_t parent : {0, 1, 5, -2}) {
+    INFO("parent " << parent);
+    Span s;
+    s.name = "x";
+    s.parent = parent;
+    WireWriter w;
+    EncodeSpans({s}, &w);
+    WireReader r(w.data());
+    std::vector<Span> out;
+    CHECK_FALSE(DecodeSpans(&r, &out));
+  }
+}
+
+TEST_CASE("wire: a span count larger than the data fails") {
+  WireWriter w;
+  w.U32(0xffffffff);
+  WireReader r(w.data());
+  std::vector<Span> out;
+  CHECK_FALSE(DecodeSpans(&r, &out));
+  CHECK(out.empty());
+}
+
 }  // namespace
 }  // namespace phptrun

@@ -5,7 +5,12 @@
 namespace phptrun {
 namespace {
 
-bool Faster(const Profile::Slow& a, const Profile::Slow& b) { return a.us > b.us; }
+// Slower first; ties by name, so listings do not depend on arrival order.
+bool Faster(const Profile::Slow& a, const Profile::Slow& b) {
+  if (a.us != b.us) return a.us > b.us;
+  if (a.what != b.what) return a.what < b.what;
+  return a.where < b.where;
+}
 
 // The order phases run in, for listing them that way.
 const std::vector<std::string>& PhaseOrder() {
@@ -55,6 +60,7 @@ void Profile::AddCase(const std::string& file, double time_ms, const std::vector
   Keep(&slow_cases_, {file, "", case_us});
   if (spans.empty()) return;
   ++traced_cases_;
+  traced_time_us_ += case_us;
 
   // Direct children's time per span, for the remainders.
   std::vector<double> child_us(spans.size(), 0);

@@ -48,6 +48,7 @@ class Profile {
   size_t traced_cases() const { return traced_cases_; }  // cases that had spans
   uint64_t requests() const { return requests_; }
   double case_time_us() const { return case_time_us_; }
+  double traced_time_us() const { return traced_time_us_; }  // of the cases with spans
 
   // Per-request phases, in lifecycle order (restart phases first), then two
   // remainders: "fork + exit" (a request's time outside its phases: fork,
@@ -86,6 +87,7 @@ class Profile {
   size_t traced_cases_ = 0;
   uint64_t requests_ = 0;
   double case_time_us_ = 0;
+  double traced_time_us_ = 0;
   StatMap phases_;        // request-level phases, plus "fork + exit" and "runner"
   StatMap requests_by_kind_;
   StatMap hooks_;         // request-level hooks
