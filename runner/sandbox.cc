@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "runner/sapi/lifecycle_hooks.h"
@@ -201,6 +202,9 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
     return out;
   }
 
+  // The engine flushes stdout at every request's end: unflushed output of
+  // this process would come out again in the case's output.
+  std::fflush(nullptr);
   pid_t pid = fork();
   if (pid == 0) {
     close(control[0]);
