@@ -16,5 +16,10 @@ add_test(NAME e2e.cli
   COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun>
           bash ${E2E}/cli_test.sh
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# The lifecycle tracer: --trace, --json and --profile on fixtures/trace, the
+# span tree checked (names, nesting, durations, every loaded extension).
+add_test(NAME e2e.trace
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/check_trace.php $<TARGET_FILE:phptrun> fixtures/trace
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 # The fixtures take the timeout case's 5 s; nothing else is slow.
-set_tests_properties(e2e.fixtures e2e.suites PROPERTIES TIMEOUT 300)
+set_tests_properties(e2e.fixtures e2e.suites e2e.trace PROPERTIES TIMEOUT 300)
