@@ -56,7 +56,8 @@ enum phptrun_event_what {
   PHPTRUN_HOOK_ZEXT_ACTIVATE = 22,
   PHPTRUN_HOOK_ZEXT_DEACTIVATE = 23,
   PHPTRUN_HOOK_ZEXT_SHUTDOWN = 24,
-  /* zend_compile_file / zend_compile_string; the name is the file. */
+  /* zend_compile_file / zend_compile_string; the name is the file (the END
+   * event's, when it has one: an include's path is resolved while compiling). */
   PHPTRUN_HOOK_COMPILE = 25,
 
   /* Marks: boundaries observed through SAPI callbacks and probes. */

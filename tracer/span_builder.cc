@@ -330,6 +330,11 @@ class Builder {
     }
     if (match < 0) return;
     if (e.flags & PHPTRUN_EVENT_BAILOUT) spans_[match].flags |= kSpanBailout;
+    if (e.what == PHPTRUN_HOOK_COMPILE && e.name != 0) {
+      // The file's resolved path, known once it was opened.
+      std::string_view target = log_.Name(e.name);
+      if (!target.empty()) spans_[match].name = std::string(HookPrefix(e.what)).append(target);
+    }
     Close(match, at);
     if (!AtPhaseLevel()) return;
     switch (phase_.what) {

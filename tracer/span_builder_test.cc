@@ -319,6 +319,17 @@ TEST_CASE("span builder: nested hooks stay nested, unmatched ends are ignored") 
   CHECK(Find(spans, "RINIT never began") == nullptr);
 }
 
+TEST_CASE("span builder: a compile is named by the path it resolved to") {
+  LogWriter w;
+  w.Begin(PHPTRUN_PHASE_EXECUTE)
+      .Hook(PHPTRUN_HOOK_COMPILE, "/t/test.php")
+      .Begin(PHPTRUN_HOOK_COMPILE, "inc.php")
+      .End(PHPTRUN_HOOK_COMPILE, "/t/lib/inc.php")
+      .End(PHPTRUN_PHASE_EXECUTE);
+  std::vector<Span> spans = BuildSpans(w.log(), 0);
+  CHECK(Children(spans, IndexOf(spans, "execute")) == std::vector<std::string>{"compile /t/lib/inc.php"});
+}
+
 TEST_CASE("span builder: phases-only detail keeps phases and compiles") {
   LogWriter w;
   StandardRequest(w);

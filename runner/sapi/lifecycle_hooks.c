@@ -369,11 +369,26 @@ static void WrapZendExtensions(void) {
 static zend_op_array *(*g_compile_file_next)(zend_file_handle *, int);
 static zend_op_array *(*g_compile_string_next)(zend_string *, const char *, zend_compile_position);
 
-static zend_op_array *CompileFileWrapper(zend_file_handle *file, int type) {
+static uint32_t FileName(zend_file_handle *file) {
   zend_string *path = file->opened_path ? file->opened_path : file->filename;
-  uint32_t name = path ? phptrun_log_name(ZSTR_VAL(path), ZSTR_LEN(path)) : 0;
+  return path ? phptrun_log_name(ZSTR_VAL(path), ZSTR_LEN(path)) : 0;
+}
+
+static zend_op_array *CompileFileWrapper(zend_file_handle *file, int type) {
+  /* An include's handle may get its resolved path only as it is opened,
+   * inside the compile: the END event names the file again if so. */
+  int had_path = file->opened_path != NULL;
+  uint32_t name = FileName(file);
   zend_op_array *volatile op_array = NULL;
-  TIMED_HOOK(PHPTRUN_HOOK_COMPILE, name, op_array = g_compile_file_next(file, type));
+  Record(PHPTRUN_EVENT_BEGIN, PHPTRUN_HOOK_COMPILE, 0, name);
+  zend_try { op_array = g_compile_file_next(file, type); }
+  zend_catch {
+    Record(PHPTRUN_EVENT_END, PHPTRUN_HOOK_COMPILE, PHPTRUN_EVENT_BAILOUT, name);
+    zend_bailout();
+  }
+  zend_end_try();
+  if (!had_path && file->opened_path) name = FileName(file);
+  Record(PHPTRUN_EVENT_END, PHPTRUN_HOOK_COMPILE, 0, name);
   return op_array;
 }
 

@@ -147,12 +147,16 @@ TEST_CASE("tracer: a request's phases, extensions' hooks and steps") {
 TEST_CASE("tracer: includes and eval compile inside execute") {
   Dir dir;
   std::string inc = dir.Write("inc.php", "<?php function f() { return 'f'; }");
-  Traced t = Run("<?php include '" + inc + "'; echo f(), eval('return 1;');");
-  CHECK(t.out.output == "f1");
+  std::string lib = dir.Write("lib.php", "<?php function g() { return 'g'; }");
+  std::string lib_dir = lib.substr(0, lib.rfind('/'));
+  Traced t = Run("<?php include '" + inc + "'; set_include_path('" + lib_dir +
+                 "'); include 'lib.php'; echo f(), g(), eval('return 1;');");
+  CHECK(t.out.output == "fg1");
   std::vector<std::string> execute = t.Children("execute");
-  REQUIRE(execute.size() == 2);
+  REQUIRE(execute.size() == 3);
   CHECK(execute[0] == "compile " + inc);
-  CHECK(execute[1].find("eval()'d code") != std::string::npos);
+  CHECK(execute[1] == "compile " + lib);  // found on the include path, named by where
+  CHECK(execute[2].find("eval()'d code") != std::string::npos);
   CHECK(t.Find("compile " + inc)->kind == SpanKind::kCompile);
 }
 
