@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   options.ini_entries = ini.c_str();
   char err[256];
   phptrun_lifecycle_enable(1);
+  phptrun_lifecycle_set_detail(1);
   if (phptrun_engine_startup(&options, nullptr, err, sizeof err) != 0) {
     std::fprintf(stderr, "engine did not start: %s\n", err);
     return 2;

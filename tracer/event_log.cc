@@ -11,11 +11,6 @@ namespace {
 constexpr char kMagic[4] = {'P', 'T', 'E', 'L'};
 
 template <typename T>
-void Put(std::string* out, T value) {
-  out->append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
-template <typename T>
 bool Get(std::string_view* in, T* value) {
   if (in->size() < sizeof *value) return false;
   std::memcpy(value, in->data(), sizeof *value);
@@ -23,14 +18,22 @@ bool Get(std::string_view* in, T* value) {
   return true;
 }
 
+void PutHeader(char (&header)[20], size_t count, size_t name_bytes, size_t dropped) {
+  uint32_t count32 = static_cast<uint32_t>(count), names32 = static_cast<uint32_t>(name_bytes);
+  uint64_t dropped64 = dropped;
+  std::memcpy(header, kMagic, 4);
+  std::memcpy(header + 4, &count32, 4);
+  std::memcpy(header + 8, &dropped64, 8);
+  std::memcpy(header + 16, &names32, 4);
+}
+
 std::string EncodeRaw(const phptrun_event* events, size_t count, const char* names,
                       size_t name_bytes, size_t dropped) {
+  char header[20];
+  PutHeader(header, count, name_bytes, dropped);
   std::string out;
-  out.reserve(20 + count * sizeof(phptrun_event) + name_bytes);
-  out.append(kMagic, sizeof kMagic);
-  Put(&out, static_cast<uint32_t>(count));
-  Put(&out, static_cast<uint64_t>(dropped));
-  Put(&out, static_cast<uint32_t>(name_bytes));
+  out.reserve(sizeof header + count * sizeof(phptrun_event) + name_bytes);
+  out.append(header, sizeof header);
   if (count) out.append(reinterpret_cast<const char*>(events), count * sizeof(phptrun_event));
   out.append(names, name_bytes);
   return out;
@@ -57,6 +60,16 @@ std::string_view EventLog::Name(uint32_t id) const {
 
 std::string EventLog::Encode() const {
   return EncodeRaw(events.data(), events.size(), names.data(), names.size(), dropped);
+}
+
+EventLog::Parts EventLog::CurrentParts() {
+  Parts parts;
+  size_t count = 0;
+  parts.events = phptrun_log_events(&count);
+  parts.event_bytes = count * sizeof(phptrun_event);
+  parts.names = phptrun_log_names(&parts.name_bytes);
+  PutHeader(parts.header, count, parts.name_bytes, phptrun_log_dropped());
+  return parts;
 }
 
 std::string EventLog::EncodeCurrent() {

@@ -3,6 +3,7 @@
 // the worker, where span_builder.h turns it into spans.
 //
 //   std::string bytes = EventLog::EncodeCurrent();         // case process
+//                                                          // (or CurrentParts() and writev)
 //   ... control pipe ...
 //   EventLog log;
 //   if (EventLog::Decode(bytes, &log)) spans = BuildSpans(log, run_start_ms);
@@ -29,8 +30,21 @@ struct EventLog {
   std::string_view Name(uint32_t id) const;
 
   std::string Encode() const;
-  // Capture().Encode() without the copy in between (what a case process sends).
+  // Capture().Encode() without the copy in between.
   static std::string EncodeCurrent();
+
+  // EncodeCurrent() as three pieces to write one after the other (writev),
+  // without allocating: a forked case process that allocates touches, and
+  // so copies, pages it shares with its worker.
+  struct Parts {
+    char header[20];
+    const void* events;
+    size_t event_bytes;
+    const char* names;
+    size_t name_bytes;
+    size_t size() const { return sizeof header + event_bytes + name_bytes; }
+  };
+  static Parts CurrentParts();
   // False (and *out unspecified) when `bytes` is not a whole encoded log.
   static bool Decode(std::string_view bytes, EventLog* out);
 };

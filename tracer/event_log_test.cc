@@ -42,6 +42,23 @@ TEST_CASE("event log: records events with time and memory, oldest first") {
   CHECK(log.Name(1u << 30).empty());
 }
 
+TEST_CASE("event log: persistent figures sampled, skipped or reused") {
+  FreshLog fresh;
+  phptrun_log_record(PHPTRUN_EVENT_BEGIN, PHPTRUN_PHASE_RINIT, 0, 0, 1, 1, PHPTRUN_PERSISTENT_REUSE);
+  phptrun_log_record(PHPTRUN_EVENT_END, PHPTRUN_PHASE_RINIT, 0, 0, 1, 1, PHPTRUN_PERSISTENT_SAMPLE);
+  phptrun_log_record(PHPTRUN_EVENT_BEGIN, PHPTRUN_PHASE_EXECUTE, 0, 0, 1, 1, PHPTRUN_PERSISTENT_REUSE);
+  phptrun_log_record(PHPTRUN_EVENT_END, PHPTRUN_PHASE_EXECUTE, 0, 0, 1, 1, PHPTRUN_PERSISTENT_SKIP);
+  phptrun_log_record(PHPTRUN_EVENT_BEGIN, PHPTRUN_PHASE_RSHUTDOWN, 0, 0, 1, 1, PHPTRUN_PERSISTENT_REUSE);
+  size_t count = 0;
+  const phptrun_event* e = phptrun_log_events(&count);
+  REQUIRE(count == 5);
+  CHECK(e[0].persistent > 0);                 // nothing to reuse: sampled
+  CHECK(e[1].persistent > 0);
+  CHECK(e[2].persistent == e[1].persistent);  // reused
+  CHECK(e[3].persistent == -1);
+  CHECK(e[4].persistent > 0);                 // the previous had none: sampled
+}
+
 TEST_CASE("event log: clear keeps the names kept, drops the rest") {
   FreshLog fresh;
   uint32_t kept = phptrun_log_name("standard", 8);

@@ -35,7 +35,7 @@ int64_t phptrun_log_persistent_bytes(void) {
 }
 
 void phptrun_log_record(uint8_t type, uint8_t what, uint16_t flags, uint32_t name, int64_t heap,
-                        int64_t heap_peak, int with_persistent) {
+                        int64_t heap_peak, int persistent) {
   if (g_count >= kMaxEvents) {
     ++g_dropped;
     return;
@@ -47,7 +47,13 @@ void phptrun_log_record(uint8_t type, uint8_t what, uint16_t flags, uint32_t nam
   e->name = name;
   e->heap = heap;
   e->heap_peak = heap_peak;
-  e->persistent = with_persistent ? phptrun_log_persistent_bytes() : -1;
+  if (persistent == PHPTRUN_PERSISTENT_REUSE && g_count >= 2 && g_events[g_count - 2].persistent >= 0) {
+    e->persistent = g_events[g_count - 2].persistent;
+  } else if (persistent != PHPTRUN_PERSISTENT_SKIP) {
+    e->persistent = phptrun_log_persistent_bytes();
+  } else {
+    e->persistent = -1;
+  }
   e->time_ns = NowNs();
 }
 

@@ -94,13 +94,21 @@ typedef struct phptrun_event {
 void phptrun_log_set_enabled(int on);
 int phptrun_log_enabled(void);
 
-/* Appends an event stamped with the time and, when `with_persistent`, the
- * persistent bytes now (else -1). Sampling those costs a walk of malloc's
- * free lists (mallinfo2), from well under a microsecond to several with a
- * fragmented heap, so the hooks ask for it at phase edges and at startup and
- * shutdown, not for every extension hook of every request. */
+/* What phptrun_log_record() does about the persistent bytes. Sampling them
+ * (mallinfo2) costs well under a microsecond when malloc's state is in the
+ * cache, but 10-20 us in a case process between two phases, where it is not:
+ * the hooks ask for it sparingly (lifecycle_hooks.c says where). */
+enum phptrun_persistent_sample {
+  PHPTRUN_PERSISTENT_SKIP = 0,   /* record -1 */
+  PHPTRUN_PERSISTENT_SAMPLE = 1, /* sample now */
+  PHPTRUN_PERSISTENT_REUSE = 2,  /* the previous event's figure (sampled if it had none):
+                                    for two edges with nothing that allocates between */
+};
+
+/* Appends an event stamped with the time and the persistent bytes as
+ * `persistent` says (a phptrun_persistent_sample). */
 void phptrun_log_record(uint8_t type, uint8_t what, uint16_t flags, uint32_t name, int64_t heap,
-                        int64_t heap_peak, int with_persistent);
+                        int64_t heap_peak, int persistent);
 
 /* Copies a name into the log's name store and returns its id (never 0), or
  * 0 when the store is full. Ids are byte offsets + 1 into phptrun_log_names(). */

@@ -21,32 +21,56 @@ static int g_heap_ready; /* the Zend MM heap exists: zend_startup ran, MSHUTDOWN
 static int64_t Heap(void) { return g_heap_ready ? (int64_t)zend_memory_usage(0) : -1; }
 static int64_t HeapPeak(void) { return g_heap_ready ? (int64_t)zend_memory_peak_usage(0) : -1; }
 
-/* Persistent bytes are sampled at phase edges (engine.c's calls), for
- * compiles, and for the startup hooks of the first engine of the process,
- * not for the per-request hooks of every extension: see
- * phptrun_log_record(). mallinfo2() walks malloc's free lists, which are
- * short in a fresh process and long after an engine shut down (a restart in
- * a case process, the worker's own MSHUTDOWN): sampled per hook there, it
- * cost tens of milliseconds per case. */
+/* Where persistent (malloc) bytes are sampled. mallinfo2() is cheap with
+ * malloc's state in the cache and costs 10-20 us in a case process between
+ * two phases, where it is not: sampled at every hook, it was most of the
+ * tracer's cost. So:
+ *   - the first engine's startup (the worker's MINIT): every extension's
+ *     MINIT, the INI and registration edges;
+ *   - every request: its start (RINIT begins) and its end (RSHUTDOWN ends);
+ *   - with full detail (--trace, --profile): every phase edge of a request
+ *     and the end of its first compile, which ends the compile phase;
+ *   - restarts' SINIT/MINIT/MSHUTDOWN/SSHUTDOWN edges (rare);
+ *   - never the per-request hooks of extensions. */
 static int g_first_engine = 1; /* no engine of this process has shut down yet */
+static int g_detail;           /* persistent bytes at every phase edge */
+static int g_compile_sampled;  /* the first compile of this script run has its figure */
 
-static int WantsPersistent(uint8_t what) {
+static int WantsPersistent(uint8_t type, uint8_t what) {
   switch (what) {
     case PHPTRUN_HOOK_MINIT:
     case PHPTRUN_HOOK_ZEXT_STARTUP:
     case PHPTRUN_MARK_INI:
     case PHPTRUN_MARK_REGISTER_BEGIN:
     case PHPTRUN_MARK_REGISTER_END:
-      return g_first_engine;
-    case PHPTRUN_HOOK_COMPILE: /* the compile phase ends with one */
-      return 1;
+      return g_first_engine ? PHPTRUN_PERSISTENT_SAMPLE : PHPTRUN_PERSISTENT_SKIP;
+    case PHPTRUN_HOOK_COMPILE:
+      if (type != PHPTRUN_EVENT_END || !g_detail || g_compile_sampled) return PHPTRUN_PERSISTENT_SKIP;
+      g_compile_sampled = 1;
+      return PHPTRUN_PERSISTENT_SAMPLE;
     default:
-      return 0;
+      return PHPTRUN_PERSISTENT_SKIP;
+  }
+}
+
+static int PhasePersistent(int type, int phase) {
+  switch (phase) {
+    case PHPTRUN_PHASE_RINIT:
+      if (type == PHPTRUN_EVENT_BEGIN) return PHPTRUN_PERSISTENT_SAMPLE;
+      return g_detail ? PHPTRUN_PERSISTENT_SAMPLE : PHPTRUN_PERSISTENT_SKIP;
+    case PHPTRUN_PHASE_EXECUTE:
+      if (!g_detail) return PHPTRUN_PERSISTENT_SKIP;
+      return type == PHPTRUN_EVENT_BEGIN ? PHPTRUN_PERSISTENT_REUSE : PHPTRUN_PERSISTENT_SAMPLE;
+    case PHPTRUN_PHASE_RSHUTDOWN:
+      if (type == PHPTRUN_EVENT_END) return PHPTRUN_PERSISTENT_SAMPLE;
+      return g_detail ? PHPTRUN_PERSISTENT_REUSE : PHPTRUN_PERSISTENT_SKIP;
+    default:
+      return PHPTRUN_PERSISTENT_SAMPLE;
   }
 }
 
 static void Record(uint8_t type, uint8_t what, uint16_t flags, uint32_t name) {
-  phptrun_log_record(type, what, flags, name, Heap(), HeapPeak(), WantsPersistent(what));
+  phptrun_log_record(type, what, flags, name, Heap(), HeapPeak(), WantsPersistent(type, what));
 }
 
 static void Mark(uint8_t what) { Record(PHPTRUN_EVENT_MARK, what, 0, 0); }
@@ -523,6 +547,8 @@ void phptrun_lifecycle_enable(int on) { phptrun_log_set_enabled(on); }
 
 int phptrun_lifecycle_enabled(void) { return phptrun_log_enabled(); }
 
+void phptrun_lifecycle_set_detail(int full) { g_detail = full; }
+
 void phptrun_lifecycle_attach_sapi(struct _sapi_module_struct *sapi) {
   if (!phptrun_log_enabled() || sapi->ini_defaults == IniDefaultsWrapper) return;
   g_sapi_ini_defaults = sapi->ini_defaults;
@@ -543,7 +569,9 @@ void phptrun_lifecycle_phase_begin(int phase, int64_t heap) {
       php_register_internal_extensions_func = RegisterInternalExtensionsHook;
     }
   }
-  phptrun_log_record(PHPTRUN_EVENT_BEGIN, (uint8_t)phase, 0, 0, g_heap_ready ? heap : -1, -1, 1);
+  if (phase == PHPTRUN_PHASE_EXECUTE) g_compile_sampled = 0;
+  phptrun_log_record(PHPTRUN_EVENT_BEGIN, (uint8_t)phase, 0, 0, g_heap_ready ? heap : -1, -1,
+                     PhasePersistent(PHPTRUN_EVENT_BEGIN, phase));
   if (phase == PHPTRUN_PHASE_RSHUTDOWN) PlaceShutdownMarker();
 }
 
@@ -567,7 +595,7 @@ void phptrun_lifecycle_phase_end(int phase, int64_t heap, int64_t heap_peak) {
   int heap_known =
       g_heap_ready && phase != PHPTRUN_PHASE_MSHUTDOWN && phase != PHPTRUN_PHASE_SSHUTDOWN;
   phptrun_log_record(PHPTRUN_EVENT_END, (uint8_t)phase, 0, 0, heap_known ? heap : -1,
-                     heap_known ? heap_peak : -1, 1);
+                     heap_known ? heap_peak : -1, PhasePersistent(PHPTRUN_EVENT_END, phase));
   if (phase == PHPTRUN_PHASE_MSHUTDOWN) {
     /* The heap is gone, and the next engine (a restart) re-registers the
      * static modules from the same entries: hand them back their own
