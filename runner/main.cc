@@ -40,10 +40,6 @@ int OnlineCpus() {
   return n > 0 ? static_cast<int>(n) : 1;
 }
 
-// The lifecycle tracer is on unless --no-tracer: it costs well under the 3%
-// of wall time that would make it opt-in (docs/tracing.md has the figures).
-constexpr bool kTracerByDefault = true;
-
 // The engine every worker starts: the system CLI's php.ini and conf.d (or
 // -n / -c), run-tests.php's INI defaults, then -d.
 EngineSetup MakeEngineSetup(const Options& o) {
@@ -54,8 +50,11 @@ EngineSetup MakeEngineSetup(const Options& o) {
   s.ini_path_override = o.ini_file.empty() ? PHPTRUN_PHP_INI_PATH : o.ini_file;
   s.ini_scan_dir = PHPTRUN_PHP_INI_DIR;
   s.timeout_s = o.timeout_s;
+  // The lifecycle tracer costs more than the 3% of CPU and wall time on
+  // php-src's Zend/tests that would let it run by default (docs/tracing.md):
+  // it runs when something asks for what it records.
   s.spans = !o.trace_file.empty() || o.profile;
-  s.tracer = !o.no_tracer && (kTracerByDefault || s.spans);
+  s.tracer = o.tracer || s.spans;
   if (!o.ini_file.empty() && access(o.ini_file.c_str(), R_OK) != 0) {
     throw FatalError{"-c " + o.ini_file + ": cannot read this file", 2};
   }

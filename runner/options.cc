@@ -43,8 +43,8 @@ std::string UsageText() {
          "                  (open it in ui.perfetto.dev or chrome://tracing)\n"
          "  --profile       after the summary, where the time went: phases,\n"
          "                  extensions' RINIT/RSHUTDOWN, slowest cases and compiles\n"
-         "  --no-tracer     do not hook the engine's lifecycle (no per-extension\n"
-         "                  spans, no persistent-memory figures)\n"
+         "  --tracer        trace the lifecycle without --trace or --profile: the\n"
+         "                  JSON report's phases get malloc'd (persistent) bytes\n"
          "  --show-diff     print the diff of each failing case\n"
          "  -x              set SKIP_SLOW_TESTS=1 for tests\n"
          "  --offline       set SKIP_ONLINE_TESTS=1 for tests\n"
@@ -142,9 +142,9 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
     } else if (flag == "--profile") {
       if (!no_value()) return false;
       o->profile = true;
-    } else if (flag == "--no-tracer") {
+    } else if (flag == "--tracer") {
       if (!no_value()) return false;
-      o->no_tracer = true;
+      o->tracer = true;
     } else if (flag == "--show-diff") {
       if (!no_value()) return false;
       o->show_diff = true;
@@ -171,11 +171,6 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
       *err = "unknown option " + flag + " (see phptrun -h)";
       return false;
     }
-  }
-  if (o->no_tracer && (!o->trace_file.empty() || o->profile)) {
-    *err = std::string("--no-tracer: ") + (o->profile ? "--profile" : "--trace") +
-           " needs the lifecycle tracer";
-    return false;
   }
   if (o->paths.empty() && !o->help && !o->version) {
     *err = "no PATH given: name .phpt files or directories (see phptrun -h)";

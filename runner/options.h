@@ -24,7 +24,7 @@ struct Options {
   std::string json_file;           // --json FILE
   std::string trace_file;          // --trace FILE: Chrome trace of the lifecycle tracer
   bool profile = false;            // --profile: where the time went, after the summary
-  bool no_tracer = false;          // --no-tracer: no lifecycle tracer hooks in the engine
+  bool tracer = false;             // --tracer: the lifecycle tracer without --trace/--profile
   bool show_diff = false;          // --show-diff
   bool quiet = false;              // -q
   bool verbose = false;            // -v

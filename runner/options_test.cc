@@ -305,27 +305,24 @@ TEST_CASE("options: ScopedEnv restores the environment") {
 
 }  // namespace
 
-TEST_CASE("options: --trace, --profile and --no-tracer") {
+TEST_CASE("options: --trace, --profile and --tracer") {
   Options o = ParseOk({"--trace", "t.json", "--profile", "suites"});
   CHECK(o.trace_file == "t.json");
   CHECK(o.profile);
-  CHECK_FALSE(o.no_tracer);
+  CHECK_FALSE(o.tracer);
   CHECK(ParseOk({"--trace=x.json", "suites"}).trace_file == "x.json");
   Options defaults = ParseOk({"suites"});
   CHECK(defaults.trace_file.empty());
   CHECK_FALSE(defaults.profile);
-  CHECK_FALSE(defaults.no_tracer);
-  CHECK(ParseOk({"--no-tracer", "suites"}).no_tracer);
+  CHECK_FALSE(defaults.tracer);
+  CHECK(ParseOk({"--tracer", "suites"}).tracer);
 
   CHECK(ParseError({"--trace"}).find("--trace") != std::string::npos);
   CHECK(ParseError({"--trace=", "suites"}).find("--trace") != std::string::npos);
   CHECK(ParseError({"--profile=yes", "suites"}).find("--profile") != std::string::npos);
-  std::string err = ParseError({"--no-tracer", "--trace", "t.json", "suites"});
-  CHECK(err.find("--no-tracer") != std::string::npos);
-  CHECK(err.find("--trace") != std::string::npos);
-  CHECK(ParseError({"--profile", "--no-tracer", "suites"}).find("--profile") != std::string::npos);
+  CHECK(ParseError({"--tracer=on", "suites"}).find("--tracer") != std::string::npos);
   std::string usage = UsageText();
-  for (const char* flag : {"--trace FILE", "--profile", "--no-tracer"}) {
+  for (const char* flag : {"--trace FILE", "--profile", "--tracer"}) {
     INFO(flag);
     CHECK(usage.find(flag) != std::string::npos);
   }

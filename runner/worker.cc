@@ -437,7 +437,6 @@ void WorkerMain(const WorkerConfig& config) {
   // Startup messages (a broken php.ini, a missing extension) go to the
   // supervisor, which shows them once instead of once per worker.
   phptrun_lifecycle_enable(setup.tracer);
-  phptrun_lifecycle_set_detail(setup.spans);
   phptrun_startup_timing timing;
   char err[512] = "";
   int started = -1;

@@ -43,7 +43,7 @@ struct EngineSetup {
   double timeout_s = 60;
   size_t output_limit = 64 << 20;
   bool tracer = false;            // the lifecycle tracer (runner/sapi/lifecycle_hooks.h)
-  bool spans = false;             // and its span trees in CaseResult (--trace, --profile)
+  bool spans = false;             // its span trees in CaseResult (--trace, --profile)
 };
 
 struct WorkerConfig {

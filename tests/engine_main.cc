@@ -1,9 +1,9 @@
 // Catch2 main for the engine tests: starts the real embedded engine once
 // (SINIT + MINIT, without php.ini so the tests do not depend on the
 // machine's configuration), as a phptrun worker does, then runs the tests,
-// each of which forks requests from it. The lifecycle tracer is on, as it is
-// by default in phptrun, so every engine test also shows it changes nothing
-// a script can see.
+// each of which forks requests from it. The lifecycle tracer is on (phptrun
+// turns it on for --trace, --profile and --tracer), so every engine test also
+// shows it changes nothing a script can see.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
@@ -22,7 +22,6 @@ int main(int argc, char** argv) {
   options.ini_entries = ini.c_str();
   char err[256];
   phptrun_lifecycle_enable(1);
-  phptrun_lifecycle_set_detail(1);
   if (phptrun_engine_startup(&options, nullptr, err, sizeof err) != 0) {
     std::fprintf(stderr, "engine did not start: %s\n", err);
     return 2;

@@ -22,18 +22,16 @@ static int64_t Heap(void) { return g_heap_ready ? (int64_t)zend_memory_usage(0) 
 static int64_t HeapPeak(void) { return g_heap_ready ? (int64_t)zend_memory_peak_usage(0) : -1; }
 
 /* Where persistent (malloc) bytes are sampled. mallinfo2() is cheap with
- * malloc's state in the cache and costs 10-20 us in a case process between
- * two phases, where it is not: sampled at every hook, it was most of the
- * tracer's cost. So:
+ * malloc's state in the cache, but costs 10-50 us in a freshly forked case
+ * process, where it walks the worker's free chunks cold; sampled at every
+ * hook it was most of the tracer's cost. So:
  *   - the first engine's startup (the worker's MINIT): every extension's
  *     MINIT, the INI and registration edges;
- *   - every request: its start (RINIT begins) and its end (RSHUTDOWN ends);
- *   - with full detail (--trace, --profile): every phase edge of a request
+ *   - every phase edge of a request (two adjacent edges share one sample)
  *     and the end of its first compile, which ends the compile phase;
  *   - restarts' SINIT/MINIT/MSHUTDOWN/SSHUTDOWN edges (rare);
  *   - never the per-request hooks of extensions. */
 static int g_first_engine = 1; /* no engine of this process has shut down yet */
-static int g_detail;           /* persistent bytes at every phase edge */
 static int g_compile_sampled;  /* the first compile of this script run has its figure */
 
 static int WantsPersistent(uint8_t type, uint8_t what) {
@@ -45,7 +43,7 @@ static int WantsPersistent(uint8_t type, uint8_t what) {
     case PHPTRUN_MARK_REGISTER_END:
       return g_first_engine ? PHPTRUN_PERSISTENT_SAMPLE : PHPTRUN_PERSISTENT_SKIP;
     case PHPTRUN_HOOK_COMPILE:
-      if (type != PHPTRUN_EVENT_END || !g_detail || g_compile_sampled) return PHPTRUN_PERSISTENT_SKIP;
+      if (type != PHPTRUN_EVENT_END || g_compile_sampled) return PHPTRUN_PERSISTENT_SKIP;
       g_compile_sampled = 1;
       return PHPTRUN_PERSISTENT_SAMPLE;
     default:
@@ -54,19 +52,12 @@ static int WantsPersistent(uint8_t type, uint8_t what) {
 }
 
 static int PhasePersistent(int type, int phase) {
-  switch (phase) {
-    case PHPTRUN_PHASE_RINIT:
-      if (type == PHPTRUN_EVENT_BEGIN) return PHPTRUN_PERSISTENT_SAMPLE;
-      return g_detail ? PHPTRUN_PERSISTENT_SAMPLE : PHPTRUN_PERSISTENT_SKIP;
-    case PHPTRUN_PHASE_EXECUTE:
-      if (!g_detail) return PHPTRUN_PERSISTENT_SKIP;
-      return type == PHPTRUN_EVENT_BEGIN ? PHPTRUN_PERSISTENT_REUSE : PHPTRUN_PERSISTENT_SAMPLE;
-    case PHPTRUN_PHASE_RSHUTDOWN:
-      if (type == PHPTRUN_EVENT_END) return PHPTRUN_PERSISTENT_SAMPLE;
-      return g_detail ? PHPTRUN_PERSISTENT_REUSE : PHPTRUN_PERSISTENT_SKIP;
-    default:
-      return PHPTRUN_PERSISTENT_SAMPLE;
+  /* execute begins where RINIT ended, RSHUTDOWN where execute ended. */
+  if (type == PHPTRUN_EVENT_BEGIN &&
+      (phase == PHPTRUN_PHASE_EXECUTE || phase == PHPTRUN_PHASE_RSHUTDOWN)) {
+    return PHPTRUN_PERSISTENT_REUSE;
   }
+  return PHPTRUN_PERSISTENT_SAMPLE;
 }
 
 static void Record(uint8_t type, uint8_t what, uint16_t flags, uint32_t name) {
@@ -546,8 +537,6 @@ static void InitMarker(void) {
 void phptrun_lifecycle_enable(int on) { phptrun_log_set_enabled(on); }
 
 int phptrun_lifecycle_enabled(void) { return phptrun_log_enabled(); }
-
-void phptrun_lifecycle_set_detail(int full) { g_detail = full; }
 
 void phptrun_lifecycle_attach_sapi(struct _sapi_module_struct *sapi) {
   if (!phptrun_log_enabled() || sapi->ini_defaults == IniDefaultsWrapper) return;

@@ -51,12 +51,6 @@ struct _sapi_module_struct;
 void phptrun_lifecycle_enable(int on);
 int phptrun_lifecycle_enabled(void);
 
-/* With full detail (what --trace and --profile want), persistent bytes are
- * sampled at every phase edge of a request; without, only where a request
- * starts and ends: sampling them costs 10-20 us each in a case process.
- * Off by default. */
-void phptrun_lifecycle_set_detail(int full);
-
 /* Wraps the SAPI callbacks the tracer watches. Call once, before the first
  * SINIT, with the table passed to sapi_startup()/php_module_startup(). */
 void phptrun_lifecycle_attach_sapi(struct _sapi_module_struct *sapi);

@@ -211,19 +211,6 @@ TEST_CASE("tracer: persistent memory a script takes shows in its phases") {
   CHECK(execute->heap_peak >= (4 << 20));
 }
 
-TEST_CASE("tracer: without full detail, persistent bytes at the request's ends only") {
-  phptrun_lifecycle_set_detail(0);
-  Traced t = Run("<?php putenv('PHPTRUN_BIG=' . str_repeat('x', 1 << 20)); echo 'ok';");
-  phptrun_lifecycle_set_detail(1);
-  CHECK(t.out.output == "ok");
-  CHECK(t.Find("RINIT")->persistent_before > 0);
-  CHECK(t.Find("RINIT")->persistent_after == -1);
-  CHECK(t.Find("execute")->persistent_before == -1);
-  CHECK(t.Find("execute")->persistent_after == -1);
-  CHECK(t.Find("RSHUTDOWN")->persistent_after > 0);
-  CHECK(t.Find("RINIT")->heap_after > 0);  // heap figures are cheap: always there
-}
-
 TEST_CASE("tracer: a restart traces the new engine, extensions from INI included") {
   Traced t = Run("<?php echo ctype_digit('7') ? 'yes' : 'no';", "extension=ctype\n");
   CHECK(t.out.output == "yes");

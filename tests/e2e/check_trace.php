@@ -16,7 +16,8 @@
 //    SKIPIF and CLEAN as requests, a restart's MINIT inside the case;
 //  - JSON phases add up to time_ms and carry persistent bytes, and match the
 //    trace's phases;
-//  - --profile prints its tables; --no-tracer gives the same verdicts.
+//  - --profile prints its tables; without the tracer the verdicts are the
+//    same and JSON phases have no persistent bytes; --tracer alone gives them.
 // Usage: php check_trace.php PHPTRUN DIR
 if ($argc < 3) { fwrite(STDERR, "usage: check_trace.php PHPTRUN DIR\n"); exit(2); }
 [, $phptrun, $dir] = $argv;
@@ -273,7 +274,7 @@ foreach ($report['tests'] as $t) {
     }
 }
 
-// ---- --profile, --no-tracer ------------------------------------------------------------
+// ---- --profile, without the tracer, --tracer alone -------------------------------------
 
 foreach (['Where the time went', 'RINIT by extension', 'RSHUTDOWN by extension', 'RSHUTDOWN steps',
           'MINIT by extension', 'Slowest cases', 'Slowest compiles', 'include-helper.inc'] as $text) {
@@ -281,19 +282,27 @@ foreach (['Where the time went', 'RINIT by extension', 'RSHUTDOWN by extension',
 }
 check(strpos($stdout, '7 passed') < strpos($stdout, 'Profile of'), "--profile does not come after the summary");
 
-[$status2, $stdout2] = run([$phptrun, '-q', '--no-tracer', '--json', "$tmp/plain.json", $dir]);
+[$status2, $stdout2] = run([$phptrun, '-q', '--json', "$tmp/plain.json", $dir]);
 $plain = json_decode(@file_get_contents("$tmp/plain.json"), true);
-check($status2 === 0 && is_array($plain), "--no-tracer run failed ($status2)\n$stdout2");
+check($status2 === 0 && is_array($plain), "run without the tracer failed ($status2)\n$stdout2");
 if (is_array($plain)) {
-    check(array_column($plain['tests'], 'verdict', 'file') == array_column($report['tests'], 'verdict', 'file'), "--no-tracer changed verdicts");
+    check(array_column($plain['tests'], 'verdict', 'file') == array_column($report['tests'], 'verdict', 'file'), "the tracer changed verdicts");
     foreach ($plain['tests'] as $t) {
         check(!isset($t['phases'][0]['persistent_before']), "{$t['file']}: persistent bytes without the tracer");
         $sum = array_sum(array_column($t['phases'], 'ms'));
-        check(abs($sum - $t['time_ms']) <= 0.01 * $t['time_ms'] + 0.01, "--no-tracer {$t['file']}: phases do not add up");
+        check(abs($sum - $t['time_ms']) <= 0.01 * $t['time_ms'] + 0.01, "without the tracer, {$t['file']}: phases do not add up");
     }
 }
-[$status3, , $stderr3] = run([$phptrun, '--no-tracer', '--trace', "$tmp/x.json", $dir]);
-check($status3 === 2 && str_contains($stderr3, '--no-tracer'), "--no-tracer with --trace is not a usage error");
+[$status3] = run([$phptrun, '-q', '--tracer', '--json', "$tmp/tracer.json", $dir]);
+$traced = json_decode(@file_get_contents("$tmp/tracer.json"), true);
+check($status3 === 0 && is_array($traced), "--tracer run failed ($status3)");
+foreach ($traced['tests'] ?? [] as $t) {
+    $by_name = array_column($t['phases'], null, 'name');
+    if (!isset($by_name['execute'])) continue;
+    foreach (['RINIT', 'compile', 'execute', 'RSHUTDOWN'] as $p) {
+        check(isset($by_name[$p]['persistent_before'], $by_name[$p]['persistent_after']), "--tracer {$t['file']}: $p lacks persistent bytes");
+    }
+}
 
 $size = filesize($trace_file);
 $events = count($trace['traceEvents']);
