@@ -66,7 +66,8 @@ bool ProfileReporter::RunFinished(const RunEnd& end, std::string* err) {
        << p.requests() << (p.requests() == 1 ? " request" : " requests")
        << " (lifecycle tracer; times summed over all workers)\n";
 
-  out_ << '\n' << Cell("Where the time went", kNameWidth, false) << Cell("total ms", 12, true)
+  out_ << '\n'
+       << Cell("Where the time went", kNameWidth, false) << Cell("total ms", 12, true)
        << Cell("share", 9, true) << Cell("per request", 14, true) << '\n';
   for (const Profile::Stat& s : p.RequestPhases()) {
     out_ << "  " << Cell(s.name, kNameWidth - 2, false) << Cell(Ms(s.total_us), 12, true)
@@ -84,7 +85,8 @@ bool ProfileReporter::RunFinished(const RunEnd& end, std::string* err) {
 
   std::vector<Profile::Stat> kinds = p.Requests();
   if (!kinds.empty()) {
-    out_ << '\n' << Cell("Requests", kNameWidth, false) << Cell("count", 12, true)
+    out_ << '\n'
+         << Cell("Requests", kNameWidth, false) << Cell("count", 12, true)
          << Cell("total ms", 12, true) << Cell("mean", 12, true) << '\n';
     for (const Profile::Stat& s : kinds) {
       out_ << "  " << Cell(s.name, kNameWidth - 2, false) << Cell(std::to_string(s.count), 12, true)
@@ -95,12 +97,14 @@ bool ProfileReporter::RunFinished(const RunEnd& end, std::string* err) {
   auto hooks = [&](const std::string& title, const std::vector<Profile::Stat>& stats,
                    const std::string& prefix) {
     if (stats.empty()) return;
-    out_ << '\n' << Cell(title, kNameWidth, false) << Cell("mean", 12, true)
-         << Cell("max", 12, true) << Cell("total ms", 12, true) << Cell("calls", 9, true) << '\n';
+    out_ << '\n'
+         << Cell(title, kNameWidth, false) << Cell("mean", 12, true) << Cell("max", 12, true)
+         << Cell("total ms", 12, true) << Cell("calls", 9, true) << '\n';
     size_t shown = 0;
     for (const Profile::Stat& s : stats) {
       if (shown++ == rows_) break;
-      out_ << "  " << Cell(Name(s.name.substr(prefix.size()), kNameWidth - 2), kNameWidth - 2, false)
+      out_ << "  "
+           << Cell(Name(s.name.substr(prefix.size()), kNameWidth - 2), kNameWidth - 2, false)
            << Cell(Short(s.mean_us()), 12, true) << Cell(Short(s.max_us), 12, true)
            << Cell(Ms(s.total_us), 12, true) << Cell(std::to_string(s.count), 9, true) << '\n';
     }
@@ -108,8 +112,9 @@ bool ProfileReporter::RunFinished(const RunEnd& end, std::string* err) {
   };
   auto steps = [&](const std::string& title, const std::vector<Profile::Stat>& stats) {
     if (stats.empty()) return;
-    out_ << '\n' << Cell(title, kNameWidth, false) << Cell("mean", 12, true)
-         << Cell("max", 12, true) << Cell("total ms", 12, true) << '\n';
+    out_ << '\n'
+         << Cell(title, kNameWidth, false) << Cell("mean", 12, true) << Cell("max", 12, true)
+         << Cell("total ms", 12, true) << '\n';
     for (const Profile::Stat& s : stats) {
       out_ << "  " << Cell(s.name, kNameWidth - 2, false) << Cell(Short(s.mean_us()), 12, true)
            << Cell(Short(s.max_us), 12, true) << Cell(Ms(s.total_us), 12, true) << '\n';

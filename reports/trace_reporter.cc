@@ -54,14 +54,15 @@ void AddBytes(std::string* args, const char* key, int64_t value) {
 }
 
 void AddDelta(std::string* args, const char* key, int64_t before, int64_t after) {
-  if (before >= 0 && after >= 0 && after != before) AddArg(args, key, std::to_string(after - before));
+  if (before >= 0 && after >= 0 && after != before)
+    AddArg(args, key, std::to_string(after - before));
 }
 
 std::string Event(const std::string& name, const char* cat, double ts, double dur, int pid,
                   const std::string& args) {
-  std::string e = "{\"name\":" + Quote(name) + ",\"cat\":\"" + cat + "\",\"ph\":\"X\",\"ts\":" +
-                  Micros(ts) + ",\"dur\":" + Micros(dur) + ",\"pid\":" + std::to_string(pid) +
-                  ",\"tid\":" + std::to_string(pid);
+  std::string e = "{\"name\":" + Quote(name) + ",\"cat\":\"" + cat +
+                  "\",\"ph\":\"X\",\"ts\":" + Micros(ts) + ",\"dur\":" + Micros(dur) +
+                  ",\"pid\":" + std::to_string(pid) + ",\"tid\":" + std::to_string(pid);
   if (!args.empty()) e += ",\"args\":" + args;
   e += "}";
   return e;
@@ -152,10 +153,10 @@ bool TraceReporter::RunFinished(const RunEnd& end, std::string* err) {
     if (err) *err = open_error_.empty() ? path_ + ": not written" : open_error_;
     return false;
   }
-  std::string tail = "\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"phptrun\":" +
-                     Quote(info_.phptrun_version) + ",\"php\":" + Quote(info_.php_version) +
-                     ",\"started\":" + Quote(info_.started) +
-                     ",\"interrupted\":" + (end.interrupted ? "true" : "false") + "}}\n";
+  std::string tail =
+      "\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"phptrun\":" + Quote(info_.phptrun_version) +
+      ",\"php\":" + Quote(info_.php_version) + ",\"started\":" + Quote(info_.started) +
+      ",\"interrupted\":" + (end.interrupted ? "true" : "false") + "}}\n";
   if (stream_) {
     *stream_ << tail;
     stream_->flush();

@@ -22,7 +22,8 @@ TEST_CASE("event log: records events with time and memory, oldest first") {
   uint32_t name = phptrun_log_name("date", 4);
   CHECK(name != 0);
   phptrun_log_record(PHPTRUN_EVENT_BEGIN, PHPTRUN_HOOK_RINIT, 0, name, 123, 456, 1);
-  phptrun_log_record(PHPTRUN_EVENT_END, PHPTRUN_HOOK_RINIT, PHPTRUN_EVENT_BAILOUT, name, 124, 457, 0);
+  phptrun_log_record(PHPTRUN_EVENT_END, PHPTRUN_HOOK_RINIT, PHPTRUN_EVENT_BAILOUT, name, 124, 457,
+                     0);
   size_t count = 0;
   const phptrun_event* events = phptrun_log_events(&count);
   REQUIRE(count == before + 2);
@@ -32,7 +33,7 @@ TEST_CASE("event log: records events with time and memory, oldest first") {
   CHECK(b.what == PHPTRUN_HOOK_RINIT);
   CHECK(b.heap == 123);
   CHECK(b.heap_peak == 456);
-  CHECK(b.persistent > 0);  // malloc has handed out something by now
+  CHECK(b.persistent > 0);    // malloc has handed out something by now
   CHECK(e.persistent == -1);  // not asked for
   CHECK(e.flags == PHPTRUN_EVENT_BAILOUT);
   CHECK(e.time_ns >= b.time_ns);
@@ -44,19 +45,22 @@ TEST_CASE("event log: records events with time and memory, oldest first") {
 
 TEST_CASE("event log: persistent figures sampled, skipped or reused") {
   FreshLog fresh;
-  phptrun_log_record(PHPTRUN_EVENT_BEGIN, PHPTRUN_PHASE_RINIT, 0, 0, 1, 1, PHPTRUN_PERSISTENT_REUSE);
+  phptrun_log_record(PHPTRUN_EVENT_BEGIN, PHPTRUN_PHASE_RINIT, 0, 0, 1, 1,
+                     PHPTRUN_PERSISTENT_REUSE);
   phptrun_log_record(PHPTRUN_EVENT_END, PHPTRUN_PHASE_RINIT, 0, 0, 1, 1, PHPTRUN_PERSISTENT_SAMPLE);
-  phptrun_log_record(PHPTRUN_EVENT_BEGIN, PHPTRUN_PHASE_EXECUTE, 0, 0, 1, 1, PHPTRUN_PERSISTENT_REUSE);
+  phptrun_log_record(PHPTRUN_EVENT_BEGIN, PHPTRUN_PHASE_EXECUTE, 0, 0, 1, 1,
+                     PHPTRUN_PERSISTENT_REUSE);
   phptrun_log_record(PHPTRUN_EVENT_END, PHPTRUN_PHASE_EXECUTE, 0, 0, 1, 1, PHPTRUN_PERSISTENT_SKIP);
-  phptrun_log_record(PHPTRUN_EVENT_BEGIN, PHPTRUN_PHASE_RSHUTDOWN, 0, 0, 1, 1, PHPTRUN_PERSISTENT_REUSE);
+  phptrun_log_record(PHPTRUN_EVENT_BEGIN, PHPTRUN_PHASE_RSHUTDOWN, 0, 0, 1, 1,
+                     PHPTRUN_PERSISTENT_REUSE);
   size_t count = 0;
   const phptrun_event* e = phptrun_log_events(&count);
   REQUIRE(count == 5);
-  CHECK(e[0].persistent > 0);                 // nothing to reuse: sampled
+  CHECK(e[0].persistent > 0);  // nothing to reuse: sampled
   CHECK(e[1].persistent > 0);
   CHECK(e[2].persistent == e[1].persistent);  // reused
   CHECK(e[3].persistent == -1);
-  CHECK(e[4].persistent > 0);                 // the previous had none: sampled
+  CHECK(e[4].persistent > 0);  // the previous had none: sampled
 }
 
 TEST_CASE("event log: clear keeps the names kept, drops the rest") {

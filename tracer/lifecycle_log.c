@@ -47,7 +47,8 @@ void phptrun_log_record(uint8_t type, uint8_t what, uint16_t flags, uint32_t nam
   e->name = name;
   e->heap = heap;
   e->heap_peak = heap_peak;
-  if (persistent == PHPTRUN_PERSISTENT_REUSE && g_count >= 2 && g_events[g_count - 2].persistent >= 0) {
+  if (persistent == PHPTRUN_PERSISTENT_REUSE && g_count >= 2 &&
+      g_events[g_count - 2].persistent >= 0) {
     e->persistent = g_events[g_count - 2].persistent;
   } else if (persistent != PHPTRUN_PERSISTENT_SKIP) {
     e->persistent = phptrun_log_persistent_bytes();

@@ -78,14 +78,14 @@ enum phptrun_event_what {
 #define PHPTRUN_EVENT_BAILOUT 0x1u /* END: the hook was left by a zend_bailout */
 
 typedef struct phptrun_event {
-  uint8_t type;        /* phptrun_event_type */
-  uint8_t what;        /* phptrun_event_what */
+  uint8_t type; /* phptrun_event_type */
+  uint8_t what; /* phptrun_event_what */
   uint16_t flags;
-  uint32_t name;       /* 0 = none, else phptrun_log_name()'s id */
-  int64_t time_ns;     /* CLOCK_MONOTONIC */
-  int64_t heap;        /* Zend MM bytes in use, -1 = unknown */
-  int64_t heap_peak;   /* Zend MM peak since the current phase began, -1 = unknown */
-  int64_t persistent;  /* malloc'd bytes in use (mallinfo2 uordblks + hblkhd), -1 = not sampled */
+  uint32_t name;      /* 0 = none, else phptrun_log_name()'s id */
+  int64_t time_ns;    /* CLOCK_MONOTONIC */
+  int64_t heap;       /* Zend MM bytes in use, -1 = unknown */
+  int64_t heap_peak;  /* Zend MM peak since the current phase began, -1 = unknown */
+  int64_t persistent; /* malloc'd bytes in use (mallinfo2 uordblks + hblkhd), -1 = not sampled */
 } phptrun_event;
 
 /* Whether the lifecycle tracer is on in this process (off by default). The

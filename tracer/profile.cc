@@ -14,9 +14,9 @@ bool Faster(const Profile::Slow& a, const Profile::Slow& b) {
 
 // The order phases run in, for listing them that way.
 const std::vector<std::string>& PhaseOrder() {
-  static const std::vector<std::string> order = {
-      "MSHUTDOWN", "SSHUTDOWN", "SINIT",   "MINIT",       "RINIT",
-      "compile",   "execute",   "RSHUTDOWN", "fork + exit", "runner"};
+  static const std::vector<std::string> order = {"MSHUTDOWN",   "SSHUTDOWN", "SINIT",   "MINIT",
+                                                 "RINIT",       "compile",   "execute", "RSHUTDOWN",
+                                                 "fork + exit", "runner"};
   return order;
 }
 

@@ -24,16 +24,16 @@ class Profile {
  public:
   // One kind of span summed over the run.
   struct Stat {
-    std::string name;     // the span name ("RINIT", "RINIT date", "destructors", ...)
-    uint64_t count = 0;   // spans seen
+    std::string name;    // the span name ("RINIT", "RINIT date", "destructors", ...)
+    uint64_t count = 0;  // spans seen
     double total_us = 0;
     double max_us = 0;
     double mean_us() const { return count ? total_us / count : 0; }
   };
   // One entry of a top-N list.
   struct Slow {
-    std::string what;     // the case file, or the compiled file
-    std::string where;    // for a compile: the case that compiled it
+    std::string what;   // the case file, or the compiled file
+    std::string where;  // for a compile: the case that compiled it
     double us = 0;
   };
 
@@ -88,16 +88,16 @@ class Profile {
   uint64_t requests_ = 0;
   double case_time_us_ = 0;
   double traced_time_us_ = 0;
-  StatMap phases_;        // request-level phases, plus "fork + exit" and "runner"
+  StatMap phases_;  // request-level phases, plus "fork + exit" and "runner"
   StatMap requests_by_kind_;
-  StatMap hooks_;         // request-level hooks
-  StatMap steps_;         // "RSHUTDOWN/destructors"
+  StatMap hooks_;  // request-level hooks
+  StatMap steps_;  // "RSHUTDOWN/destructors"
   StatMap worker_phases_;
   StatMap worker_hooks_;
   StatMap worker_steps_;
-  std::vector<std::string> step_order_;         // "phase/step", first-seen order
+  std::vector<std::string> step_order_;  // "phase/step", first-seen order
   std::vector<std::string> worker_step_order_;
-  std::vector<Slow> slow_cases_;     // a min-heap of the top_n_ slowest
+  std::vector<Slow> slow_cases_;  // a min-heap of the top_n_ slowest
   std::vector<Slow> slow_compiles_;
 };
 

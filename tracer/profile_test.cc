@@ -18,19 +18,19 @@ Span S(std::string name, SpanKind kind, int32_t parent, double start, double dur
 // One case: a SKIPIF request and a FILE request.
 std::vector<Span> CaseSpans(double rinit_standard_us, double compile_us) {
   return {
-      S("SKIPIF", SpanKind::kRequest, -1, 0, 1000),                 // 0
-      S("RINIT", SpanKind::kPhase, 0, 100, 200),                    // 1
+      S("SKIPIF", SpanKind::kRequest, -1, 0, 1000),  // 0
+      S("RINIT", SpanKind::kPhase, 0, 100, 200),     // 1
       S("RINIT standard", SpanKind::kExtension, 1, 150, rinit_standard_us),
-      S("RSHUTDOWN", SpanKind::kPhase, 0, 400, 100),                // 3
+      S("RSHUTDOWN", SpanKind::kPhase, 0, 400, 100),  // 3
       S("destructors", SpanKind::kStep, 3, 400, 40),
-      S("FILE", SpanKind::kRequest, -1, 1500, 3000),                // 5
-      S("RINIT", SpanKind::kPhase, 5, 1600, 300),                   // 6
+      S("FILE", SpanKind::kRequest, -1, 1500, 3000),  // 5
+      S("RINIT", SpanKind::kPhase, 5, 1600, 300),     // 6
       S("RINIT standard", SpanKind::kExtension, 6, 1650, rinit_standard_us),
       S("RINIT date", SpanKind::kExtension, 6, 1700, 5),
-      S("compile", SpanKind::kPhase, 5, 1900, compile_us),          // 9
+      S("compile", SpanKind::kPhase, 5, 1900, compile_us),  // 9
       S("compile /t/x.php", SpanKind::kCompile, 9, 1950, compile_us - 50),
-      S("execute", SpanKind::kPhase, 5, 1900 + compile_us, 500),    // 11
-      S("RSHUTDOWN", SpanKind::kPhase, 5, 3000, 200),               // 12
+      S("execute", SpanKind::kPhase, 5, 1900 + compile_us, 500),  // 11
+      S("RSHUTDOWN", SpanKind::kPhase, 5, 3000, 200),             // 12
       S("shutdown_functions", SpanKind::kStep, 12, 3000, 10),
       S("destructors", SpanKind::kStep, 12, 3010, 60),
   };
@@ -48,8 +48,8 @@ TEST_CASE("profile: phases, remainders and requests") {
   std::vector<Profile::Stat> phases = p.RequestPhases();
   std::vector<std::string> names;
   for (const auto& s : phases) names.push_back(s.name);
-  CHECK(names == std::vector<std::string>{"RINIT", "compile", "execute", "RSHUTDOWN",
-                                          "fork + exit", "runner"});
+  CHECK(names == std::vector<std::string>{"RINIT", "compile", "execute", "RSHUTDOWN", "fork + exit",
+                                          "runner"});
   CHECK(phases[0].count == 2);
   CHECK(phases[0].total_us == Approx(500));
   CHECK(phases[0].max_us == Approx(300));

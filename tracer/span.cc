@@ -4,11 +4,16 @@ namespace phptrun {
 
 const char* SpanKindName(SpanKind kind) {
   switch (kind) {
-    case SpanKind::kRequest: return "request";
-    case SpanKind::kPhase: return "phase";
-    case SpanKind::kStep: return "step";
-    case SpanKind::kExtension: return "extension";
-    case SpanKind::kCompile: return "compile";
+    case SpanKind::kRequest:
+      return "request";
+    case SpanKind::kPhase:
+      return "phase";
+    case SpanKind::kStep:
+      return "step";
+    case SpanKind::kExtension:
+      return "extension";
+    case SpanKind::kCompile:
+      return "compile";
   }
   return "span";
 }

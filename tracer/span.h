@@ -56,15 +56,15 @@ enum SpanFlags : uint32_t {
 struct Span {
   std::string name;
   SpanKind kind = SpanKind::kPhase;
-  int32_t parent = -1;   // index of the parent in the same vector, -1 for none
-  double start_us = 0;   // from the start of the run
+  int32_t parent = -1;  // index of the parent in the same vector, -1 for none
+  double start_us = 0;  // from the start of the run
   double dur_us = 0;
-  int64_t heap_before = -1;        // Zend MM bytes in use (zend_memory_usage)
+  int64_t heap_before = -1;  // Zend MM bytes in use (zend_memory_usage)
   int64_t heap_after = -1;
   int64_t heap_peak = -1;          // Zend MM peak while the span ran (phases only)
   int64_t persistent_before = -1;  // malloc'd bytes in use (mallinfo2)
   int64_t persistent_after = -1;
-  uint32_t flags = 0;              // SpanFlags
+  uint32_t flags = 0;  // SpanFlags
 
   double end_us() const { return start_us + dur_us; }
 };

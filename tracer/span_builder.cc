@@ -15,13 +15,20 @@ struct Point {
 
 const char* PhaseName(uint8_t what) {
   switch (what) {
-    case PHPTRUN_PHASE_SINIT: return "SINIT";
-    case PHPTRUN_PHASE_MINIT: return "MINIT";
-    case PHPTRUN_PHASE_RINIT: return "RINIT";
-    case PHPTRUN_PHASE_EXECUTE: return "execute";
-    case PHPTRUN_PHASE_RSHUTDOWN: return "RSHUTDOWN";
-    case PHPTRUN_PHASE_MSHUTDOWN: return "MSHUTDOWN";
-    case PHPTRUN_PHASE_SSHUTDOWN: return "SSHUTDOWN";
+    case PHPTRUN_PHASE_SINIT:
+      return "SINIT";
+    case PHPTRUN_PHASE_MINIT:
+      return "MINIT";
+    case PHPTRUN_PHASE_RINIT:
+      return "RINIT";
+    case PHPTRUN_PHASE_EXECUTE:
+      return "execute";
+    case PHPTRUN_PHASE_RSHUTDOWN:
+      return "RSHUTDOWN";
+    case PHPTRUN_PHASE_MSHUTDOWN:
+      return "MSHUTDOWN";
+    case PHPTRUN_PHASE_SSHUTDOWN:
+      return "SSHUTDOWN";
   }
   return nullptr;
 }
@@ -29,16 +36,26 @@ const char* PhaseName(uint8_t what) {
 // The prefix of a hook span's name; the extension or file follows.
 const char* HookPrefix(uint8_t what) {
   switch (what) {
-    case PHPTRUN_HOOK_MINIT: return "MINIT ";
-    case PHPTRUN_HOOK_RINIT: return "RINIT ";
-    case PHPTRUN_HOOK_RSHUTDOWN: return "RSHUTDOWN ";
-    case PHPTRUN_HOOK_POST_DEACTIVATE: return "post_deactivate ";
-    case PHPTRUN_HOOK_MSHUTDOWN: return "MSHUTDOWN ";
-    case PHPTRUN_HOOK_ZEXT_STARTUP: return "startup ";
-    case PHPTRUN_HOOK_ZEXT_ACTIVATE: return "activate ";
-    case PHPTRUN_HOOK_ZEXT_DEACTIVATE: return "deactivate ";
-    case PHPTRUN_HOOK_ZEXT_SHUTDOWN: return "shutdown ";
-    case PHPTRUN_HOOK_COMPILE: return "compile ";
+    case PHPTRUN_HOOK_MINIT:
+      return "MINIT ";
+    case PHPTRUN_HOOK_RINIT:
+      return "RINIT ";
+    case PHPTRUN_HOOK_RSHUTDOWN:
+      return "RSHUTDOWN ";
+    case PHPTRUN_HOOK_POST_DEACTIVATE:
+      return "post_deactivate ";
+    case PHPTRUN_HOOK_MSHUTDOWN:
+      return "MSHUTDOWN ";
+    case PHPTRUN_HOOK_ZEXT_STARTUP:
+      return "startup ";
+    case PHPTRUN_HOOK_ZEXT_ACTIVATE:
+      return "activate ";
+    case PHPTRUN_HOOK_ZEXT_DEACTIVATE:
+      return "deactivate ";
+    case PHPTRUN_HOOK_ZEXT_SHUTDOWN:
+      return "shutdown ";
+    case PHPTRUN_HOOK_COMPILE:
+      return "compile ";
   }
   return nullptr;
 }
@@ -95,10 +112,10 @@ class Builder {
   struct PhaseState {
     bool open = false;
     uint8_t what = 0;
-    int span = -1;          // the phase span (for EXECUTE: compile, then execute)
+    int span = -1;  // the phase span (for EXECUTE: compile, then execute)
     Point begin;
-    int segment = -1;       // the step currently open at phase level
-    bool pending = false;   // a step starts at pending_at unless a hook of the same kind follows
+    int segment = -1;      // the step currently open at phase level
+    bool pending = false;  // a step starts at pending_at unless a hook of the same kind follows
     const char* pending_name = nullptr;
     Point pending_at;
     // EXECUTE
@@ -108,7 +125,7 @@ class Builder {
     uint8_t output = 0;           // the OUTPUT_* mark seen at the end of shutdown functions
     int post_group = -1;          // the post_deactivate group while it is open
     bool post_group_ended = false;
-    Point post_group_end;         // where its last hook ended
+    Point post_group_end;  // where its last hook ended
   };
 
   Point PointOf(const phptrun_event& e) const {
@@ -214,11 +231,20 @@ class Builder {
     const char* name = what == PHPTRUN_PHASE_EXECUTE ? "compile" : PhaseName(what);
     phase_.span = OpenSpan(name, SpanKind::kPhase, at);
     switch (what) {
-      case PHPTRUN_PHASE_MINIT: OpenSegment("zend_startup", at); break;
-      case PHPTRUN_PHASE_RINIT: OpenSegment("sapi_activate", at); break;
-      case PHPTRUN_PHASE_RSHUTDOWN: OpenSegment("shutdown_functions", at); break;
-      case PHPTRUN_PHASE_EXECUTE: OpenSegment("script_setup", at); break;
-      default: break;
+      case PHPTRUN_PHASE_MINIT:
+        OpenSegment("zend_startup", at);
+        break;
+      case PHPTRUN_PHASE_RINIT:
+        OpenSegment("sapi_activate", at);
+        break;
+      case PHPTRUN_PHASE_RSHUTDOWN:
+        OpenSegment("shutdown_functions", at);
+        break;
+      case PHPTRUN_PHASE_EXECUTE:
+        OpenSegment("script_setup", at);
+        break;
+      default:
+        break;
     }
   }
 
@@ -293,8 +319,8 @@ class Builder {
     std::string name = HookPrefix(what);
     std::string_view target = log_.Name(e.name);
     name.append(target.empty() ? "?" : target);
-    OpenSpan(std::move(name), what == PHPTRUN_HOOK_COMPILE ? SpanKind::kCompile : SpanKind::kExtension,
-             at, what);
+    OpenSpan(std::move(name),
+             what == PHPTRUN_HOOK_COMPILE ? SpanKind::kCompile : SpanKind::kExtension, at, what);
   }
 
   void BeginShutdownHook(uint8_t what, const Point& at) {
@@ -387,7 +413,8 @@ class Builder {
       ZeroSegment("destructors", at, kSpanInferred);
       ZeroSegment("output_flush", at, kSpanInferred);
     } else if (current == "destructors") {
-      uint32_t flush_flags = phase_.output == PHPTRUN_MARK_OUTPUT_NONE ? 0u : uint32_t{kSpanInferred};
+      uint32_t flush_flags =
+          phase_.output == PHPTRUN_MARK_OUTPUT_NONE ? 0u : uint32_t{kSpanInferred};
       if (phase_.output == PHPTRUN_MARK_OUTPUT_UNOBSERVABLE || phase_.output == 0) {
         spans_[phase_.segment].flags |= kSpanInferred;
       }

@@ -11,7 +11,9 @@ namespace {
 // Writes synthetic event logs: one event per call, 1 µs apart unless told.
 class LogWriter {
  public:
-  LogWriter& Begin(uint8_t what, const char* name = nullptr) { return Add(PHPTRUN_EVENT_BEGIN, what, name); }
+  LogWriter& Begin(uint8_t what, const char* name = nullptr) {
+    return Add(PHPTRUN_EVENT_BEGIN, what, name);
+  }
   LogWriter& End(uint8_t what, const char* name = nullptr, uint16_t flags = 0) {
     return Add(PHPTRUN_EVENT_END, what, name, flags);
   }
@@ -138,10 +140,10 @@ TEST_CASE("span builder: module startup steps and extensions") {
   CheckTree(spans);
   CHECK(Children(spans, -1) == std::vector<std::string>{"SINIT", "MINIT"});
   int minit = IndexOf(spans, "MINIT");
-  CHECK(Children(spans, minit) ==
-        std::vector<std::string>{"zend_startup", "INI", "register_modules", "load_extensions",
-                                 "MINIT Core", "MINIT date", "startup Zend OPcache",
-                                 "post_startup"});
+  CHECK(Children(spans, minit) == std::vector<std::string>{"zend_startup", "INI",
+                                                           "register_modules", "load_extensions",
+                                                           "MINIT Core", "MINIT date",
+                                                           "startup Zend OPcache", "post_startup"});
   CHECK(Find(spans, "MINIT date")->kind == SpanKind::kExtension);
   CHECK(Find(spans, "MINIT date")->dur_us == Approx(1001));  // a hook event is 1 µs long here
   CHECK(Find(spans, "INI")->kind == SpanKind::kStep);
@@ -189,7 +191,8 @@ TEST_CASE("span builder: a request's phases, steps, extensions and compiles") {
         std::vector<std::string>{"script_setup", "compile /t/test.php"});
   CHECK(Find(spans, "compile /t/test.php")->kind == SpanKind::kCompile);
   CHECK(Find(spans, "script_setup")->dur_us == Approx(11));
-  CHECK(Children(spans, IndexOf(spans, "execute")) == std::vector<std::string>{"compile /t/inc.php"});
+  CHECK(Children(spans, IndexOf(spans, "execute")) ==
+        std::vector<std::string>{"compile /t/inc.php"});
   // compile ends where the first file is compiled, execute begins there.
   CHECK(spans[compile].end_us() == Approx(Find(spans, "execute")->start_us));
   CHECK(spans[compile].end_us() == Approx(Find(spans, "compile /t/test.php")->end_us()));
@@ -215,7 +218,8 @@ TEST_CASE("span builder: a request's phases, steps, extensions and compiles") {
   for (int i = 1; i < 3; ++i) {
     CHECK(Find(spans, order[i])->start_us == Approx(Find(spans, order[i - 1])->end_us()));
   }
-  CHECK(Find(spans, "zend_deactivate")->start_us == Approx(Find(spans, "RSHUTDOWN date")->end_us()));
+  CHECK(Find(spans, "zend_deactivate")->start_us ==
+        Approx(Find(spans, "RSHUTDOWN date")->end_us()));
   CHECK(Find(spans, "sapi_deactivate")->start_us ==
         Approx(Find(spans, "post_deactivate date")->end_us()));
   CHECK(Find(spans, "memory_shutdown")->end_us() == Approx(spans[rshutdown].end_us()));
@@ -327,7 +331,8 @@ TEST_CASE("span builder: a compile is named by the path it resolved to") {
       .End(PHPTRUN_HOOK_COMPILE, "/t/lib/inc.php")
       .End(PHPTRUN_PHASE_EXECUTE);
   std::vector<Span> spans = BuildSpans(w.log(), 0);
-  CHECK(Children(spans, IndexOf(spans, "execute")) == std::vector<std::string>{"compile /t/lib/inc.php"});
+  CHECK(Children(spans, IndexOf(spans, "execute")) ==
+        std::vector<std::string>{"compile /t/lib/inc.php"});
 }
 
 TEST_CASE("span builder: phases-only detail keeps phases and compiles") {

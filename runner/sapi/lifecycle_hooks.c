@@ -6,11 +6,11 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "SAPI.h"
+#include "ext/standard/basic_functions.h"
 #include "php.h"
 #include "php_main.h"
 #include "php_output.h"
-#include "SAPI.h"
-#include "ext/standard/basic_functions.h"
 #include "zend_extensions.h"
 #include "zend_observer.h"
 
@@ -80,12 +80,12 @@ enum { kMaxModules = 512, kMaxPostDeactivate = 16, kMaxZendExtensions = 8 };
  * that restarted its engine) stay until their number is reused. */
 typedef struct HookedModule {
   zend_module_entry *entry;
-  int live;         /* wrapped in the engine running now */
-  int was_static;   /* no dl handle: the entry outlives the engine */
-  uint32_t name;    /* in the event log's kept names */
+  int live;       /* wrapped in the engine running now */
+  int was_static; /* no dl handle: the entry outlives the engine */
+  uint32_t name;  /* in the event log's kept names */
   StartupFunc minit, mshutdown, rinit, rshutdown;
   PostDeactivateFunc post_deactivate;
-  int post_slot;    /* trampoline index, -1 for none */
+  int post_slot; /* trampoline index, -1 for none */
 } HookedModule;
 
 static HookedModule g_modules[kMaxModules];
@@ -129,9 +129,8 @@ static int FindOriginals(zend_module_entry *m, HookedModule *out) {
 }
 
 static void WrapModule(zend_module_entry *m) {
-  HookedModule *h = m->module_number >= 0 && m->module_number < kMaxModules
-                        ? &g_modules[m->module_number]
-                        : NULL;
+  HookedModule *h =
+      m->module_number >= 0 && m->module_number < kMaxModules ? &g_modules[m->module_number] : NULL;
   if (!h || (h->live && h->entry == m)) return;
   HookedModule fresh;
   memset(&fresh, 0, sizeof fresh);
@@ -184,16 +183,16 @@ static void SweepModules(void) {
 
 /* Calls a hook between BEGIN and END events. A bailout out of the hook is
  * recorded and passed on. */
-#define TIMED_HOOK(what, name, call)                                  \
-  do {                                                                \
-    Record(PHPTRUN_EVENT_BEGIN, (what), 0, (name));                   \
-    zend_try { call; }                                                \
-    zend_catch {                                                      \
+#define TIMED_HOOK(what, name, call)                                    \
+  do {                                                                  \
+    Record(PHPTRUN_EVENT_BEGIN, (what), 0, (name));                     \
+    zend_try { call; }                                                  \
+    zend_catch {                                                        \
       Record(PHPTRUN_EVENT_END, (what), PHPTRUN_EVENT_BAILOUT, (name)); \
-      zend_bailout();                                                 \
-    }                                                                 \
-    zend_end_try();                                                   \
-    Record(PHPTRUN_EVENT_END, (what), 0, (name));                     \
+      zend_bailout();                                                   \
+    }                                                                   \
+    zend_end_try();                                                     \
+    Record(PHPTRUN_EVENT_END, (what), 0, (name));                       \
   } while (0)
 
 static zend_result MinitWrapper(int type, int module_number) {
@@ -338,8 +337,8 @@ static void ZextDeactivateAt(int i) {
   if (original) TIMED_HOOK(PHPTRUN_HOOK_ZEXT_DEACTIVATE, g_zexts[i].name, original());
 }
 
-#define ZEXT_TRAMPOLINES(i)                                  \
-  static void ZextActivate##i(void) { ZextActivateAt(i); }   \
+#define ZEXT_TRAMPOLINES(i)                                \
+  static void ZextActivate##i(void) { ZextActivateAt(i); } \
   static void ZextDeactivate##i(void) { ZextDeactivateAt(i); }
 ZEXT_TRAMPOLINES(0)
 ZEXT_TRAMPOLINES(1)
@@ -411,7 +410,8 @@ static zend_op_array *CompileStringWrapper(zend_string *source, const char *file
                                            zend_compile_position position) {
   uint32_t name = Name(filename);
   zend_op_array *volatile op_array = NULL;
-  TIMED_HOOK(PHPTRUN_HOOK_COMPILE, name, op_array = g_compile_string_next(source, filename, position));
+  TIMED_HOOK(PHPTRUN_HOOK_COMPILE, name,
+             op_array = g_compile_string_next(source, filename, position));
   return op_array;
 }
 

@@ -161,15 +161,15 @@ TEST_CASE("tracer: includes and eval compile inside execute") {
 }
 
 TEST_CASE("tracer: shutdown functions, destructors and the flush, each where it ran") {
-  Traced t = Run(
-      "<?php ob_start();\n"
-      "class D { function __destruct() { usleep(20000); echo 'd'; } }\n"
-      "$d = new D;\n"
-      "register_shutdown_function(function () {\n"
-      "  usleep(20000); echo 's';\n"
-      "  register_shutdown_function(function () { echo 'n'; });\n"
-      "});\n"
-      "echo 'main';\n");
+  Traced t =
+      Run("<?php ob_start();\n"
+          "class D { function __destruct() { usleep(20000); echo 'd'; } }\n"
+          "$d = new D;\n"
+          "register_shutdown_function(function () {\n"
+          "  usleep(20000); echo 's';\n"
+          "  register_shutdown_function(function () { echo 'n'; });\n"
+          "});\n"
+          "echo 'main';\n");
   CHECK(t.out.output == "mainsnd");
   CHECK(ShutdownSteps(t) == kAllShutdownSteps);
   // Lower bounds only: usleep() sleeps at least that long.
@@ -182,9 +182,10 @@ TEST_CASE("tracer: shutdown functions, destructors and the flush, each where it 
 }
 
 TEST_CASE("tracer: exit() in a shutdown function leaves its end inferred") {
-  Traced t = Run("<?php register_shutdown_function(function () { echo 'a'; exit(3); });\n"
-                 "register_shutdown_function(function () { echo 'never'; });\n"
-                 "echo 'main';");
+  Traced t =
+      Run("<?php register_shutdown_function(function () { echo 'a'; exit(3); });\n"
+          "register_shutdown_function(function () { echo 'never'; });\n"
+          "echo 'main';");
   CHECK(t.out.output == "maina");
   CHECK(ShutdownSteps(t) == kAllShutdownSteps);
   CHECK(t.Find("shutdown_functions")->flags & kSpanInferred);
@@ -220,7 +221,8 @@ TEST_CASE("tracer: a restart traces the new engine, extensions from INI included
   CHECK(Contains(minit, "MINIT ctype"));  // loaded by the INI, not static
   CHECK(Contains(minit, "MINIT standard"));
   CHECK(Contains(minit, "MINIT Core"));
-  for (const char* step : {"zend_startup", "INI", "register_modules", "load_extensions", "post_startup"}) {
+  for (const char* step :
+       {"zend_startup", "INI", "register_modules", "load_extensions", "post_startup"}) {
     INFO(step);
     CHECK(Contains(minit, step));
   }
