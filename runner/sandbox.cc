@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "runner/wire.h"
@@ -90,10 +91,14 @@ rlim_t CaseAddressSpaceLimit() {
   rlimit as{CaseAddressSpaceLimit(), CaseAddressSpaceLimit()};
   setrlimit(RLIMIT_AS, &as);
 
-  if (!spec.startup_ini.empty()) {
+  if (!spec.startup_ini.empty() || spec.restart_as) {
     phptrun_startup_timing restart;
     char err[512] = "";
-    if (phptrun_engine_restart(spec.startup_ini.c_str(), &restart, err, sizeof err) != 0) {
+    int failed = spec.restart_as
+                     ? phptrun_engine_restart_as(spec.restart_as, spec.startup_ini.c_str(), &restart,
+                                                 err, sizeof err)
+                     : phptrun_engine_restart(spec.startup_ini.c_str(), &restart, err, sizeof err);
+    if (failed) {
       SendControl(control_fd, kControlError, err, std::strlen(err));
       _exit(3);
     }
@@ -110,6 +115,10 @@ rlim_t CaseAddressSpaceLimit() {
   request.argv = argv.data();
   request.runtime_ini = spec.runtime_ini.empty() ? nullptr : spec.runtime_ini.c_str();
   request.output_limit = spec.output_limit;
+  request.request_method = spec.request_method.c_str();
+  request.query_string = spec.query_string.c_str();
+  request.content_type = spec.content_type.empty() ? nullptr : spec.content_type.c_str();
+  request.content_length = spec.content_length;
 
   phptrun_request_result result{};
   phptrun_engine_run_request(&request, &result);
@@ -135,23 +144,6 @@ void ReadControl(MessageBuffer* buffer, RequestOutcome* out) {
   }
 }
 
-std::string ReadOutput(int fd, size_t limit) {
-  struct stat st;
-  if (fstat(fd, &st) != 0 || st.st_size <= 0) return {};
-  size_t size = static_cast<size_t>(st.st_size);
-  if (size > limit) size = limit;
-  std::string out(size, '\0');
-  size_t off = 0;
-  while (off < size) {
-    ssize_t n = pread(fd, out.data() + off, size - off, static_cast<off_t>(off));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    off += static_cast<size_t>(n);
-  }
-  out.resize(off);
-  return out;
-}
-
 }  // namespace
 
 std::string SignalName(int sig) {
@@ -163,7 +155,15 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
   RequestOutcome out;
   double start = NowMs();
 
-  int output_fd = MakeMemFile("phptrun-output");
+  // Output goes through a pipe, as with run-tests' proc_open: a seekable file
+  // would let PHP's STDOUT stream seek (proc_open casts it to an fd at its own
+  // position), scrambling what child processes write.
+  int output_pipe[2] = {-1, -1};
+  if (pipe2(output_pipe, O_CLOEXEC) != 0) {
+    out.error = std::string("cannot create the output pipe: ") + std::strerror(errno);
+    return out;
+  }
+  int output_fd = output_pipe[1];
   int stdin_fd = -1;
   int control[2] = {-1, -1};
   if (spec.has_stdin && !spec.stdin_data.empty()) {
@@ -179,9 +179,10 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
       stdin_fd = p[0];
     }
   }
-  if (output_fd < 0 || stdin_fd < 0 || pipe2(control, O_CLOEXEC) != 0) {
+  if (stdin_fd < 0 || pipe2(control, O_CLOEXEC) != 0) {
     out.error = std::string("cannot set up the case process: ") + std::strerror(errno);
-    if (output_fd >= 0) close(output_fd);
+    close(output_pipe[0]);
+    close(output_pipe[1]);
     if (stdin_fd >= 0) close(stdin_fd);
     return out;
   }
@@ -189,14 +190,17 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
   pid_t pid = fork();
   if (pid == 0) {
     close(control[0]);
+    close(output_pipe[0]);
     CaseProcess(spec, stdin_fd, output_fd, control[1]);
   }
   close(control[1]);
   close(stdin_fd);
+  close(output_fd);
+  int output_in = output_pipe[0];
   if (pid < 0) {
     out.error = std::string("fork failed: ") + std::strerror(errno);
     close(control[0]);
-    close(output_fd);
+    close(output_in);
     return out;
   }
 
@@ -205,8 +209,27 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
   // the control pipe open.
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   fcntl(control[0], F_SETFL, O_NONBLOCK);
+  fcntl(output_in, F_SETFL, O_NONBLOCK);
   MessageBuffer control_in;
   bool control_open = true;
+  bool output_open = true;
+  const size_t output_cap = spec.output_limit + (1 << 20);
+  // Reads what the pipe holds; beyond the cap it is drained and dropped so
+  // the writer never blocks on a full pipe.
+  auto drain_output = [&] {
+    char buf[65536];
+    for (;;) {
+      ssize_t n = read(output_in, buf, sizeof buf);
+      if (n > 0) {
+        size_t keep = out.output.size() < output_cap ? output_cap - out.output.size() : 0;
+        out.output.append(buf, std::min(static_cast<size_t>(n), keep));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) output_open = false;
+      return;
+    }
+  };
   double deadline = start + spec.timeout_s * 1000;
   int status = 0;
   bool exited = false;
@@ -218,13 +241,15 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
       kill(pid, SIGKILL);
       break;
     }
-    pollfd fds[2];
+    pollfd fds[3];
     int n = 0;
     if (pidfd >= 0) fds[n++] = {pidfd, POLLIN, 0};
     if (control_open) fds[n++] = {control[0], POLLIN, 0};
+    if (output_open) fds[n++] = {output_in, POLLIN, 0};
     int wait_ms = pidfd >= 0 ? static_cast<int>(left) + 1 : 5;
     if (poll(fds, n, wait_ms) < 0 && errno != EINTR) break;
     if (control_open && !control_in.Fill(control[0])) control_open = false;
+    if (output_open) drain_output();
     pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid) exited = true;
   }
@@ -241,8 +266,10 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
     out.exit_code = WEXITSTATUS(status);
   }
   if (out.timed_out) out.completed = false;
-  out.output = ReadOutput(output_fd, spec.output_limit + (1 << 20));
-  close(output_fd);
+  // What the case wrote before it exited is in the pipe; a grandchild that
+  // still holds the pipe open does not make us wait.
+  if (output_open) drain_output();
+  close(output_in);
   out.wall_ms = NowMs() - start;
   return out;
 }

@@ -6,9 +6,10 @@
 //   if (out.term_signal) ...            // crashed: out.output holds what it printed
 //
 // The case process gets fd 0 from STDIN (or an empty pipe), fds 1 and 2 on
-// one anonymous in-memory file (so output survives a crash and a flood is
-// bounded), its own process group (a timeout kills the whole group), and the
-// environment of the spec. Its engine reports back over a pipe.
+// one pipe the worker drains while it waits (as run-tests' 2>&1; output
+// written before a crash survives it; a flood is dropped past a cap), its
+// own process group (a timeout kills the whole group), and the environment
+// of the spec. Its engine reports back over a second pipe.
 #pragma once
 
 #include <string>
@@ -24,6 +25,12 @@ struct RequestSpec {
   std::vector<std::string> argv;           // argv[0] is the script path
   std::string runtime_ini;                 // "key=value\n" applied before RINIT
   std::string startup_ini;                 // non-empty: restart the engine with these first
+  // Non-null: restart the engine with these options (another personality,
+  // e.g. php-cgi's) and startup_ini. Must outlive the call.
+  const phptrun_engine_options* restart_as = nullptr;
+  // For the CGI personality: the request line (the body comes as STDIN).
+  std::string request_method, query_string, content_type;
+  int64_t content_length = 0;
   std::vector<std::pair<std::string, std::string>> env;  // an empty value unsets
   bool has_stdin = false;
   std::string stdin_data;

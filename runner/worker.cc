@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <strings.h>
+#include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "runner/expect.h"
@@ -39,6 +41,99 @@ bool IsCgiTest(const PhptFile& test) {
     if (body && !body->empty()) return true;
   }
   return false;
+}
+
+std::string TrimCopy(const std::string& s);
+
+// The request run-tests.php makes of a CGI test's sections for php-cgi.
+struct CgiRequest {
+  std::string method = "GET";
+  std::string query_string;
+  std::string content_type;
+  std::string body;           // stdin
+  bool has_body = false;
+  std::string cookie;
+};
+
+// False (with *bork) for a POST_RAW or PUT without a body, as run-tests.
+bool BuildCgiRequest(const PhptFile& test, CgiRequest* r, std::string* bork) {
+  if (const std::string* get = test.Section("GET")) r->query_string = TrimCopy(*get);
+  if (const std::string* cookie = test.Section("COOKIE")) r->cookie = TrimCopy(*cookie);
+  auto raw = [&](const char* section, const char* method) {
+    // A leading "Content-Type:" line becomes the content type; the other
+    // lines are the body, joined with \n.
+    std::string text = TrimCopy(*test.Section(section)), body;
+    bool started = false;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string::npos) end = text.size();
+      std::string line = text.substr(pos, end - pos);
+      pos = end + 1;
+      if (r->content_type.empty() && line.size() >= 13 && strncasecmp(line.c_str(), "Content-Type:", 13) == 0) {
+        std::string type = line.substr(13);
+        type.erase(std::remove(type.begin(), type.end(), '\r'), type.end());
+        r->content_type = TrimCopy(type);
+        continue;
+      }
+      if (started) body += '\n';
+      started = true;
+      body += line;
+    }
+    if (body.empty()) {
+      *bork = "empty $request";
+      return false;
+    }
+    r->method = method;
+    r->body = body;
+    r->has_body = true;
+    return true;
+  };
+  auto has = [&](const char* name) {
+    const std::string* body = test.Section(name);
+    return body && !body->empty();
+  };
+  if (has("POST_RAW")) return raw("POST_RAW", "POST");
+  if (has("PUT")) return raw("PUT", "PUT");
+  if (has("POST")) {
+    r->method = "POST";
+    r->body = TrimCopy(*test.Section("POST"));
+    r->has_body = true;
+    r->content_type = "application/x-www-form-urlencoded";
+  }
+  return true;
+}
+
+// CGI output: headers, a blank line, the body (run-tests splits at the
+// first blank line, and only if there is one).
+void SplitCgiOutput(const std::string& out, std::map<std::string, std::string>* headers,
+                    std::string* body) {
+  size_t blank = std::string::npos, skip = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] != '\n') continue;
+    size_t j = i + 1;
+    if (j < out.size() && out[j] == '\r') ++j;
+    if (j < out.size() && out[j] == '\n') {
+      blank = i;
+      skip = j + 1;
+      break;
+    }
+  }
+  if (blank == std::string::npos) {
+    *body = out;
+    return;
+  }
+  *body = out.substr(skip);
+  std::string head = out.substr(0, blank);
+  size_t pos = 0;
+  while (pos < head.size()) {
+    size_t end = head.find_first_of("\r\n", pos);
+    if (end == std::string::npos) end = head.size();
+    std::string line = head.substr(pos, end - pos);
+    pos = end + 1;
+    size_t colon = line.find(':');
+    if (colon != std::string::npos) (*headers)[TrimCopy(line.substr(0, colon))] = TrimCopy(line.substr(colon + 1));
+  }
 }
 
 std::string TrimCopy(const std::string& s) {
@@ -102,6 +197,34 @@ std::string OutputAsRunTestsSees(const RequestOutcome& out) {
   return text;
 }
 
+// EXPECTHEADERS: every "Name: value" line must be among the headers with
+// that (trimmed) value. On a mismatch *diff shows both header sets.
+bool CheckExpectedHeaders(const PhptFile& test, const std::map<std::string, std::string>& headers,
+                          std::string* diff) {
+  const std::string* body = test.Section("EXPECTHEADERS");
+  if (!body) return true;
+  std::map<std::string, std::string> wanted;
+  size_t pos = 0;
+  while (pos < body->size()) {
+    size_t end = body->find_first_of("\r\n", pos);
+    if (end == std::string::npos) end = body->size();
+    std::string line = body->substr(pos, end - pos);
+    pos = end + 1;
+    size_t colon = line.find(':');
+    if (colon != std::string::npos) wanted[TrimCopy(line.substr(0, colon))] = TrimCopy(line.substr(colon + 1));
+  }
+  bool ok = true;
+  std::string want_text, got_text;
+  for (const auto& [name, value] : wanted) {
+    want_text += name + ": " + value + "\n";
+    auto it = headers.find(name);
+    if (it != headers.end()) got_text += name + ": " + it->second + "\n";
+    if (it == headers.end() || it->second != value) ok = false;
+  }
+  if (!ok) *diff = "expected headers:\n" + want_text + "actual headers:\n" + got_text + "--HEADERS--\n";
+  return ok;
+}
+
 using EnvList = std::vector<std::pair<std::string, std::string>>;
 
 class CaseRunner {
@@ -109,6 +232,13 @@ class CaseRunner {
   explicit CaseRunner(const WorkerConfig& config) : config_(config), setup_(*config.setup) {
     const char* dir = phptrun_engine_ini_value("extension_dir");
     extension_dir_ = dir ? dir : "";
+    cgi_options_.sapi_name = "cgi-fcgi";
+    cgi_options_.php_binary = setup_.php_binary.c_str();
+    cgi_options_.ini_path_override = setup_.cgi_ini_path.empty() ? nullptr : setup_.cgi_ini_path.c_str();
+    cgi_options_.ini_scan_dir = setup_.cgi_ini_scan_dir.empty() ? nullptr : setup_.cgi_ini_scan_dir.c_str();
+    cgi_options_.no_ini = setup_.no_ini;
+    cgi_options_.ini_entries = setup_.ini_entries.c_str();
+    cgi_options_.cgi = 1;
   }
 
   CaseResult Run(const std::string& path);
@@ -128,6 +258,7 @@ class CaseRunner {
   const WorkerConfig& config_;
   const EngineSetup& setup_;
   std::string extension_dir_;
+  phptrun_engine_options cgi_options_{};
   std::unordered_map<std::string, std::string> skipif_cache_;
 };
 
@@ -221,7 +352,16 @@ CaseResult CaseRunner::Run(const std::string& path) {
   result.name = test.name().empty() ? path : test.name();
   if (!test.ok()) return finish(Verdict::kBork, test.error());
   if (test.Has("REDIRECTTEST")) return finish(Verdict::kSkip, "REDIRECTTEST is not supported yet");
-  if (IsCgiTest(test)) return finish(Verdict::kSkip, "CGI not available");
+  const bool cgi = IsCgiTest(test);
+  CgiRequest cgi_request;
+  if (cgi) {
+    for (const char* name : {"GZIP_POST", "DEFLATE_POST"}) {
+      const std::string* body = test.Section(name);
+      if (body && !body->empty()) return finish(Verdict::kSkip, std::string(name) + " is not supported yet");
+    }
+    std::string bork;
+    if (!BuildCgiRequest(test, &cgi_request, &bork)) return finish(Verdict::kBork, bork);
+  }
   if (test.Has("PHPDBG")) return finish(Verdict::kSkip, "phpdbg not available");
 
   ExpectMatcher matcher(test.ExpectKind(), *test.Section(test.ExpectKind()));
@@ -314,6 +454,31 @@ CaseResult CaseRunner::Run(const std::string& path) {
     spec.has_stdin = true;
     spec.stdin_data = *in;
   }
+  if (cgi) {
+    // php-cgi -C: the CGI personality, the request line from the sections,
+    // the body on stdin, and the CGI environment run-tests sets.
+    spec.restart_as = &cgi_options_;
+    if (spec.startup_ini.empty() && !spec.runtime_ini.empty()) {
+      spec.startup_ini = spec.runtime_ini;  // a restart happens anyway
+      spec.runtime_ini.clear();
+    }
+    spec.argv.resize(1);
+    spec.discard_stderr = false;
+    spec.request_method = cgi_request.method;
+    spec.query_string = cgi_request.query_string;
+    spec.content_type = cgi_request.content_type;
+    spec.content_length = static_cast<int64_t>(cgi_request.body.size());
+    if (cgi_request.has_body) {
+      spec.has_stdin = true;
+      spec.stdin_data = cgi_request.body;
+    }
+    spec.env.insert(spec.env.end(),
+                    {{"QUERY_STRING", cgi_request.query_string},
+                     {"HTTP_COOKIE", cgi_request.cookie},
+                     {"REQUEST_METHOD", cgi_request.method},
+                     {"CONTENT_TYPE", cgi_request.content_type},
+                     {"CONTENT_LENGTH", cgi_request.has_body ? std::to_string(cgi_request.body.size()) : ""}});
+  }
   // The test itself, then CLEAN; a failing flaky test runs once more.
   for (bool retried = false;; retried = true) {
     std::string err;
@@ -326,9 +491,19 @@ CaseResult CaseRunner::Run(const std::string& path) {
     if (!out.error.empty()) return finish(Verdict::kFail, out.error);
     std::string clean_output = RunClean(test, clean_file, extension_lines, skipif_env, &result);
 
-    std::string actual = NormalizeOutput(OutputAsRunTestsSees(out));
+    std::string raw_output = OutputAsRunTestsSees(out);
+    std::string headers_diff;
+    bool headers_ok = true;
+    if (cgi) {
+      std::map<std::string, std::string> headers;
+      std::string body;
+      SplitCgiOutput(raw_output, &headers, &body);
+      raw_output = body;
+      headers_ok = CheckExpectedHeaders(test, headers, &headers_diff);
+    }
+    std::string actual = NormalizeOutput(raw_output);
     CaseFacts facts;
-    facts.output_matches = matcher.Matches(actual);
+    facts.output_matches = matcher.Matches(actual) && headers_ok;
     if (!facts.output_matches && !retried &&
         MayBeRetried(test.Has("FLAKY") || skipif.flaky, skip_code ? *skip_code : "",
                      *test.Section("FILE"), actual)) {
@@ -352,7 +527,7 @@ CaseResult CaseRunner::Run(const std::string& path) {
           "output exceeded " + std::to_string(setup_.output_limit >> 20) + " MiB";
     }
     Judgement judgement = Judge(facts);
-    if (!facts.output_matches) result.diff = MakeDiff(matcher.kind(), matcher.expected(), actual);
+    if (!facts.output_matches) result.diff = headers_diff + MakeDiff(matcher.kind(), matcher.expected(), actual);
     return finish(judgement.verdict, judgement.reason);
   }
 }

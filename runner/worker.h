@@ -33,6 +33,8 @@ struct EngineSetup {
   std::string php_binary;         // PHP_BINARY for tests
   std::string ini_path_override;  // -c, else the CLI's php.ini directory
   std::string ini_scan_dir;       // the CLI's conf.d
+  std::string cgi_ini_path;       // php-cgi's php.ini directory (CGI-section tests)
+  std::string cgi_ini_scan_dir;   // php-cgi's conf.d
   bool no_ini = false;
   std::string ini_entries;        // run-tests defaults + -d, as INI lines
   std::string extra_args;         // TEST_PHP_EXTRA_ARGS without the test's INI

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -118,6 +119,80 @@ static int SendHeaders(sapi_headers_struct *headers) { return SAPI_HEADER_SENT_S
 static void SendHeader(sapi_header_struct *header, void *server_context) {}
 
 static char *ReadCookies(void) { return NULL; }
+
+/* ---- the CGI personality: php-cgi's view of a request --------------------- */
+
+#include "http_status_codes.h"
+
+static void WriteHeaderLine(const char *text, size_t len) {
+  WriteAll(STDOUT_FILENO, text, len);
+  WriteAll(STDOUT_FILENO, "\r\n", 2);
+}
+
+static int HasPrefixNoCase(const char *s, size_t len, const char *prefix) {
+  size_t n = strlen(prefix);
+  return len > n && strncasecmp(s, prefix, n) == 0;
+}
+
+/* Headers as php-cgi writes them: a Status line when the response code is
+ * not 200 (unless a Status header was set), each header, a blank line. */
+static int CgiSendHeaders(sapi_headers_struct *headers) {
+  int code = headers->http_response_code;
+  int status_written = 0;
+  if (code != 200) {
+    const char *line = headers->http_status_line;
+    const char *space = line ? strchr(line, ' ') : NULL;
+    int has_status_header = 0;
+    zend_llist_position pos;
+    for (sapi_header_struct *h = zend_llist_get_first_ex(&headers->headers, &pos); h;
+         h = zend_llist_get_next_ex(&headers->headers, &pos)) {
+      if (HasPrefixNoCase(h->header, h->header_len, "Status:")) has_status_header = 1;
+    }
+    char buf[256];
+    int len = -1;
+    if (space && space - line >= 5 && strncasecmp(line, "HTTP/", 5) == 0) {
+      len = snprintf(buf, sizeof buf, "Status:%s", space);
+      code = atoi(space + 1);
+    } else if (!has_status_header) {
+      const http_response_status_code_pair *pair = http_status_map;
+      while (pair->code != 0 && pair->code != code) pair++;
+      len = pair->str ? snprintf(buf, sizeof buf, "Status: %d %s", code, pair->str)
+                      : snprintf(buf, sizeof buf, "Status: %d", code);
+    }
+    if (len >= 0) {
+      WriteHeaderLine(buf, (size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1);
+      status_written = 1;
+    }
+  }
+  zend_llist_position pos;
+  for (sapi_header_struct *h = zend_llist_get_first_ex(&headers->headers, &pos); h;
+       h = zend_llist_get_next_ex(&headers->headers, &pos)) {
+    if (!h->header_len) continue;
+    if (HasPrefixNoCase(h->header, h->header_len, "Status:")) {
+      if (!status_written) WriteHeaderLine(h->header, h->header_len);
+      status_written = 1;
+    } else if (!(code == 304 && HasPrefixNoCase(h->header, h->header_len, "Content-Type:"))) {
+      WriteHeaderLine(h->header, h->header_len);
+    }
+  }
+  WriteAll(STDOUT_FILENO, "\r\n", 2);
+  return SAPI_HEADER_SENT_SUCCESSFULLY;
+}
+
+static size_t CgiReadPost(char *buffer, size_t count) {
+  size_t remaining = (size_t)(SG(request_info).content_length - SG(read_post_bytes));
+  if (count > remaining) count = remaining;
+  size_t done = 0;
+  while (done < count) {
+    ssize_t n = read(STDIN_FILENO, buffer + done, count - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += (size_t)n;
+  }
+  return done;
+}
+
+static char *CgiReadCookies(void) { return getenv("HTTP_COOKIE"); }
 
 static void LogMessage(const char *message, int syslog_type) {
   fprintf(stderr, "%s\n", message);
@@ -234,7 +309,7 @@ static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, ch
   memset(timing, 0, sizeof *timing);
 
   free(g_ini_entries);
-  g_ini_entries = JoinIni(kCliForcedIni, g_options.ini_entries, extra_ini);
+  g_ini_entries = JoinIni(g_options.cgi ? "" : kCliForcedIni, g_options.ini_entries, extra_ini);
   if (!g_ini_entries) {
     SetError(err, err_size, "out of memory");
     return -1;
@@ -253,6 +328,15 @@ static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, ch
   g_sapi.php_ini_path_override = (char *)g_options.ini_path_override;
   g_sapi.php_ini_ignore = g_options.no_ini;
   g_sapi.ini_entries = g_ini_entries;
+  /* The personality: the CLI's callbacks and extras, or php-cgi's. */
+  g_sapi.header_handler = g_options.cgi ? NULL : HeaderHandler;
+  g_sapi.send_headers = g_options.cgi ? CgiSendHeaders : SendHeaders;
+  g_sapi.send_header = g_options.cgi ? NULL : SendHeader;
+  g_sapi.read_post = g_options.cgi ? CgiReadPost : NULL;
+  g_sapi.read_cookies = g_options.cgi ? CgiReadCookies : ReadCookies;
+  g_sapi.additional_functions = g_options.cgi ? NULL : phptrun_cli_functions;
+  g_sapi.ini_defaults = g_options.cgi ? NULL : IniDefaults;
+  g_sapi.phpinfo_as_text = !g_options.cgi;
 
   /* The embed library's compiled-in conf.d is the embed SAPI's; use the
    * CLI's unless the user chose one, and only while php.ini is read. */
@@ -314,6 +398,13 @@ void phptrun_engine_shutdown(phptrun_shutdown_timing *timing) {
 int phptrun_engine_restart(const char *extra_ini, phptrun_startup_timing *timing, char *err,
                            size_t err_size) {
   StopEngine(NULL);
+  return StartEngine(extra_ini, timing, err, err_size);
+}
+
+int phptrun_engine_restart_as(const phptrun_engine_options *options, const char *extra_ini,
+                              phptrun_startup_timing *timing, char *err, size_t err_size) {
+  StopEngine(NULL);
+  g_options = *options;
   return StartEngine(extra_ini, timing, err, err_size);
 }
 
@@ -392,9 +483,18 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
 
   if (ApplyRuntimeIni(request->runtime_ini) != 0) result->runtime_ini_failed = 1;
 
-  SG(request_info).argc = request->argc;
-  SG(request_info).argv = request->argv;
+  SG(request_info).argc = g_options.cgi ? 0 : request->argc;
+  SG(request_info).argv = g_options.cgi ? NULL : request->argv;
   SG(request_info).path_translated = (char *)request->script_path;
+  if (g_options.cgi) {
+    /* SAPI reads POST data and cookies only for a request with a server
+     * context; php-cgi has none either and sets a dummy one. */
+    SG(server_context) = (void *)1;
+    SG(request_info).request_method = request->request_method;
+    SG(request_info).query_string = (char *)request->query_string;
+    SG(request_info).content_type = request->content_type;
+    SG(request_info).content_length = request->content_length;
+  }
   SG(options) |= SAPI_OPTION_NO_CHDIR;
 
   double t0;
@@ -412,7 +512,7 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
     CG(skip_shebang) = 1;
     zend_is_auto_global_str(ZEND_STRL("_SERVER"));
     PG(during_request_startup) = 0;
-    phptrun_cli_register_constants(request->keep_stdio_open);
+    if (!g_options.cgi) phptrun_cli_register_constants(request->keep_stdio_open);
 
     zend_file_handle file;
     if (phptrun_cli_open_script(&file, request->script_path) == SUCCESS) {
@@ -436,6 +536,7 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
   PhaseBegin(&result->rshutdown, &t0);
   php_request_shutdown(NULL);
   PhaseEnd(&result->rshutdown, t0);
+  SG(server_context) = NULL;
 
   result->output_bytes = g_output_bytes;
   result->output_limit_hit = g_output_limit_hit;

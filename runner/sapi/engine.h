@@ -34,6 +34,8 @@ typedef struct phptrun_engine_options {
   const char *ini_scan_dir;      /* conf.d used unless PHP_INI_SCAN_DIR is set */
   int no_ini;                    /* -n: no php.ini, no conf.d */
   const char *ini_entries;       /* "key=value\n" lines applied after php.ini */
+  int cgi;                       /* behave as php-cgi: headers first, POST body read
+                                    from stdin, cookies from HTTP_COOKIE, no CLI extras */
 } phptrun_engine_options;
 
 /* Wall time and Zend heap of one phase. */
@@ -62,6 +64,11 @@ typedef struct phptrun_request {
   const char *runtime_ini; /* "key=value\n" lines applied before RINIT, or NULL */
   size_t output_limit;     /* stop the request after this many output bytes; 0 = none */
   int keep_stdio_open;     /* fclose(STDOUT) etc. leave fds 0-2 open (repeated requests) */
+  /* CGI engines only (see phptrun_engine_options.cgi): the request line. */
+  const char *request_method; /* "GET", "POST", ... */
+  const char *query_string;
+  const char *content_type;
+  int64_t content_length;     /* of the body on stdin */
 } phptrun_request;
 
 typedef struct phptrun_request_result {
@@ -89,6 +96,11 @@ void phptrun_engine_shutdown(phptrun_shutdown_timing *timing);
  * processes only. Returns 0, or -1 with a message in err. */
 int phptrun_engine_restart(const char *extra_ini, phptrun_startup_timing *timing, char *err,
                            size_t err_size);
+
+/* As phptrun_engine_restart(), but the engine comes back with other options
+ * (e.g. the CGI personality). The options' strings must outlive the engine. */
+int phptrun_engine_restart_as(const phptrun_engine_options *options, const char *extra_ini,
+                              phptrun_startup_timing *timing, char *err, size_t err_size);
 
 /* RINIT, execute, RSHUTDOWN. Returns 0 when the request ran (whatever the
  * script did), -1 when RINIT failed. */
