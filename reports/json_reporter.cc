@@ -55,6 +55,7 @@ JsonReporter::Json JsonReporter::ToJson(const RunEnd& end) const {
   for (Verdict v : kAllVerdicts) counts[VerdictName(v)] = summary.Count(v);
   report["summary"] = std::move(counts);
   report["interrupted"] = end.interrupted;
+  report["supervisor_max_rss_kb"] = end.supervisor_max_rss_kb;
   Json tests = Json::array();
   for (const CaseResult* result : SortedCases()) tests.push_back(CaseToJson(*result));
   report["tests"] = std::move(tests);

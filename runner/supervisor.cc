@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -290,6 +291,8 @@ int Supervisor::Run(std::string* err) {
   end.summary = summary_;
   end.duration_s = (NowMs() - run_start_ms_) / 1000;
   end.interrupted = interrupted;
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) end.supervisor_max_rss_kb = usage.ru_maxrss;
   bool reports_ok = true;
   for (Reporter* r : reporters_) {
     std::string report_err;
