@@ -36,7 +36,7 @@ build: deps $(BUILD)/CMakeCache.txt
 
 run: build
 	@mkdir -p $(REPORTS)
-	$(BUILD)/phptrun --junit $(REPORTS)/junit.xml --json $(REPORTS)/report.json suites/; \
+	$(BUILD)/phptrun --show-diff --junit $(REPORTS)/junit.xml --json $(REPORTS)/report.json suites/; \
 	status=$$?; echo "Reports: $(REPORTS)/junit.xml $(REPORTS)/report.json"; \
 	[ $$status -le 1 ] # the example suite has failing cases on purpose
 
