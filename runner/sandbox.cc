@@ -99,8 +99,10 @@ rlim_t CaseAddressSpaceLimit() {
                                                  err, sizeof err)
                      : phptrun_engine_restart(spec.startup_ini.c_str(), &restart, err, sizeof err);
     if (failed) {
+      // As the CLI: what startup printed (a fatal error about a directive)
+      // is the output, and the process ends with status 1.
       SendControl(control_fd, kControlError, err, std::strlen(err));
-      _exit(3);
+      _exit(1);
     }
     SendControl(control_fd, kControlRestart, &restart, sizeof restart);
   }
@@ -119,11 +121,18 @@ rlim_t CaseAddressSpaceLimit() {
   request.query_string = spec.query_string.c_str();
   request.content_type = spec.content_type.empty() ? nullptr : spec.content_type.c_str();
   request.content_length = spec.content_length;
+  request.quiet = spec.quiet;
 
   phptrun_request_result result{};
-  phptrun_engine_run_request(&request, &result);
+  if (phptrun_engine_run_request(&request, &result) != 0) {
+    static const char kWhy[] = "the request could not start";
+    SendControl(control_fd, kControlError, kWhy, sizeof kWhy - 1);
+    _exit(1);
+  }
   SendControl(control_fd, kControlResult, &result, sizeof result);
-  _exit(0);
+  // The CLI's exit status: a process the script forked (pcntl_fork) that
+  // calls exit(N) must end with N.
+  _exit(result.exit_status);
 }
 
 void ReadControl(MessageBuffer* buffer, RequestOutcome* out) {
@@ -139,7 +148,7 @@ void ReadControl(MessageBuffer* buffer, RequestOutcome* out) {
     } else if (kind == kControlRestart && body.size() == sizeof out->restart) {
       std::memcpy(&out->restart, body.data(), body.size());
     } else if (kind == kControlError) {
-      out->error = "engine restart failed: " + body;
+      out->startup_error = body;
     }
   }
 }

@@ -31,6 +31,7 @@ struct RequestSpec {
   // For the CGI personality: the request line (the body comes as STDIN).
   std::string request_method, query_string, content_type;
   int64_t content_length = 0;
+  bool quiet = false;  // php-cgi -q: no headers
   std::vector<std::pair<std::string, std::string>> env;  // an empty value unsets
   bool has_stdin = false;
   std::string stdin_data;
@@ -51,7 +52,8 @@ struct RequestOutcome {
   bool timed_out = false;
   int term_signal = 0;        // the signal that killed the case process
   int exit_code = 0;          // the case process's exit code
-  std::string error;          // the request could not run (fork, engine restart)
+  std::string error;          // the request could not be set up (pipes, fork)
+  std::string startup_error;  // the engine did not start for it; output says why
   phptrun_request_result engine{};
   phptrun_startup_timing restart{};  // when startup_ini restarted the engine
   double wall_ms = 0;

@@ -249,11 +249,19 @@ class CaseRunner {
   void ResolveExtensions(const PhptFile& test, IniList* load, std::vector<std::string>* missing);
   RequestSpec BaseSpec(const std::string& script) const;
   // Runs SKIPIF (or takes its cached result).
+  // `cgi`: run as php-cgi -q, as run-tests does for a CGI test's SKIPIF/CLEAN.
   SkipifOutcome RunSkipif(const PhptFile& test, const std::string& skip_file,
-                          const std::string& startup_ini, const EnvList& env, CaseResult* result);
+                          const std::string& startup_ini, const EnvList& env, bool cgi,
+                          CaseResult* result);
   // Runs CLEAN (not with the test's INI); returns its trimmed output.
   std::string RunClean(const PhptFile& test, const std::string& clean_file,
-                       const std::string& startup_ini, const EnvList& env, CaseResult* result);
+                       const std::string& startup_ini, const EnvList& env, bool cgi,
+                       CaseResult* result);
+  void UseCgi(RequestSpec* spec) {
+    spec->restart_as = &cgi_options_;
+    spec->quiet = true;
+    spec->argv.resize(1);
+  }
 
   const WorkerConfig& config_;
   const EngineSetup& setup_;
@@ -296,12 +304,12 @@ RequestSpec CaseRunner::BaseSpec(const std::string& script) const {
 }
 
 SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& skip_file,
-                                    const std::string& startup_ini, const EnvList& env,
+                                    const std::string& startup_ini, const EnvList& env, bool cgi,
                                     CaseResult* result) {
   const std::string& code = *test.Section("SKIPIF");
   // run-tests' key: the command line (our startup INI) and the directory,
   // then the code; the environment is not part of it.
-  std::string key = startup_ini + '\0' + CaseDirectory(skip_file) + '\0' + code;
+  std::string key = (cgi ? "cgi\n" : "") + startup_ini + '\0' + CaseDirectory(skip_file) + '\0' + code;
   bool use_cache = !std::getenv("DISABLE_SKIP_CACHE");
   if (use_cache) {
     auto hit = skipif_cache_.find(key);
@@ -318,6 +326,9 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& ski
   spec.startup_ini = startup_ini;
   spec.runtime_ini = "display_errors=1\ndisplay_startup_errors=0\n";
   spec.env = env;
+  // run-tests runs SKIPIF and CLEAN without 2>&1 and reads only stdout.
+  spec.discard_stderr = true;
+  if (cgi) UseCgi(&spec);
   for (const char* name : {"REQUEST_METHOD", "QUERY_STRING", "PATH_TRANSLATED", "SCRIPT_FILENAME"}) {
     spec.env.push_back({name, ""});
   }
@@ -331,6 +342,15 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& ski
 
   std::string output = OutputAsRunTestsSees(out);
   SkipifOutcome outcome = InterpretSkipif(output);
+  if (outcome.action == SkipifOutcome::Action::kBork) {
+    // Say what it printed, as run-tests does: usually a PHP warning.
+    std::string shown = TrimCopy(output);
+    if (shown.size() > 300) shown = shown.substr(0, 300) + "...";
+    for (char& c : shown) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    outcome.reason += ": " + shown;
+  }
   if (use_cache && outcome.cacheable && out.completed) skipif_cache_[key] = output;
   return outcome;
 }
@@ -420,7 +440,7 @@ CaseResult CaseRunner::Run(const std::string& path) {
   SkipifOutcome skipif;
   const std::string* skip_code = test.Section("SKIPIF");
   if (skip_code && !TrimCopy(*skip_code).empty()) {
-    skipif = RunSkipif(test, skip_file, extension_lines, skipif_env, &result);
+    skipif = RunSkipif(test, skip_file, extension_lines, skipif_env, cgi, &result);
     if (skipif.action == SkipifOutcome::Action::kSkip) return finish(Verdict::kSkip, skipif.reason);
     if (skipif.action == SkipifOutcome::Action::kBork) return finish(Verdict::kBork, skipif.reason);
   }
@@ -437,6 +457,14 @@ CaseResult CaseRunner::Run(const std::string& path) {
   spec.env.insert(spec.env.end(), {{"REDIRECT_STATUS", "1"}, {"PATH_TRANSLATED", script},
                                    {"SCRIPT_FILENAME", script}, {"REQUEST_METHOD", "GET"},
                                    {"TEST_PHP_EXTRA_ARGS", extra_args}});
+  if (cgi) {
+    spec.env.insert(spec.env.end(),
+                    {{"QUERY_STRING", cgi_request.query_string},
+                     {"HTTP_COOKIE", cgi_request.cookie},
+                     {"REQUEST_METHOD", cgi_request.method},
+                     {"CONTENT_TYPE", cgi_request.content_type},
+                     {"CONTENT_LENGTH", cgi_request.has_body ? std::to_string(cgi_request.body.size()) : ""}});
+  }
   spec.env.insert(spec.env.end(), env_section.begin(), env_section.end());
   if (const std::string* args = test.Section("ARGS")) {
     for (std::string& word : SplitShellWords(*args)) spec.argv.push_back(std::move(word));
@@ -472,12 +500,6 @@ CaseResult CaseRunner::Run(const std::string& path) {
       spec.has_stdin = true;
       spec.stdin_data = cgi_request.body;
     }
-    spec.env.insert(spec.env.end(),
-                    {{"QUERY_STRING", cgi_request.query_string},
-                     {"HTTP_COOKIE", cgi_request.cookie},
-                     {"REQUEST_METHOD", cgi_request.method},
-                     {"CONTENT_TYPE", cgi_request.content_type},
-                     {"CONTENT_LENGTH", cgi_request.has_body ? std::to_string(cgi_request.body.size()) : ""}});
   }
   // The test itself, then CLEAN; a failing flaky test runs once more.
   for (bool retried = false;; retried = true) {
@@ -489,7 +511,7 @@ CaseResult CaseRunner::Run(const std::string& path) {
     unlink(script.c_str());
     AddPhases(out, "", &result.phases);
     if (!out.error.empty()) return finish(Verdict::kFail, out.error);
-    std::string clean_output = RunClean(test, clean_file, extension_lines, skipif_env, &result);
+    std::string clean_output = RunClean(test, clean_file, extension_lines, skipif_env, cgi, &result);
 
     std::string raw_output = OutputAsRunTestsSees(out);
     std::string headers_diff;
@@ -533,7 +555,7 @@ CaseResult CaseRunner::Run(const std::string& path) {
 }
 
 std::string CaseRunner::RunClean(const PhptFile& test, const std::string& clean_file,
-                                 const std::string& startup_ini, const EnvList& env,
+                                 const std::string& startup_ini, const EnvList& env, bool cgi,
                                  CaseResult* result) {
   const std::string* code = test.Section("CLEAN");
   std::string err;
@@ -541,6 +563,8 @@ std::string CaseRunner::RunClean(const PhptFile& test, const std::string& clean_
   RequestSpec clean = BaseSpec(clean_file);
   clean.startup_ini = startup_ini;
   clean.env = env;
+  clean.discard_stderr = true;
+  if (cgi) UseCgi(&clean);
   RequestOutcome out = RunRequest(clean);
   unlink(clean_file.c_str());
   Phase phase;

@@ -37,6 +37,7 @@ static const char kCliForcedIni[] =
 
 static phptrun_engine_options g_options;
 static char *g_ini_entries;       /* kCliForcedIni + options + restart extras */
+static char *g_extra_ini;         /* the restart extras of the running engine */
 static int g_started;             /* MINIT reached */
 static int g_sapi_started;        /* SINIT reached */
 
@@ -137,6 +138,7 @@ static int HasPrefixNoCase(const char *s, size_t len, const char *prefix) {
 /* Headers as php-cgi writes them: a Status line when the response code is
  * not 200 (unless a Status header was set), each header, a blank line. */
 static int CgiSendHeaders(sapi_headers_struct *headers) {
+  if (SG(request_info).no_headers) return SAPI_HEADER_SENT_SUCCESSFULLY; /* php-cgi -q */
   int code = headers->http_response_code;
   int status_written = 0;
   if (code != 200) {
@@ -213,9 +215,23 @@ static void RegisterServerVariable(const char *name, const char *value, zval *tr
   efree(filtered);
 }
 
-/* $_SERVER as the CLI fills it for `php -f FILE`. */
+/* $_SERVER as the CLI fills it for `php -f FILE`, or as php-cgi does: the
+ * environment, and PHP_SELF made of SCRIPT_NAME and PATH_INFO. */
 static void RegisterServerVariables(zval *track_vars) {
   php_import_environment_variables(track_vars);
+  if (g_options.cgi) {
+    const char *script_name = SG(request_info).request_uri;
+    const char *path_info = getenv("PATH_INFO");
+    char *self = NULL;
+    if (script_name) {
+      size_t len = strlen(script_name) + (path_info ? strlen(path_info) : 0) + 1;
+      self = emalloc(len);
+      snprintf(self, len, "%s%s", script_name, path_info ? path_info : "");
+    }
+    RegisterServerVariable("PHP_SELF", self ? self : "", track_vars);
+    if (self) efree(self);
+    return;
+  }
   const char *script = g_request && g_request->script_path ? g_request->script_path : "";
   RegisterServerVariable("PHP_SELF", script, track_vars);
   RegisterServerVariable("SCRIPT_NAME", script, track_vars);
@@ -308,8 +324,12 @@ static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, ch
   if (!timing) timing = &unused;
   memset(timing, 0, sizeof *timing);
 
+  if (extra_ini != g_extra_ini) {
+    free(g_extra_ini);
+    g_extra_ini = extra_ini && *extra_ini ? strdup(extra_ini) : NULL;
+  }
   free(g_ini_entries);
-  g_ini_entries = JoinIni(g_options.cgi ? "" : kCliForcedIni, g_options.ini_entries, extra_ini);
+  g_ini_entries = JoinIni(g_options.cgi ? "" : kCliForcedIni, g_options.ini_entries, g_extra_ini);
   if (!g_ini_entries) {
     SetError(err, err_size, "out of memory");
     return -1;
@@ -393,6 +413,8 @@ void phptrun_engine_shutdown(phptrun_shutdown_timing *timing) {
   StopEngine(timing);
   free(g_ini_entries);
   g_ini_entries = NULL;
+  free(g_extra_ini);
+  g_extra_ini = NULL;
 }
 
 int phptrun_engine_restart(const char *extra_ini, phptrun_startup_timing *timing, char *err,
@@ -459,16 +481,46 @@ static void RuntimeIniCallback(zval *key, zval *value, zval *index, int callback
   }
 }
 
+/* Set while runtime INI is applied: any diagnostic an entry raises (an
+ * invalid value, a deprecation) would be reported differently than at
+ * startup ("Unknown:" instead of "PHP Startup:", after the script's output
+ * instead of before), so it makes the entry a startup entry after all. */
+static int g_ini_diagnostics;
+static void (*g_previous_error_cb)(int, zend_string *, const uint32_t, zend_string *);
+
+static void CountIniDiagnostic(int type, zend_string *file, const uint32_t line,
+                               zend_string *message) {
+  g_ini_diagnostics++;
+}
+
+/* 0 when every entry took effect as it would have at startup. */
 static int ApplyRuntimeIni(const char *ini) {
   if (!ini || !*ini) return 0;
   int failed = 0;
   char *copy = strdup(ini);
+  g_ini_diagnostics = 0;
+  g_previous_error_cb = zend_error_cb;
+  zend_error_cb = CountIniDiagnostic;
   if (zend_parse_ini_string(copy, 1, ZEND_INI_SCANNER_NORMAL, RuntimeIniCallback, &failed) !=
       SUCCESS) {
     failed = 1;
   }
+  zend_error_cb = g_previous_error_cb;
   free(copy);
-  return failed ? -1 : 0;
+  return failed || g_ini_diagnostics ? -1 : 0;
+}
+
+/* The runtime INI could not be applied as if at startup: start the engine
+ * again with it among the startup entries instead. */
+static int RestartWithIni(const char *ini) {
+  size_t old_len = g_extra_ini ? strlen(g_extra_ini) : 0;
+  char *extra = malloc(old_len + strlen(ini) + 2);
+  if (!extra) return -1;
+  sprintf(extra, "%s%s%s", g_extra_ini ? g_extra_ini : "", old_len ? "\n" : "", ini);
+  StopEngine(NULL);
+  int rc = StartEngine(extra, NULL, NULL, 0);
+  free(extra);
+  return rc;
 }
 
 /* ---- one request ---------------------------------------------------------- */
@@ -481,7 +533,10 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
   g_compile_ms = 0;
   g_compile_started_ms = 0;
 
-  if (ApplyRuntimeIni(request->runtime_ini) != 0) result->runtime_ini_failed = 1;
+  if (ApplyRuntimeIni(request->runtime_ini) != 0) {
+    result->runtime_ini_failed = 1;
+    if (RestartWithIni(request->runtime_ini) != 0) return -1;
+  }
 
   SG(request_info).argc = g_options.cgi ? 0 : request->argc;
   SG(request_info).argv = g_options.cgi ? NULL : request->argv;
@@ -494,6 +549,8 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
     SG(request_info).query_string = (char *)request->query_string;
     SG(request_info).content_type = request->content_type;
     SG(request_info).content_length = request->content_length;
+    SG(request_info).request_uri = getenv("SCRIPT_NAME");
+    SG(sapi_headers).http_response_code = 200; /* as php-cgi sets up a request */
   }
   SG(options) |= SAPI_OPTION_NO_CHDIR;
 
@@ -508,6 +565,10 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
   result->started = 1;
 
   PhaseBegin(&result->execute, &t0);
+  if (g_options.cgi && request->quiet) { /* php-cgi -q, applied after RINIT as it does */
+    SG(headers_sent) = 1;
+    SG(request_info).no_headers = 1;
+  }
   zend_try {
     CG(skip_shebang) = 1;
     zend_is_auto_global_str(ZEND_STRL("_SERVER"));

@@ -69,13 +69,15 @@ typedef struct phptrun_request {
   const char *query_string;
   const char *content_type;
   int64_t content_length;     /* of the body on stdin */
+  int quiet;                  /* php-cgi -q: no headers (SKIPIF and CLEAN run so) */
 } phptrun_request;
 
 typedef struct phptrun_request_result {
   int started;            /* RINIT succeeded */
   int exit_status;        /* EG(exit_status): exit(N), 255 after a fatal error */
   int output_limit_hit;   /* the request was stopped by output_limit */
-  int runtime_ini_failed; /* an entry of runtime_ini could not be applied */
+  int runtime_ini_failed; /* runtime_ini could not be applied in the started engine, so
+                             the engine was restarted with it as startup INI */
   int64_t output_bytes;   /* bytes written through the SAPI */
   phptrun_phase_sample rinit;
   phptrun_phase_sample compile; /* all compiles of the request, summed */
@@ -103,7 +105,8 @@ int phptrun_engine_restart_as(const phptrun_engine_options *options, const char 
                               phptrun_startup_timing *timing, char *err, size_t err_size);
 
 /* RINIT, execute, RSHUTDOWN. Returns 0 when the request ran (whatever the
- * script did), -1 when RINIT failed. */
+ * script did), -1 when RINIT failed or the engine could not be restarted for
+ * INI that needs startup. */
 int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_result *result);
 
 /* 1 when an INI entry `key` can be set in a started engine with the same
