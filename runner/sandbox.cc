@@ -115,10 +115,6 @@ void PreferAsOomVictim() {
   request.argv = argv.data();
   request.runtime_ini = spec.runtime_ini.empty() ? nullptr : spec.runtime_ini.c_str();
   request.output_limit = spec.output_limit;
-  request.request_method = spec.request_method.c_str();
-  request.query_string = spec.query_string.c_str();
-  request.content_type = spec.content_type.empty() ? nullptr : spec.content_type.c_str();
-  request.content_length = spec.content_length;
   request.quiet = spec.quiet;
 
   phptrun_request_result result{};

@@ -28,10 +28,7 @@ struct RequestSpec {
   // Non-null: restart the engine with these options (another personality,
   // e.g. php-cgi's) and startup_ini. Must outlive the call.
   const phptrun_engine_options* restart_as = nullptr;
-  // For the CGI personality: the request line (the body comes as STDIN).
-  std::string request_method, query_string, content_type;
-  int64_t content_length = 0;
-  bool quiet = false;  // php-cgi -q: no headers
+  bool quiet = false;  // php-cgi -q: no headers (the CGI personality only)
   std::vector<std::pair<std::string, std::string>> env;  // an empty value unsets
   bool has_stdin = false;
   std::string stdin_data;

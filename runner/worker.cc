@@ -492,10 +492,6 @@ CaseResult CaseRunner::Run(const std::string& path) {
     }
     spec.argv.resize(1);
     spec.discard_stderr = false;
-    spec.request_method = cgi_request.method;
-    spec.query_string = cgi_request.query_string;
-    spec.content_type = cgi_request.content_type;
-    spec.content_length = static_cast<int64_t>(cgi_request.body.size());
     if (cgi_request.has_body) {
       spec.has_stdin = true;
       spec.stdin_data = cgi_request.body;

@@ -543,12 +543,14 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
   SG(request_info).path_translated = (char *)request->script_path;
   if (g_options.cgi) {
     /* SAPI reads POST data and cookies only for a request with a server
-     * context; php-cgi has none either and sets a dummy one. */
+     * context; php-cgi has none either and sets a dummy one. The request
+     * line comes from the environment, as php-cgi reads it. */
     SG(server_context) = (void *)1;
-    SG(request_info).request_method = request->request_method;
-    SG(request_info).query_string = (char *)request->query_string;
-    SG(request_info).content_type = request->content_type;
-    SG(request_info).content_length = request->content_length;
+    const char *length = getenv("CONTENT_LENGTH");
+    SG(request_info).request_method = getenv("REQUEST_METHOD");
+    SG(request_info).query_string = getenv("QUERY_STRING");
+    SG(request_info).content_type = getenv("CONTENT_TYPE");
+    SG(request_info).content_length = length ? atoll(length) : 0;
     SG(request_info).request_uri = getenv("SCRIPT_NAME");
     SG(sapi_headers).http_response_code = 200; /* as php-cgi sets up a request */
   }

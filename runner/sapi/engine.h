@@ -34,8 +34,9 @@ typedef struct phptrun_engine_options {
   const char *ini_scan_dir;      /* conf.d used unless PHP_INI_SCAN_DIR is set */
   int no_ini;                    /* -n: no php.ini, no conf.d */
   const char *ini_entries;       /* "key=value\n" lines applied after php.ini */
-  int cgi;                       /* behave as php-cgi: headers first, POST body read
-                                    from stdin, cookies from HTTP_COOKIE, no CLI extras */
+  int cgi;                       /* behave as php-cgi: headers first, the request line
+                                    from the environment, the body from stdin, no CLI
+                                    extras */
 } phptrun_engine_options;
 
 /* Wall time and Zend heap of one phase. */
@@ -64,11 +65,9 @@ typedef struct phptrun_request {
   const char *runtime_ini; /* "key=value\n" lines applied before RINIT, or NULL */
   size_t output_limit;     /* stop the request after this many output bytes; 0 = none */
   int keep_stdio_open;     /* fclose(STDOUT) etc. leave fds 0-2 open (repeated requests) */
-  /* CGI engines only (see phptrun_engine_options.cgi): the request line. */
-  const char *request_method; /* "GET", "POST", ... */
-  const char *query_string;
-  const char *content_type;
-  int64_t content_length;     /* of the body on stdin */
+  /* CGI engines only (see phptrun_engine_options.cgi); the request line
+   * comes from the environment (REQUEST_METHOD, QUERY_STRING, CONTENT_TYPE,
+   * CONTENT_LENGTH, HTTP_COOKIE, SCRIPT_NAME), the body from stdin. */
   int quiet;                  /* php-cgi -q: no headers (SKIPIF and CLEAN run so) */
 } phptrun_request;
 
