@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
+#include "runner/case_list.h"
 #include "runner/phpt_file.h"
 
 namespace phptrun {
@@ -123,6 +125,8 @@ void Supervisor::Dispatch(WorkerSlot* slot) {
   w.U32(kRunCase);
   w.U32(static_cast<uint32_t>(id));
   w.Str(cases_[id]);
+  static const CaseContext kNoContext;
+  EncodeCaseContext(contexts_[id] ? *contexts_[id] : kNoContext, &w);
   slot->busy = true;
   slot->case_id = id;
   slot->deadline_ms = NowMs() + setup_.timeout_s * 3000 + kWorkerGraceMs;
@@ -157,6 +161,15 @@ void Supervisor::HandleMessage(WorkerSlot* slot, const std::string& message, std
     std::string why;
     r.Str(&why);
     *fatal = "the PHP engine did not start: " + why;
+  } else if (kind == kRedirect) {
+    uint32_t id = 0;
+    std::string directory;
+    CaseContext context;
+    if (!r.U32(&id) || !r.Str(&directory) || !DecodeCaseContext(&r, &context)) {
+      *fatal = "worker " + std::to_string(slot->id) + " sent a malformed redirect";
+      return;
+    }
+    AddRedirectedCases(directory, std::move(context));
   } else if (kind == kCaseResult) {
     uint32_t id = 0;
     CaseResult result;
@@ -166,6 +179,27 @@ void Supervisor::HandleMessage(WorkerSlot* slot, const std::string& message, std
     }
     slot->busy = false;
     Finish(id, std::move(result));
+  }
+}
+
+void Supervisor::AddRedirectedCases(const std::string& directory, CaseContext context) {
+  std::vector<std::string> found;
+  std::string err;
+  if (!CollectCases({directory}, &found, &err)) {
+    std::fprintf(stderr, "phptrun: REDIRECTTEST: %s\n", err.c_str());
+    return;
+  }
+  char* real = realpath(directory.c_str(), nullptr);
+  context.env.push_back({"REDIR_TEST_DIR", std::string(real ? real : directory.c_str()) + "/"});
+  free(real);
+  auto shared = std::make_shared<const CaseContext>(std::move(context));
+  ConflictReader conflicts;
+  for (std::string& path : found) {
+    size_t id = cases_.size();
+    scheduler_.Add(id, conflicts.Keys(path));
+    cases_.push_back(std::move(path));
+    contexts_.push_back(shared);
+    attempts_.push_back(0);
   }
 }
 
@@ -199,6 +233,7 @@ void Supervisor::HandleDeath(WorkerSlot* slot) {
 int Supervisor::Run(std::string* err) {
   run_start_ms_ = NowMs();
   attempts_.assign(cases_.size(), 0);
+  contexts_.assign(cases_.size(), nullptr);
   {
     ConflictReader conflicts;
     for (size_t i = 0; i < cases_.size(); ++i) scheduler_.Add(i, conflicts.Keys(cases_[i]));

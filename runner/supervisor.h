@@ -52,11 +52,16 @@ class Supervisor {
   void Dispatch(WorkerSlot* slot);
   void HandleMessage(WorkerSlot* slot, const std::string& message, std::string* fatal);
   void HandleDeath(WorkerSlot* slot);
+  // Adds the cases of a REDIRECTTEST's directory.
+  void AddRedirectedCases(const std::string& directory, CaseContext context);
   void Finish(size_t case_id, CaseResult result);
 
   EngineSetup setup_;
   int jobs_;
   std::vector<std::string> cases_;
+  // Per case: what a REDIRECTTEST hands down; null for ordinary cases, so
+  // plain runs keep one pointer per case.
+  std::vector<std::shared_ptr<const CaseContext>> contexts_;
   std::vector<Reporter*> reporters_;
   std::vector<std::unique_ptr<WorkerSlot>> slots_;
   std::vector<unsigned char> attempts_;  // per case: times handed out

@@ -23,6 +23,8 @@
 #include "runner/shell_words.h"
 #include "runner/wire.h"
 
+#include <nlohmann/json.hpp>
+
 namespace phptrun {
 namespace {
 
@@ -227,6 +229,12 @@ bool CheckExpectedHeaders(const PhptFile& test, const std::map<std::string, std:
 
 using EnvList = std::vector<std::pair<std::string, std::string>>;
 
+// A redirect: the directory to run and what its cases inherit.
+struct Redirect {
+  std::string directory;
+  CaseContext context;
+};
+
 class CaseRunner {
  public:
   explicit CaseRunner(const WorkerConfig& config) : config_(config), setup_(*config.setup) {
@@ -241,12 +249,18 @@ class CaseRunner {
     cgi_options_.cgi = 1;
   }
 
-  CaseResult Run(const std::string& path);
+  // *redirect is filled when the case is a REDIRECTTEST that names a directory.
+  CaseResult Run(const std::string& path, const CaseContext& context, Redirect* redirect);
 
  private:
   // Extensions named by EXTENSIONS that are not loaded: the INI lines that
   // load them, or the names that cannot be loaded.
-  void ResolveExtensions(const PhptFile& test, IniList* load, std::vector<std::string>* missing);
+  void ResolveExtensions(const PhptFile& test, const std::vector<std::string>& inherited,
+                         IniList* load, std::vector<std::string>* missing);
+  // Runs the REDIRECTTEST code as run-tests eval()s it; false (with *why)
+  // when it gives no directory.
+  bool EvaluateRedirect(const PhptFile& test, const std::string& script, const EnvList& env,
+                        std::string* directory, EnvList* redirect_env, std::string* why);
   RequestSpec BaseSpec(const std::string& script) const;
   // Runs SKIPIF (or takes its cached result).
   // `cgi`: run as php-cgi -q, as run-tests does for a CGI test's SKIPIF/CLEAN.
@@ -270,16 +284,19 @@ class CaseRunner {
   std::unordered_map<std::string, std::string> skipif_cache_;
 };
 
-void CaseRunner::ResolveExtensions(const PhptFile& test, IniList* load,
-                                   std::vector<std::string>* missing) {
-  const std::string* body = test.Section("EXTENSIONS");
-  if (!body) return;
-  size_t pos = 0;
-  while (pos < body->size()) {
-    size_t end = body->find_first_of("\r\n", pos);
-    if (end == std::string::npos) end = body->size();
-    std::string name = TrimCopy(body->substr(pos, end - pos));
-    pos = end + 1;
+void CaseRunner::ResolveExtensions(const PhptFile& test, const std::vector<std::string>& inherited,
+                                   IniList* load, std::vector<std::string>* missing) {
+  std::vector<std::string> names = inherited;
+  if (const std::string* body = test.Section("EXTENSIONS")) {
+    size_t pos = 0;
+    while (pos < body->size()) {
+      size_t end = body->find_first_of("\r\n", pos);
+      if (end == std::string::npos) end = body->size();
+      names.push_back(TrimCopy(body->substr(pos, end - pos)));
+      pos = end + 1;
+    }
+  }
+  for (const std::string& name : names) {
     if (name.empty() || phptrun_engine_extension_loaded(name.c_str())) continue;
     std::string so = extension_dir_ + "/" + name + ".so";
     if (access(so.c_str(), R_OK) == 0) {
@@ -355,7 +372,46 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& ski
   return outcome;
 }
 
-CaseResult CaseRunner::Run(const std::string& path) {
+bool CaseRunner::EvaluateRedirect(const PhptFile& test, const std::string& script,
+                                  const EnvList& env, std::string* directory,
+                                  EnvList* redirect_env, std::string* why) {
+  // run-tests eval()s the section and reads the array it returns.
+  std::string code = "<?php echo json_encode((function () {\n" + *test.Section("REDIRECTTEST") +
+                     "\n})(), JSON_INVALID_UTF8_SUBSTITUTE);";
+  std::string err;
+  if (!WriteFile(script, code, &err)) {
+    *why = "cannot write the REDIRECTTEST script: " + err;
+    return false;
+  }
+  RequestSpec spec = BaseSpec(script);
+  spec.env = env;
+  RequestOutcome out = RunRequest(spec);
+  unlink(script.c_str());
+  nlohmann::json info = nlohmann::json::parse(out.output, nullptr, false);
+  const std::string kNoDirectory =
+      "Redirect info must contain exactly one TEST string to be used as redirect directory.";
+  if (info.is_discarded() || !info.is_object()) {
+    *why = kNoDirectory + " (the section printed: " + TrimCopy(out.output).substr(0, 200) + ")";
+    return false;
+  }
+  auto tests = info.find("TESTS");
+  if (tests == info.end() || !tests->is_string() || tests->get<std::string>().empty()) {
+    *why = kNoDirectory;
+    return false;
+  }
+  *directory = tests->get<std::string>();
+  auto vars = info.find("ENV");
+  if (vars != info.end() && vars->is_object()) {
+    for (auto it = vars->begin(); it != vars->end(); ++it) {
+      std::string value = it->is_string() ? it->get<std::string>() : it->dump();
+      redirect_env->push_back({it.key(), value});
+    }
+  }
+  return true;
+}
+
+CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
+                           Redirect* redirect) {
   double start = NowMs();
   CaseResult result;
   result.file = path;
@@ -370,8 +426,12 @@ CaseResult CaseRunner::Run(const std::string& path) {
 
   PhptFile test = PhptFile::Load(path);
   result.name = test.name().empty() ? path : test.name();
+  if (!context.empty()) result.name = context.name_prefix + " " + result.name;
   if (!test.ok()) return finish(Verdict::kBork, test.error());
-  if (test.Has("REDIRECTTEST")) return finish(Verdict::kSkip, "REDIRECTTEST is not supported yet");
+  const bool redirects = test.Has("REDIRECTTEST");
+  if (redirects && !context.empty()) {
+    return finish(Verdict::kBork, "a REDIRECTTEST cannot be run through another REDIRECTTEST");
+  }
   const bool cgi = IsCgiTest(test);
   CgiRequest cgi_request;
   if (cgi) {
@@ -384,19 +444,21 @@ CaseResult CaseRunner::Run(const std::string& path) {
   }
   if (test.Has("PHPDBG")) return finish(Verdict::kSkip, "phpdbg not available");
 
-  ExpectMatcher matcher(test.ExpectKind(), *test.Section(test.ExpectKind()));
+  // A REDIRECTTEST needs no EXPECT section (run-tests does not check it).
+  ExpectMatcher matcher(redirects ? "EXPECT" : test.ExpectKind(),
+                        redirects ? "" : *test.Section(test.ExpectKind()));
   if (!matcher.ok()) return finish(Verdict::kBork, matcher.error());
 
   IniList extension_ini;
   std::vector<std::string> missing;
-  ResolveExtensions(test, &extension_ini, &missing);
+  ResolveExtensions(test, context.extensions, &extension_ini, &missing);
   if (!missing.empty()) {
     std::string names;
     for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
     return finish(Verdict::kSkip, "Required extension(s) missing: " + names);
   }
 
-  const std::string dir = Directory(path);
+  const std::string dir = context.empty() ? Directory(path) : context.script_dir;
   const std::string base = dir + "/" + BaseName(path);
   const std::string script = base + ".php";
   const std::string skip_file = base + ".skip.php";
@@ -415,9 +477,10 @@ CaseResult CaseRunner::Run(const std::string& path) {
   for (const IniEntry& e : extension_ini) extra_args += " -d \"" + e.first + "=" + e.second + "\"";
   for (const IniEntry& e : test_ini) extra_args += " -d \"" + e.first + "=" + e.second + "\"";
 
-  EnvList env = {{"REDIRECT_STATUS", ""}, {"QUERY_STRING", ""}, {"PATH_TRANSLATED", ""},
-                 {"SCRIPT_FILENAME", ""}, {"REQUEST_METHOD", ""}, {"CONTENT_TYPE", ""},
-                 {"CONTENT_LENGTH", ""},  {"TZ", ""}};
+  EnvList env = context.env;
+  env.insert(env.end(), {{"REDIRECT_STATUS", ""}, {"QUERY_STRING", ""}, {"PATH_TRANSLATED", ""},
+                         {"SCRIPT_FILENAME", ""}, {"REQUEST_METHOD", ""}, {"CONTENT_TYPE", ""},
+                         {"CONTENT_LENGTH", ""}, {"TZ", ""}});
   EnvList env_section;
   if (const std::string* body = test.Section("ENV")) {
     std::string text = *body;
@@ -443,6 +506,28 @@ CaseResult CaseRunner::Run(const std::string& path) {
     skipif = RunSkipif(test, skip_file, extension_lines, skipif_env, cgi, &result);
     if (skipif.action == SkipifOutcome::Action::kSkip) return finish(Verdict::kSkip, skipif.reason);
     if (skipif.action == SkipifOutcome::Action::kBork) return finish(Verdict::kBork, skipif.reason);
+  }
+
+  if (redirects) {
+    std::string why;
+    if (!EvaluateRedirect(test, script, skipif_env, &redirect->directory, &redirect->context.env,
+                          &why)) {
+      return finish(Verdict::kBork, why);
+    }
+    redirect->context.name_prefix = result.name;
+    redirect->context.script_dir = dir;
+    if (const std::string* body = test.Section("EXTENSIONS")) {
+      redirect->context.extensions.clear();
+      size_t pos = 0;
+      while (pos < body->size()) {
+        size_t end = body->find_first_of("\r\n", pos);
+        if (end == std::string::npos) end = body->size();
+        std::string name = TrimCopy(body->substr(pos, end - pos));
+        if (!name.empty()) redirect->context.extensions.push_back(name);
+        pos = end + 1;
+      }
+    }
+    return finish(Verdict::kPass, "redirects to " + redirect->directory);
   }
 
   RequestSpec spec = BaseSpec(script);
@@ -609,6 +694,38 @@ std::string CaptureStdio(F start) {
 
 }  // namespace
 
+void EncodeCaseContext(const CaseContext& context, WireWriter* w) {
+  w->Str(context.name_prefix);
+  w->Str(context.script_dir);
+  w->U32(static_cast<uint32_t>(context.env.size()));
+  for (const auto& [name, value] : context.env) {
+    w->Str(name);
+    w->Str(value);
+  }
+  w->U32(static_cast<uint32_t>(context.extensions.size()));
+  for (const std::string& e : context.extensions) w->Str(e);
+}
+
+bool DecodeCaseContext(WireReader* r, CaseContext* context) {
+  uint32_t n = 0;
+  r->Str(&context->name_prefix);
+  r->Str(&context->script_dir);
+  r->U32(&n);
+  for (uint32_t i = 0; i < n && r->ok(); ++i) {
+    std::pair<std::string, std::string> var;
+    r->Str(&var.first);
+    r->Str(&var.second);
+    context->env.push_back(std::move(var));
+  }
+  r->U32(&n);
+  for (uint32_t i = 0; i < n && r->ok(); ++i) {
+    std::string e;
+    r->Str(&e);
+    context->extensions.push_back(std::move(e));
+  }
+  return r->ok();
+}
+
 void WorkerMain(const WorkerConfig& config) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   signal(SIGINT, SIG_IGN);  // the supervisor decides when workers stop
@@ -645,9 +762,19 @@ void WorkerMain(const WorkerConfig& config) {
     WireReader r(message);
     uint32_t kind = 0, id = 0;
     std::string path;
+    CaseContext context;
     if (!r.U32(&kind) || kind == kQuit) break;
-    if (kind != kRunCase || !r.U32(&id) || !r.Str(&path)) break;
-    CaseResult result = runner.Run(path);
+    if (kind != kRunCase || !r.U32(&id) || !r.Str(&path) || !DecodeCaseContext(&r, &context)) break;
+    Redirect redirect;
+    CaseResult result = runner.Run(path, context, &redirect);
+    if (!redirect.directory.empty()) {
+      WireWriter rw;
+      rw.U32(kRedirect);
+      rw.U32(id);
+      rw.Str(redirect.directory);
+      EncodeCaseContext(redirect.context, &rw);
+      if (!WriteMessage(config.result_fd, rw.data())) break;
+    }
     WireWriter w;
     w.U32(kCaseResult);
     w.U32(id);

@@ -3,9 +3,10 @@
 // (sandbox.h), and sends back one CaseResult per case.
 //
 // Protocol (wire.h messages, first field the kind):
-//   supervisor -> worker   kRunCase {case id, path}  |  kQuit
-//   worker -> supervisor   kReady {php version, SINIT ms, MINIT ms}
+//   supervisor -> worker   kRunCase {case id, path, CaseContext}  |  kQuit
+//   worker -> supervisor   kReady {php version, SINIT ms, MINIT ms, startup output}
 //                          kStartFailed {error}
+//                          kRedirect {case id, directory, CaseContext for its cases}
 //                          kCaseResult {case id, CaseResult}
 #pragma once
 
@@ -24,7 +25,24 @@ enum WorkerMessage : uint32_t {
   kReady = 10,
   kStartFailed = 11,
   kCaseResult = 12,
+  kRedirect = 13,
 };
+
+// What a REDIRECTTEST hands down to the cases of the directory it names
+// (run-tests.php: they run with its ENV and REDIR_TEST_DIR, its EXTENSIONS,
+// their scripts in its directory, their names prefixed with its name).
+// Empty for ordinary cases.
+struct CaseContext {
+  std::string name_prefix;
+  std::string script_dir;  // where the case's .php files go (absolute)
+  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<std::string> extensions;
+
+  bool empty() const { return script_dir.empty(); }
+};
+
+void EncodeCaseContext(const CaseContext& context, class WireWriter* w);
+bool DecodeCaseContext(class WireReader* r, CaseContext* context);
 
 // How every worker starts its engine and runs cases; built once by the
 // supervisor from the Options and inherited by the forked workers.
