@@ -234,10 +234,6 @@ int Supervisor::Run(std::string* err) {
   run_start_ms_ = NowMs();
   attempts_.assign(cases_.size(), 0);
   contexts_.assign(cases_.size(), nullptr);
-  {
-    ConflictReader conflicts;
-    for (size_t i = 0; i < cases_.size(); ++i) scheduler_.Add(i, conflicts.Keys(cases_[i]));
-  }
 
   if (pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
     *err = "cannot create the signal pipe";
@@ -258,6 +254,11 @@ int Supervisor::Run(std::string* err) {
   }
   for (auto& slot : slots_) {
     if (!StartWorker(slot.get(), err)) return 2;
+  }
+  // Read CONFLICTS keys while the workers start their engines.
+  {
+    ConflictReader conflicts;
+    for (size_t i = 0; i < cases_.size(); ++i) scheduler_.Add(i, conflicts.Keys(cases_[i]));
   }
 
   std::string fatal;
