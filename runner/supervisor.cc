@@ -112,26 +112,38 @@ bool Supervisor::StartWorker(WorkerSlot* slot, std::string* err) {
   slot->command_fd = to_worker[1];
   slot->result_fd = from_worker[0];
   slot->ready = false;
-  slot->busy = false;
+  slot->in_flight.clear();
   slot->incoming = MessageBuffer();
   return true;
 }
 
 void Supervisor::Dispatch(WorkerSlot* slot) {
+  // A second case waits in the worker's pipe only while plenty are pending:
+  // at the end of the run it would wait behind a long case while another
+  // worker idles.
+  size_t depth = scheduler_.pending() > 2 * slots_.size() ? 2 : 1;
   size_t id;
-  if (!slot->ready || slot->busy || !scheduler_.Next(&id)) return;
-  ++attempts_[id];
-  WireWriter w;
-  w.U32(kRunCase);
-  w.U32(static_cast<uint32_t>(id));
-  w.Str(cases_[id]);
-  static const CaseContext kNoContext;
-  EncodeCaseContext(contexts_[id] ? *contexts_[id] : kNoContext, &w);
-  slot->busy = true;
-  slot->case_id = id;
-  slot->deadline_ms = NowMs() + setup_.timeout_s * 3000 + kWorkerGraceMs;
-  for (Reporter* r : reporters_) r->CaseStarting(cases_[id]);
-  if (!WriteMessage(slot->command_fd, w.data())) HandleDeath(slot);
+  while (slot->ready && slot->in_flight.size() < depth && scheduler_.Next(&id)) {
+    ++attempts_[id];
+    WireWriter w;
+    w.U32(kRunCase);
+    w.U32(static_cast<uint32_t>(id));
+    w.Str(cases_[id]);
+    static const CaseContext kNoContext;
+    EncodeCaseContext(contexts_[id] ? *contexts_[id] : kNoContext, &w);
+    if (slot->in_flight.empty()) slot->deadline_ms = NowMs() + CaseDeadlineMs();
+    slot->in_flight.push_back(id);
+    for (Reporter* r : reporters_) r->CaseStarting(cases_[id]);
+    if (!WriteMessage(slot->command_fd, w.data())) {
+      HandleDeath(slot);
+      return;
+    }
+  }
+}
+
+double Supervisor::CaseDeadlineMs() const {
+  // SKIPIF, test and CLEAN each have the timeout, plus a grace period.
+  return setup_.timeout_s * 3000 + kWorkerGraceMs;
 }
 
 void Supervisor::Finish(size_t case_id, CaseResult result) {
@@ -173,11 +185,13 @@ void Supervisor::HandleMessage(WorkerSlot* slot, const std::string& message, std
   } else if (kind == kCaseResult) {
     uint32_t id = 0;
     CaseResult result;
-    if (!r.U32(&id) || !DecodeCaseResult(&r, &result) || !slot->busy || id != slot->case_id) {
+    if (!r.U32(&id) || !DecodeCaseResult(&r, &result) || slot->in_flight.empty() ||
+        id != slot->in_flight.front()) {
       *fatal = "worker " + std::to_string(slot->id) + " sent a malformed result";
       return;
     }
-    slot->busy = false;
+    slot->in_flight.pop_front();
+    slot->deadline_ms = NowMs() + CaseDeadlineMs();  // the next one starts now
     Finish(id, std::move(result));
   }
 }
@@ -210,9 +224,15 @@ void Supervisor::HandleDeath(WorkerSlot* slot) {
   close(slot->command_fd);
   close(slot->result_fd);
   slot->command_fd = slot->result_fd = -1;
-  if (slot->busy) {
-    size_t id = slot->case_id;
-    slot->busy = false;
+  // The running case is run once more (or borks on a second death); the
+  // ones waiting behind it never started and simply go back in the queue.
+  for (size_t i = slot->in_flight.size(); i-- > 1;) {
+    size_t waiting = slot->in_flight[i];
+    --attempts_[waiting];
+    scheduler_.Requeue(waiting);
+  }
+  if (!slot->in_flight.empty()) {
+    size_t id = slot->in_flight.front();
     if (attempts_[id] < 2) {
       scheduler_.Requeue(id);
     } else {
@@ -228,6 +248,7 @@ void Supervisor::HandleDeath(WorkerSlot* slot) {
       Finish(id, std::move(result));
     }
   }
+  slot->in_flight.clear();
 }
 
 int Supervisor::Run(std::string* err) {
@@ -271,7 +292,9 @@ int Supervisor::Run(std::string* err) {
     double now = NowMs(), next_deadline = now + 60000;
     for (auto& slot : slots_) {
       fds.push_back({slot->result_fd, POLLIN, 0});
-      if (slot->busy && slot->deadline_ms < next_deadline) next_deadline = slot->deadline_ms;
+      if (!slot->in_flight.empty() && slot->deadline_ms < next_deadline) {
+        next_deadline = slot->deadline_ms;
+      }
     }
     int wait_ms = static_cast<int>(next_deadline - now) + 1;
     if (poll(fds.data(), fds.size(), wait_ms < 0 ? 0 : wait_ms) < 0 && errno != EINTR) {
@@ -288,10 +311,15 @@ int Supervisor::Run(std::string* err) {
       std::string message;
       while (fatal.empty() && slot->incoming.Next(&message)) HandleMessage(slot, message, &fatal);
       if (!fatal.empty()) break;
-      if (alive && slot->busy && NowMs() > slot->deadline_ms) {
+      if (alive && !slot->in_flight.empty() && NowMs() > slot->deadline_ms) {
         // The worker itself is stuck: its own timeout handling did not fire.
-        size_t id = slot->case_id;
-        slot->busy = false;
+        size_t id = slot->in_flight.front();
+        slot->in_flight.pop_front();
+        for (size_t waiting : slot->in_flight) {  // never started: back in the queue
+          --attempts_[waiting];
+          scheduler_.Requeue(waiting);
+        }
+        slot->in_flight.clear();
         CaseResult result;
         result.file = result.name = cases_[id];
         result.worker = slot->id;
