@@ -7,8 +7,17 @@
 //
 //   std::string err;
 //   if (!WriteFileAtomically("junit.xml", xml, &err)) Warn(err);
+//
+// A report too large to build as one string is streamed instead:
+//
+//   AtomicFile file("report.json");
+//   if (!file.ok()) return Fail(file.error());
+//   Render(file.stream());                 // any number of writes
+//   if (!file.Commit(&err)) Warn(err);     // flush, fsync, rename
 #pragma once
 
+#include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -21,5 +30,42 @@ namespace phptrun {
 // file or directory"). Not async-signal-safe: call it from normal code, e.g.
 // after a signal handler has set a flag.
 bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* err);
+
+// The streaming form of WriteFileAtomically, with the same temporary name and
+// the same error messages. The constructor creates the temporary file; write
+// through stream(), then Commit(). A file that is destroyed, or Abort()ed,
+// before a successful Commit() leaves no temporary file and <path> untouched.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  // False when the temporary file could not be created; error() says why.
+  bool ok() const { return fd_ >= 0; }
+  const std::string& error() const { return error_; }
+
+  // Where the content goes; buffered. A write error is remembered and
+  // reported by Commit(), so writers need not check the stream.
+  std::ostream& stream() { return stream_; }
+
+  // Flushes, fsyncs and renames the temporary file over the path. On failure
+  // returns false, removes the temporary file and sets *err (names the file).
+  bool Commit(std::string* err);
+  // Removes the temporary file; the path keeps its old content.
+  void Abort();
+
+ private:
+  class Buffer;
+  bool Fail(const std::string& what, int error, std::string* err);
+
+  std::string path_;
+  std::string tmp_;
+  int fd_ = -1;
+  std::string error_;
+  std::unique_ptr<Buffer> buffer_;
+  std::ostream stream_;
+};
 
 }  // namespace phptrun
