@@ -7,9 +7,10 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 REPORTS ?= $(BUILD)/reports
 
-# The engine, its headers and the reference CLI, with the extension set the
+# The engine, its headers, the reference CLI and php-cgi (run-tests.php runs
+# the CGI sections with it; tests spawn it), with the extension set the
 # recorded run-tests.php verdicts assume (opcache, readline, xml family).
-DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli php8.2-opcache php8.2-readline \
+DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli php8.2-cgi php8.2-opcache php8.2-readline \
                 php8.2-xml libre2-dev libpcre2-dev libpugixml-dev nlohmann-json3-dev catch2 \
                 cmake g++ make pkg-config
 
@@ -35,7 +36,7 @@ build: deps $(BUILD)/CMakeCache.txt
 
 run: build
 	@mkdir -p $(REPORTS)
-	$(BUILD)/phptrun --junit $(REPORTS)/junit.xml --json $(REPORTS)/report.json suites/; \
+	$(BUILD)/phptrun --show-diff --junit $(REPORTS)/junit.xml --json $(REPORTS)/report.json suites/; \
 	status=$$?; echo "Reports: $(REPORTS)/junit.xml $(REPORTS)/report.json"; \
 	[ $$status -le 1 ] # the example suite has failing cases on purpose
 

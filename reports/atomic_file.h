@@ -7,8 +7,17 @@
 //
 //   std::string err;
 //   if (!WriteFileAtomically("junit.xml", xml, &err)) Warn(err);
+//
+// A report too large to build as one string is streamed instead:
+//
+//   AtomicFile file("report.json");
+//   if (!file.ok()) return Fail(file.error());
+//   Render(file.stream());                 // any number of writes
+//   if (!file.Commit(&err)) Warn(err);     // flush, fsync, rename
 #pragma once
 
+#include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -22,39 +31,41 @@ namespace phptrun {
 // after a signal handler has set a flag.
 bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* err);
 
-// The same for a file too big to build in memory first: written piece by
-// piece to "<path>.tmp.<pid>", renamed over <path> by Commit(). A writer
-// destroyed without Commit() removes its temporary file, so readers never
-// see a partial file under <path>.
-//
-//   AtomicFileWriter out;
-//   if (!out.Open("trace.json", &err)) ...
-//   out.Write("{...");  ...                       // buffered
-//   if (!out.Commit(&err)) ...                    // err names the file
-class AtomicFileWriter {
+// The streaming form of WriteFileAtomically, with the same temporary name and
+// the same error messages. The constructor creates the temporary file; write
+// through stream(), then Commit(). A file that is destroyed, or Abort()ed,
+// before a successful Commit() leaves no temporary file and <path> untouched.
+class AtomicFile {
  public:
-  AtomicFileWriter() = default;
-  AtomicFileWriter(const AtomicFileWriter&) = delete;
-  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
-  ~AtomicFileWriter();
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
 
-  bool Open(const std::string& path, std::string* err);
-  // Appends; a write error is kept and reported by Commit().
-  void Write(std::string_view data);
-  // Flushes, syncs and renames. False (temporary file removed) on any error
-  // since Open().
+  // False when the temporary file could not be created; error() says why.
+  bool ok() const { return fd_ >= 0; }
+  const std::string& error() const { return error_; }
+
+  // Where the content goes; buffered. A write error is remembered and
+  // reported by Commit(), so writers need not check the stream.
+  std::ostream& stream() { return stream_; }
+
+  // Flushes, fsyncs and renames the temporary file over the path. On failure
+  // returns false, removes the temporary file and sets *err (names the file).
   bool Commit(std::string* err);
-  bool is_open() const { return fd_ >= 0; }
+  // Removes the temporary file; the path keeps its old content.
+  void Abort();
 
  private:
-  bool Flush();
-  void Discard();
+  class Buffer;
+  bool Fail(const std::string& what, int error, std::string* err);
 
-  std::string path_, tmp_;
-  std::string buffer_;
+  std::string path_;
+  std::string tmp_;
   int fd_ = -1;
-  int error_ = 0;         // first errno seen
-  std::string failed_op_;
+  std::string error_;
+  std::unique_ptr<Buffer> buffer_;
+  std::ostream stream_;
 };
 
 }  // namespace phptrun

@@ -77,45 +77,66 @@ TEST_CASE("WriteFileAtomically names the file when it cannot write", "[atomic_fi
   RemoveDir(dir);
 }
 
-TEST_CASE("AtomicFileWriter streams into place on Commit", "[atomic_file]") {
+TEST_CASE("AtomicFile streams into the temporary file and renames on Commit", "[atomic_file]") {
   std::string dir = MakeTempDir();
-  std::string path = dir + "/trace.json";
+  std::string path = dir + "/report.json";
+  REQUIRE(phptrun::WriteFileAtomically(path, "old", nullptr));
   {
-    phptrun::AtomicFileWriter out;
+    phptrun::AtomicFile file(path);
+    REQUIRE(file.ok());
+    for (int i = 0; i < 100000; ++i) file.stream() << i << '\n';  // several buffers
+    CHECK(Slurp(path) == "old");  // readers see the old file until the rename
+    CHECK(List(dir).size() == 2);
     std::string err;
-    REQUIRE(out.Open(path, &err));
-    CHECK(out.is_open());
-    std::string big(3 << 20, 'x');  // more than one buffer's worth
-    out.Write("{");
-    out.Write(big);
-    out.Write("}");
-    CHECK(List(dir).size() == 1);  // only the temporary file so far
-    CHECK(access(path.c_str(), F_OK) != 0);
-    REQUIRE(out.Commit(&err));
-    CHECK_FALSE(out.is_open());
-    CHECK(Slurp(path) == "{" + big + "}");
+    REQUIRE(file.Commit(&err));
+    CHECK(List(dir) == std::vector<std::string>{"report.json"});
   }
-  CHECK(List(dir) == std::vector<std::string>{"trace.json"});
-  unlink(path.c_str());
-  rmdir(dir.c_str());
+  std::string content = Slurp(path);
+  CHECK(content.size() == 588890);
+  CHECK(content.substr(0, 6) == "0\n1\n2\n");
+  CHECK(content.substr(content.size() - 6) == "99999\n");
+
+  // Abandoned, explicitly or by going out of scope: the old file stays.
+  {
+    phptrun::AtomicFile file(path);
+    file.stream() << "half";
+    file.Abort();
+    std::string err;
+    CHECK_FALSE(file.Commit(&err));
+    CHECK_THAT(err, Catch::StartsWith(path + ": "));
+  }
+  {
+    phptrun::AtomicFile file(path);
+    file.stream() << "half";
+  }
+  CHECK(Slurp(path) == content);
+  CHECK(List(dir) == std::vector<std::string>{"report.json"});
+  RemoveDir(dir);
 }
 
-TEST_CASE("AtomicFileWriter left without Commit leaves nothing behind", "[atomic_file]") {
+TEST_CASE("AtomicFile names the file when it cannot create or write it", "[atomic_file]") {
   std::string dir = MakeTempDir();
-  {
-    phptrun::AtomicFileWriter out;
-    std::string err;
-    REQUIRE(out.Open(dir + "/never.json", &err));
-    out.Write("half");
+  std::string path = dir + "/missing/report.xml";
+  phptrun::AtomicFile missing(path);
+  CHECK_FALSE(missing.ok());
+  CHECK_THAT(missing.error(), Catch::StartsWith(path + ": cannot create "));
+  missing.stream() << "ignored";
+  std::string err;
+  CHECK_FALSE(missing.Commit(&err));
+  CHECK(err == missing.error());
+
+  // A full disk: a symlink to /dev/full, where every write fails with
+  // ENOSPC, stands where the temporary file goes (open() follows it).
+  if (access("/dev/full", W_OK) == 0) {
+    std::string full = dir + "/full";
+    REQUIRE(symlink("/dev/full", (full + ".tmp." + std::to_string(getpid())).c_str()) == 0);
+    phptrun::AtomicFile file(full);
+    REQUIRE(file.ok());
+    file.stream() << std::string(200000, 'x');
+    CHECK_FALSE(file.Commit(&err));
+    CHECK_THAT(err, Catch::StartsWith(full + ": cannot write "));
+    CHECK_THAT(err, Catch::Contains("No space left on device"));
   }
   CHECK(List(dir).empty());
-  rmdir(dir.c_str());
-}
-
-TEST_CASE("AtomicFileWriter errors name the file", "[atomic_file]") {
-  phptrun::AtomicFileWriter out;
-  std::string err;
-  CHECK_FALSE(out.Open("/nonexistent-dir/t.json", &err));
-  CHECK(err.find("/nonexistent-dir/t.json") != std::string::npos);
-  CHECK_FALSE(out.Commit(&err));
+  RemoveDir(dir);
 }

@@ -1,7 +1,7 @@
 #include "reports/cumulative_reporter.h"
 
 #include <algorithm>
-#include <sstream>
+#include <ostream>
 
 #include "reports/atomic_file.h"
 
@@ -11,21 +11,36 @@ CumulativeReporter::CumulativeReporter(std::string path) : path_(std::move(path)
 
 void CumulativeReporter::RunStarting(const RunInfo& info) {
   info_ = info;
-  cases_.reserve(info.total_cases);
+  entries_.reserve(info.total_cases);
 }
 
 void CumulativeReporter::CaseFinished(const CaseResult& result) {
-  cases_.push_back(result);
-  // The span tree goes to the trace and profile reporters as cases finish;
-  // keeping it for every case of a big suite would cost far more memory
-  // than everything else here.
-  cases_.back().spans = {};
+  ResultSpool::Ref ref = spool_.Append(result);
+  Entry entry;
+  entry.offset = ref.offset;
+  entry.length = ref.length;
+  entry.time_ms = result.time_ms;
+  entry.path_offset = static_cast<uint32_t>(paths_.size());
+  entry.path_length = static_cast<uint32_t>(result.file.size());
+  entry.verdict = result.verdict;
+  paths_ += result.file;
+  entries_.push_back(entry);
+  if (!loaded_.empty()) std::vector<CaseResult>().swap(loaded_);
 }
 
 bool CumulativeReporter::RunFinished(const RunEnd& end, std::string* err) {
-  std::ostringstream text;
-  Render(end, text);
-  return WriteFileAtomically(path_, text.str(), err);
+  AtomicFile file(path_);
+  if (!file.ok()) {
+    if (err) *err = file.error();
+    return false;
+  }
+  Render(end, file.stream());
+  if (!spool_.error().empty()) {
+    file.Abort();
+    if (err) *err = path_ + ": " + spool_.error();
+    return false;
+  }
+  return file.Commit(err);
 }
 
 bool CumulativeReporter::WriteCollected(double duration_s, std::string* err) {
@@ -36,22 +51,76 @@ bool CumulativeReporter::WriteCollected(double duration_s, std::string* err) {
   return RunFinished(end, err);
 }
 
-std::vector<const CaseResult*> CumulativeReporter::SortedCases() const {
-  std::vector<const CaseResult*> sorted;
-  sorted.reserve(cases_.size());
-  for (const CaseResult& result : cases_) sorted.push_back(&result);
+CumulativeReporter::Brief CumulativeReporter::CaseBrief(uint32_t index) const {
+  const Entry& e = entries_[index];
+  return Brief{PathOf(e), e.verdict, e.time_ms};
+}
+
+std::vector<uint32_t> CumulativeReporter::SortedOrder() const {
+  std::vector<uint32_t> order(entries_.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   // Stable, so repeated runs of one file (--repeat) keep completion order.
-  std::stable_sort(sorted.begin(), sorted.end(), [](const CaseResult* a, const CaseResult* b) {
-    if (a->file != b->file) return a->file < b->file;
-    return a->name < b->name;
+  std::stable_sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+    return PathOf(entries_[a]) < PathOf(entries_[b]);
   });
+  // Ties on the file are ordered by name, which only the spool holds: read
+  // names back for those few runs of equal files only.
+  for (size_t begin = 0; begin < order.size();) {
+    size_t end = begin + 1;
+    while (end < order.size() && PathOf(entries_[order[end]]) == PathOf(entries_[order[begin]])) {
+      ++end;
+    }
+    if (end - begin > 1) {
+      std::vector<std::pair<std::string, uint32_t>> named;
+      for (size_t k = begin; k < end; ++k) {
+        CaseResult result;
+        LoadCase(order[k], &result);
+        named.emplace_back(std::move(result.name), order[k]);
+      }
+      std::stable_sort(named.begin(), named.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (size_t k = begin; k < end; ++k) order[k] = named[k - begin].second;
+    }
+    begin = end;
+  }
+  return order;
+}
+
+void CumulativeReporter::LoadCase(uint32_t index, CaseResult* out) const {
+  const Entry& e = entries_[index];
+  ResultSpool::Ref ref;
+  ref.offset = e.offset;
+  ref.length = e.length;
+  if (spool_.Read(ref, out)) return;
+  // RunFinished sees spool_.error() and keeps the old file; this only keeps
+  // the renderer going.
+  *out = CaseResult();
+  out->file = std::string(PathOf(e));
+  out->name = out->file;
+  out->verdict = e.verdict;
+  out->time_ms = e.time_ms;
+}
+
+std::vector<const CaseResult*> CumulativeReporter::SortedCases() const {
+  std::vector<uint32_t> order = SortedOrder();
+  loaded_.assign(order.size(), CaseResult());
+  std::vector<const CaseResult*> sorted;
+  sorted.reserve(order.size());
+  for (size_t k = 0; k < order.size(); ++k) {
+    LoadCase(order[k], &loaded_[k]);
+    sorted.push_back(&loaded_[k]);
+  }
   return sorted;
 }
 
 Summary CumulativeReporter::CollectedSummary() const {
   Summary summary;
-  for (const CaseResult& result : cases_) summary.Add(result.verdict);
+  for (const Entry& e : entries_) summary.Add(e.verdict);
   return summary;
+}
+
+size_t CumulativeReporter::MemoryBytes() const {
+  return entries_.capacity() * sizeof(Entry) + paths_.capacity() + spool_.memory_bytes();
 }
 
 }  // namespace phptrun

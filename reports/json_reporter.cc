@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <ostream>
+#include <vector>
 
 #include "reports/text_escape.h"
 
@@ -47,7 +48,7 @@ JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
   return test;
 }
 
-JsonReporter::Json JsonReporter::ToJson(const RunEnd& end) const {
+JsonReporter::Json JsonReporter::HeaderJson(const RunEnd& end) const {
   Json report = Json::object();
   report["phptrun"] = Text(info().phptrun_version);
   report["php"] = Text(info().php_version);
@@ -58,16 +59,58 @@ JsonReporter::Json JsonReporter::ToJson(const RunEnd& end) const {
   for (Verdict v : kAllVerdicts) counts[VerdictName(v)] = summary.Count(v);
   report["summary"] = std::move(counts);
   report["interrupted"] = end.interrupted;
+  report["supervisor_max_rss_kb"] = end.supervisor_max_rss_kb;
+  return report;
+}
+
+JsonReporter::Json JsonReporter::ToJson(const RunEnd& end) const {
+  Json report = HeaderJson(end);
   Json tests = Json::array();
-  for (const CaseResult* result : SortedCases()) tests.push_back(CaseToJson(*result));
+  for (uint32_t i : SortedOrder()) {
+    CaseResult result;
+    LoadCase(i, &result);
+    tests.push_back(CaseToJson(result));
+  }
   report["tests"] = std::move(tests);
   return report;
 }
 
 void JsonReporter::Render(const RunEnd& end, std::ostream& out) const {
+  // The text of ToJson(end).dump(2), written one test at a time so that
+  // neither the tree nor the text of the whole report is ever in memory.
+  // dump() escapes every newline inside strings, so each '\n' of a dumped
+  // test is a line break that gets the indentation of its depth in "tests".
+  //
   // Escaping made every string valid UTF-8; `replace` is a second line of
   // defence so a missed byte costs one U+FFFD, never an exception mid-write.
-  out << ToJson(end).dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+  auto dump = [](const Json& value) {
+    return value.dump(2, ' ', false, Json::error_handler_t::replace);
+  };
+  std::string head = dump(HeaderJson(end));  // "{\n  ...,\n  \"supervisor_max_rss_kb\": N\n}"
+  head.resize(head.size() - 2);              // without the closing "\n}"
+  out << head << ",\n  \"tests\": ";
+  std::vector<uint32_t> order = SortedOrder();
+  if (order.empty()) {
+    out << "[]";
+  } else {
+    out << '[';
+    const char* separator = "\n";
+    for (uint32_t i : order) {
+      CaseResult result;
+      LoadCase(i, &result);
+      std::string text = dump(CaseToJson(result));
+      out << separator << "    ";
+      size_t line = 0;
+      for (size_t nl; (nl = text.find('\n', line)) != std::string::npos; line = nl + 1) {
+        out.write(text.data() + line, static_cast<std::streamsize>(nl + 1 - line));
+        out << "    ";
+      }
+      out.write(text.data() + line, static_cast<std::streamsize>(text.size() - line));
+      separator = ",\n";
+    }
+    out << "\n  ]";
+  }
+  out << "\n}\n";
 }
 
 }  // namespace phptrun

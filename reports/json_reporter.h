@@ -3,7 +3,7 @@
 //
 //   {"phptrun": "0.1.0", "php": "8.2.36", "started": "2026-11-21T19:34:00Z",
 //    "duration_s": 41.2, "summary": {"PASS": n, ..., "XLEAK": n},  (all verdicts)
-//    "interrupted": false,
+//    "interrupted": false, "supervisor_max_rss_kb": n,
 //    "tests": [{"file", "name", "verdict", "reason", "time_ms",
 //               "phases": [{"name", "ms", "heap_before", "heap_after", "heap_peak",
 //                           "persistent_before", "persistent_after"}]}]}
@@ -19,7 +19,8 @@
 // consistent with "tests" when the run was interrupted. Times are rounded to
 // microseconds. Strings go through EscapeReportText(.., TextSink::kJson):
 // invalid UTF-8 bytes become "\xNN" text (nlohmann's dump() would throw on
-// them), control characters stay exact as JSON "\u00NN" escapes.
+// them), control characters stay exact as JSON "\u00NN" escapes. The file
+// is written one test at a time, so its size does not cost memory.
 //
 //   JsonReporter json(options.json_path);
 //   ... RunStarting / CaseFinished ...
@@ -42,8 +43,12 @@ class JsonReporter : public CumulativeReporter {
 
   void Render(const RunEnd& end, std::ostream& out) const override;
 
-  // The whole report as a value (what Render() dumps).
+  // The whole report as a value. Render() writes exactly ToJson(end).dump(2)
+  // plus a newline, but one test at a time; this builds it all in memory, so
+  // it is for tests and small runs.
   Json ToJson(const RunEnd& end) const;
+  // Everything before "tests": versions, start, duration, summary, flags.
+  Json HeaderJson(const RunEnd& end) const;
   // One element of "tests". Extension point: per-case data added to
   // CaseResult later (the "resident" object of DESIGN.md: mode, iterations,
   // warmup, series, growth, sites) is emitted here, after "phases".

@@ -106,3 +106,26 @@ TEST_CASE("JSON file is written atomically, also when interrupted", "[json_repor
   CHECK_FALSE(Replay(unwritable, cases, 1, false, &err));
   CHECK_THAT(err, Catch::Contains("/gone/report.json"));
 }
+
+TEST_CASE("JSON is written one test at a time, as ToJson() would dump it", "[json_reporter]") {
+  auto check = [](const std::vector<CaseResult>& cases, bool interrupted) {
+    JsonReporter json("");
+    json.RunStarting(SampleRunInfo(cases.size()));
+    for (const CaseResult& r : cases) json.CaseFinished(r);
+    RunEnd end = MakeRunEnd(cases, 61.5, interrupted);
+    end.supervisor_max_rss_kb = 12345;
+    std::ostringstream streamed;
+    json.Render(end, streamed);
+    std::string whole =
+        json.ToJson(end).dump(2, ' ', false, JsonReporter::Json::error_handler_t::replace) + "\n";
+    CHECK(streamed.str() == whole);
+  };
+  std::vector<CaseResult> cases = SampleCases();
+  check(cases, false);
+  check(cases, true);
+  cases.push_back(HostileCase());
+  cases.push_back(cases[0]);  // the same file twice (--repeat)
+  check(cases, false);
+  check({cases[1]}, false);
+  check({}, true);
+}

@@ -5,6 +5,7 @@
 #include <map>
 #include <ostream>
 #include <pugixml.hpp>
+#include <sstream>
 #include <vector>
 
 #include "reports/text_escape.h"
@@ -19,9 +20,9 @@ struct Counts {
   size_t skipped = 0;
   double ms = 0;
 
-  void Add(const CaseResult& result) {
+  void Add(Verdict verdict, double time_ms) {
     ++tests;
-    switch (result.verdict) {
+    switch (verdict) {
       case Verdict::kFail:
       case Verdict::kLeak:
         ++failures;
@@ -38,7 +39,7 @@ struct Counts {
       case Verdict::kWarn:
         break;
     }
-    ms += result.time_ms;
+    ms += time_ms;
   }
 };
 
@@ -108,6 +109,65 @@ void AppendTestcase(pugi::xml_node suite, const std::string& dir, const CaseResu
   }
 }
 
+struct Suite {
+  Counts counts;
+  std::vector<uint32_t> cases;  // in SortedOrder()
+};
+
+// Suites by directory, sorted (std::map), with their counts, from the index
+// alone: no case is read back for this.
+std::map<std::string, Suite> GroupSuites(const CumulativeReporter& reporter, Counts* total) {
+  std::map<std::string, Suite> suites;
+  for (uint32_t i : reporter.SortedOrder()) {
+    CumulativeReporter::Brief brief = reporter.CaseBrief(i);
+    Suite& suite = suites[CaseDirectory(std::string(brief.file))];
+    suite.counts.Add(brief.verdict, brief.time_ms);
+    suite.cases.push_back(i);
+    total->Add(brief.verdict, brief.time_ms);
+  }
+  return suites;
+}
+
+// The declaration and the <testsuites> root, without children.
+pugi::xml_node AppendRoot(pugi::xml_document* doc, const RunEnd& end, const Counts& total,
+                          const std::string& started) {
+  pugi::xml_node decl = doc->append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  pugi::xml_node root = doc->append_child("testsuites");
+  root.append_attribute("name") = "phptrun";
+  SetCounts(root, total, end.duration_s * 1000.0);
+  if (!started.empty()) root.append_attribute("timestamp") = Xml(started).c_str();
+  return root;
+}
+
+pugi::xml_node AppendSuite(pugi::xml_node parent, const std::string& dir, const Suite& suite) {
+  pugi::xml_node node = parent.append_child("testsuite");
+  node.append_attribute("name") = Xml(dir).c_str();
+  SetCounts(node, suite.counts, suite.counts.ms);
+  return node;
+}
+
+void Print(pugi::xml_node node, unsigned depth, std::ostream& out) {
+  node.print(out, "  ", pugi::format_default, pugi::encoding_utf8, depth);
+}
+
+// What Print() writes for `node`, whose last element has no children yet,
+// with that element left open: "<name attributes />" becomes "<name
+// attributes>". Attributes are thus escaped by pugixml exactly as in a
+// whole document.
+std::string PrintOpen(pugi::xml_node node, unsigned depth) {
+  std::ostringstream text;
+  Print(node, depth, text);
+  std::string printed = text.str();
+  const std::string empty_end = " />\n";
+  if (printed.size() >= empty_end.size() &&
+      printed.compare(printed.size() - empty_end.size(), empty_end.size(), empty_end) == 0) {
+    printed.replace(printed.size() - empty_end.size(), empty_end.size(), ">\n");
+  }
+  return printed;
+}
+
 }  // namespace
 
 std::string FormatJunitTime(double ms) {
@@ -120,34 +180,47 @@ std::string FormatJunitTime(double ms) {
 
 JunitReporter::JunitReporter(std::string path) : CumulativeReporter(std::move(path)) {}
 
-void JunitReporter::Render(const RunEnd& end, std::ostream& out) const {
-  // std::map: suites sorted by directory; cases arrive sorted by file.
-  std::map<std::string, std::vector<const CaseResult*>> suites;
+void JunitReporter::ToDocument(const RunEnd& end, pugi::xml_document* doc) const {
   Counts total;
-  for (const CaseResult* result : SortedCases()) {
-    suites[CaseDirectory(result->file)].push_back(result);
-    total.Add(*result);
+  std::map<std::string, Suite> suites = GroupSuites(*this, &total);
+  pugi::xml_node root = AppendRoot(doc, end, total, info().started);
+  for (const auto& [dir, suite] : suites) {
+    pugi::xml_node node = AppendSuite(root, dir, suite);
+    for (uint32_t i : suite.cases) {
+      CaseResult result;
+      LoadCase(i, &result);
+      AppendTestcase(node, dir, result);
+    }
   }
+}
 
-  pugi::xml_document doc;
-  pugi::xml_node decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-
-  pugi::xml_node root = doc.append_child("testsuites");
-  root.append_attribute("name") = "phptrun";
-  SetCounts(root, total, end.duration_s * 1000.0);
-  if (!info().started.empty()) root.append_attribute("timestamp") = Xml(info().started).c_str();
-
-  for (const auto& [dir, cases] : suites) {
-    Counts counts;
-    for (const CaseResult* result : cases) counts.Add(*result);
-    pugi::xml_node suite = root.append_child("testsuite");
-    suite.append_attribute("name") = Xml(dir).c_str();
-    SetCounts(suite, counts, counts.ms);
-    for (const CaseResult* result : cases) AppendTestcase(suite, dir, *result);
+void JunitReporter::Render(const RunEnd& end, std::ostream& out) const {
+  // What ToDocument() would save, written one testcase at a time: the counts
+  // come from the index first; then each case is read back, built as a
+  // one-element tree and printed at its depth. Nothing the size of the run is
+  // held in memory but the index.
+  Counts total;
+  std::map<std::string, Suite> suites = GroupSuites(*this, &total);
+  pugi::xml_document head;
+  AppendRoot(&head, end, total, info().started);
+  if (suites.empty()) {
+    Print(head, 0, out);  // "<testsuites ... />"
+    return;
   }
-  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+  out << PrintOpen(head, 0);
+  for (const auto& [dir, suite] : suites) {
+    pugi::xml_document suite_doc;
+    out << PrintOpen(AppendSuite(suite_doc, dir, suite), 1);
+    for (uint32_t i : suite.cases) {
+      CaseResult result;
+      LoadCase(i, &result);
+      pugi::xml_document case_doc;
+      AppendTestcase(case_doc, dir, result);
+      Print(case_doc.first_child(), 2, out);
+    }
+    out << "  </testsuite>\n";
+  }
+  out << "</testsuites>\n";
 }
 
 }  // namespace phptrun

@@ -27,9 +27,11 @@
 // Suite times are sums of their cases' times; the root's time is the run's
 // wall-clock duration (run-tests.php sums all cases there, so -j2 reported
 // twice the real time). All times are seconds with three decimals. Every
-// string goes through EscapeReportText(.., TextSink::kXml).
+// string goes through EscapeReportText(.., TextSink::kXml). The file is
+// written one testcase at a time, so its size does not cost memory.
 #pragma once
 
+#include <pugixml.hpp>
 #include <string>
 
 #include "reports/cumulative_reporter.h"
@@ -40,7 +42,13 @@ class JunitReporter : public CumulativeReporter {
  public:
   explicit JunitReporter(std::string path);
 
+  // Writes the report one testcase at a time: the same bytes as saving
+  // ToDocument() with two-space indentation, without the document in memory.
   void Render(const RunEnd& end, std::ostream& out) const override;
+
+  // The whole report as a pugixml document, every case in memory: for tests
+  // and small runs.
+  void ToDocument(const RunEnd& end, pugi::xml_document* doc) const;
 };
 
 // A time in milliseconds as JUnit writes it: seconds with three decimals,

@@ -1,12 +1,14 @@
 #include "reports/junit_reporter.h"
 
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <limits>
 #include <pugixml.hpp>
 #include <sstream>
+#include <streambuf>
 #include <string>
 
 #include "reports/report_test_support.h"
@@ -180,4 +182,78 @@ TEST_CASE("JUnit file is written atomically and errors name it", "[junit_reporte
   }
   unlink(path.c_str());
   rmdir(templ);
+}
+
+namespace {
+
+// Counts the bytes written to it and keeps none.
+class CountingBuffer : public std::streambuf {
+ public:
+  size_t bytes = 0;
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) ++bytes;
+    return traits_type::not_eof(ch);
+  }
+  std::streamsize xsputn(const char*, std::streamsize n) override {
+    bytes += static_cast<size_t>(n);
+    return n;
+  }
+};
+
+long MaxRssKb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+}  // namespace
+
+TEST_CASE("JUnit is written one testcase at a time, as pugixml saves the whole document",
+          "[junit_reporter]") {
+  auto check = [](const std::vector<CaseResult>& cases, const std::string& started) {
+    JunitReporter junit("");
+    RunInfo info = SampleRunInfo(cases.size());
+    info.started = started;
+    junit.RunStarting(info);
+    for (const CaseResult& r : cases) junit.CaseFinished(r);
+    RunEnd end = MakeRunEnd(cases, 61.5);
+    std::ostringstream streamed, whole;
+    junit.Render(end, streamed);
+    pugi::xml_document doc;
+    junit.ToDocument(end, &doc);
+    doc.save(whole, "  ", pugi::format_default, pugi::encoding_utf8);
+    CHECK(streamed.str() == whole.str());
+  };
+  std::vector<CaseResult> cases = SampleCases();
+  check(cases, "2026-11-21T19:34:00Z");
+  check(cases, "");
+  cases.push_back(HostileCase());
+  cases.push_back(cases[1]);  // the same file twice (--repeat)
+  check(cases, "2026-11-21T19:34:00Z");
+  check({cases[3]}, "2026-11-21T19:34:00Z");
+  check({}, "2026-11-21T19:34:00Z");
+  check({}, "");
+}
+
+TEST_CASE("JUnit: writing 50000 failures does not build the document", "[junit_reporter]") {
+  // About 400 MB of XML. A pugixml document of it would raise the peak
+  // resident size by more than that; written one testcase at a time the
+  // peak stays put. (ru_maxrss only grows, so an earlier, higher peak can
+  // only make this pass, never fail spuriously.)
+  constexpr int kCases = 50000;
+  JunitReporter junit("");
+  junit.RunStarting(SampleRunInfo(kCases));
+  std::string diff(2048, '<');  // escaped to &lt;: 8 KiB of text each
+  for (int i = 0; i < kCases; ++i) {
+    junit.CaseFinished(MakeCase("d" + std::to_string(i % 50) + "/" + std::to_string(i) + ".phpt",
+                                "a case", Verdict::kFail, "", 1.5, diff));
+  }
+  long before_kb = MaxRssKb();
+  CountingBuffer counter;
+  std::ostream out(&counter);
+  junit.Render(MakeRunEnd({}, 1), out);
+  CHECK(counter.bytes > kCases * 4 * diff.size());
+  CHECK(MaxRssKb() - before_kb < 32 * 1024);
 }

@@ -33,6 +33,7 @@ struct RunEnd {
   Summary summary;
   double duration_s = 0;
   bool interrupted = false;     // SIGINT/SIGTERM: the reports hold what finished
+  long supervisor_max_rss_kb = 0;  // peak resident memory of the supervisor so far
 };
 
 class Reporter {

@@ -97,19 +97,19 @@ void TraceReporter::Emit(const std::string& text) {
   first_event_ = false;
   if (stream_) {
     *stream_ << line;
-  } else {
-    file_.Write(line);
+  } else if (file_ && file_->ok()) {
+    file_->stream() << line;
   }
 }
 
 void TraceReporter::RunStarting(const RunInfo& info) {
   info_ = info;
-  if (!stream_ && !file_.Open(path_, &open_error_)) return;
-  if (stream_) {
-    *stream_ << "{\"traceEvents\":[";
-  } else {
-    file_.Write("{\"traceEvents\":[");
+  if (!stream_) {
+    file_ = std::make_unique<AtomicFile>(path_);
+    if (!file_->ok()) return;
   }
+  std::ostream& out = stream_ ? *stream_ : file_->stream();
+  out << "{\"traceEvents\":[";
 }
 
 void TraceReporter::NameWorker(int worker) {
@@ -149,21 +149,21 @@ void TraceReporter::WorkerSpans(int worker, const std::vector<Span>& spans) {
 }
 
 bool TraceReporter::RunFinished(const RunEnd& end, std::string* err) {
-  if (!stream_ && !file_.is_open()) {
-    if (err) *err = open_error_.empty() ? path_ + ": not written" : open_error_;
+  if (!stream_ && (!file_ || !file_->ok())) {
+    if (err) *err = file_ ? file_->error() : path_ + ": not written";
     return false;
   }
-  std::string tail =
-      "\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"phptrun\":" + Quote(info_.phptrun_version) +
-      ",\"php\":" + Quote(info_.php_version) + ",\"started\":" + Quote(info_.started) +
-      ",\"interrupted\":" + (end.interrupted ? "true" : "false") + "}}\n";
+  std::string tail = "\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"phptrun\":" +
+                     Quote(info_.phptrun_version) + ",\"php\":" + Quote(info_.php_version) +
+                     ",\"started\":" + Quote(info_.started) +
+                     ",\"interrupted\":" + (end.interrupted ? "true" : "false") + "}}\n";
   if (stream_) {
     *stream_ << tail;
     stream_->flush();
     return true;
   }
-  file_.Write(tail);
-  return file_.Commit(err);
+  file_->stream() << tail;
+  return file_->Commit(err);
 }
 
 }  // namespace phptrun

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -53,8 +54,7 @@ class TraceReporter : public Reporter {
 
   std::string path_;
   std::ostream* stream_ = nullptr;
-  AtomicFileWriter file_;
-  std::string open_error_;
+  std::unique_ptr<AtomicFile> file_;
   RunInfo info_;
   std::set<int> named_workers_;
   bool first_event_ = true;

@@ -70,6 +70,15 @@ IniList ParseIniSection(std::string_view body, const std::string& test_dir) {
   std::string text(body);
   ReplaceAll(&text, "{PWD}", test_dir);
   ReplaceAll(&text, "{TMP}", TempDirectory());
+  // {MAIL:file} -> a sendmail_path that writes the mail to file (run-tests'
+  // /{MAIL:(\S+)}/ with its greedy \S+: up to the last '}' of the word).
+  for (size_t at; (at = text.find("{MAIL:")) != std::string::npos;) {
+    size_t word_end = text.find_first_of(" \t\r\n\v\f", at);
+    if (word_end == std::string::npos) word_end = text.size();
+    size_t close = text.rfind('}', word_end - 1);
+    if (close == std::string::npos || close <= at + 6) break;
+    text.replace(at, close + 1 - at, "tee " + text.substr(at + 6, close - at - 6) + " >/dev/null");
+  }
   IniList out;
   size_t pos = 0;
   while (pos < text.size()) {

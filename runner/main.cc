@@ -49,6 +49,14 @@ EngineSetup MakeEngineSetup(const Options& o) {
   s.no_ini = o.no_ini;
   s.ini_path_override = o.ini_file.empty() ? PHPTRUN_PHP_INI_PATH : o.ini_file;
   s.ini_scan_dir = PHPTRUN_PHP_INI_DIR;
+  // php-cgi's configuration sits beside the CLI's (/etc/php/8.2/cgi); without
+  // php8.2-cgi installed the CGI personality uses the CLI's.
+  std::string ini_root = std::string(PHPTRUN_PHP_INI_PATH);
+  ini_root = ini_root.substr(0, ini_root.find_last_of('/'));
+  bool have_cgi_ini = access((ini_root + "/cgi/php.ini").c_str(), R_OK) == 0;
+  s.cgi_ini_path = o.ini_file.empty() ? (have_cgi_ini ? ini_root + "/cgi" : s.ini_path_override)
+                                      : o.ini_file;
+  s.cgi_ini_scan_dir = have_cgi_ini ? ini_root + "/cgi/conf.d" : s.ini_scan_dir;
   s.timeout_s = o.timeout_s;
   // The lifecycle tracer costs more than the 3% of CPU and wall time on
   // php-src's Zend/tests that would let it run by default (docs/tracing.md):
@@ -60,6 +68,9 @@ EngineSetup MakeEngineSetup(const Options& o) {
   }
 
   IniList ini = RunTestsIniDefaults();
+  // run-tests adds this for every test when it runs as root (OPcache refuses
+  // to preload as root otherwise); as startup INI it costs nothing per case.
+  if (geteuid() == 0) MergeIni(&ini, {{"opcache.preload_user", "root"}});
   for (const std::string& define : o.defines) {
     size_t eq = define.find('=');
     MergeIni(&ini, {{define.substr(0, eq), eq == std::string::npos ? "1" : define.substr(eq + 1)}});
@@ -77,6 +88,17 @@ EngineSetup MakeEngineSetup(const Options& o) {
 // The environment run-tests.php gives every test (phpt-reference.md §2.6).
 void SetTestEnvironment(const Options& o) {
   setenv("TEST_PHP_EXECUTABLE", PHPTRUN_PHP_CLI, 0);
+  // run-tests finds php-cgi beside php ("php8.2" -> "php-cgi8.2"); tests
+  // that spawn it themselves look for this variable. phptrun serves the CGI
+  // sections itself, without it.
+  std::string cli = PHPTRUN_PHP_CLI;
+  size_t slash = cli.find_last_of('/');
+  std::string base = cli.substr(slash + 1);
+  size_t php = base.find("php");
+  if (php != std::string::npos) {
+    std::string cgi = cli.substr(0, slash + 1) + base.replace(php, 3, "php-cgi");
+    if (access(cgi.c_str(), X_OK) == 0) setenv("TEST_PHP_CGI_EXECUTABLE", cgi.c_str(), 0);
+  }
   setenv("NO_INTERACTION", "1", 0);
   if (o.skip_slow) setenv("SKIP_SLOW_TESTS", "1", 1);
   if (o.offline) setenv("SKIP_ONLINE_TESTS", "1", 1);

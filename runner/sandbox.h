@@ -6,9 +6,10 @@
 //   if (out.term_signal) ...            // crashed: out.output holds what it printed
 //
 // The case process gets fd 0 from STDIN (or an empty pipe), fds 1 and 2 on
-// one anonymous in-memory file (so output survives a crash and a flood is
-// bounded), its own process group (a timeout kills the whole group), and the
-// environment of the spec. Its engine reports back over a pipe.
+// one pipe the worker drains while it waits (as run-tests' 2>&1; output
+// written before a crash survives it; a flood is dropped past a cap), its
+// own process group (a timeout kills the whole group), and the environment
+// of the spec. Its engine reports back over a second pipe.
 #pragma once
 
 #include <string>
@@ -24,6 +25,10 @@ struct RequestSpec {
   std::vector<std::string> argv;           // argv[0] is the script path
   std::string runtime_ini;                 // "key=value\n" applied before RINIT
   std::string startup_ini;                 // non-empty: restart the engine with these first
+  // Non-null: restart the engine with these options (another personality,
+  // e.g. php-cgi's) and startup_ini. Must outlive the call.
+  const phptrun_engine_options* restart_as = nullptr;
+  bool quiet = false;  // php-cgi -q: no headers (the CGI personality only)
   std::vector<std::pair<std::string, std::string>> env;  // an empty value unsets
   bool has_stdin = false;
   std::string stdin_data;
@@ -44,7 +49,8 @@ struct RequestOutcome {
   bool timed_out = false;
   int term_signal = 0;        // the signal that killed the case process
   int exit_code = 0;          // the case process's exit code
-  std::string error;          // the request could not run (fork, engine restart)
+  std::string error;          // the request could not be set up (pipes, fork)
+  std::string startup_error;  // the engine did not start for it; output says why
   phptrun_request_result engine{};
   phptrun_startup_timing restart{};  // when startup_ini restarted the engine
   double wall_ms = 0;

@@ -4,14 +4,17 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
+#include "runner/case_list.h"
 #include "runner/phpt_file.h"
 
 namespace phptrun {
@@ -109,24 +112,38 @@ bool Supervisor::StartWorker(WorkerSlot* slot, std::string* err) {
   slot->command_fd = to_worker[1];
   slot->result_fd = from_worker[0];
   slot->ready = false;
-  slot->busy = false;
+  slot->in_flight.clear();
   slot->incoming = MessageBuffer();
   return true;
 }
 
 void Supervisor::Dispatch(WorkerSlot* slot) {
+  // A second case waits in the worker's pipe only while plenty are pending:
+  // at the end of the run it would wait behind a long case while another
+  // worker idles.
+  size_t depth = scheduler_.pending() > 2 * slots_.size() ? 2 : 1;
   size_t id;
-  if (!slot->ready || slot->busy || !scheduler_.Next(&id)) return;
-  ++attempts_[id];
-  WireWriter w;
-  w.U32(kRunCase);
-  w.U32(static_cast<uint32_t>(id));
-  w.Str(cases_[id]);
-  slot->busy = true;
-  slot->case_id = id;
-  slot->deadline_ms = NowMs() + setup_.timeout_s * 3000 + kWorkerGraceMs;
-  for (Reporter* r : reporters_) r->CaseStarting(cases_[id]);
-  if (!WriteMessage(slot->command_fd, w.data())) HandleDeath(slot);
+  while (slot->ready && slot->in_flight.size() < depth && scheduler_.Next(&id)) {
+    ++attempts_[id];
+    WireWriter w;
+    w.U32(kRunCase);
+    w.U32(static_cast<uint32_t>(id));
+    w.Str(cases_[id]);
+    static const CaseContext kNoContext;
+    EncodeCaseContext(contexts_[id] ? *contexts_[id] : kNoContext, &w);
+    if (slot->in_flight.empty()) slot->deadline_ms = NowMs() + CaseDeadlineMs();
+    slot->in_flight.push_back(id);
+    for (Reporter* r : reporters_) r->CaseStarting(cases_[id]);
+    if (!WriteMessage(slot->command_fd, w.data())) {
+      HandleDeath(slot);
+      return;
+    }
+  }
+}
+
+double Supervisor::CaseDeadlineMs() const {
+  // SKIPIF, test and CLEAN each have the timeout, plus a grace period.
+  return setup_.timeout_s * 3000 + kWorkerGraceMs;
 }
 
 void Supervisor::Finish(size_t case_id, CaseResult result) {
@@ -156,14 +173,25 @@ void Supervisor::HandleMessage(WorkerSlot* slot, const std::string& message, std
     std::string why;
     r.Str(&why);
     *fatal = "the PHP engine did not start: " + why;
+  } else if (kind == kRedirect) {
+    uint32_t id = 0;
+    std::string directory;
+    CaseContext context;
+    if (!r.U32(&id) || !r.Str(&directory) || !DecodeCaseContext(&r, &context)) {
+      *fatal = "worker " + std::to_string(slot->id) + " sent a malformed redirect";
+      return;
+    }
+    AddRedirectedCases(directory, std::move(context));
   } else if (kind == kCaseResult) {
     uint32_t id = 0;
     CaseResult result;
-    if (!r.U32(&id) || !DecodeCaseResult(&r, &result) || !slot->busy || id != slot->case_id) {
+    if (!r.U32(&id) || !DecodeCaseResult(&r, &result) || slot->in_flight.empty() ||
+        id != slot->in_flight.front()) {
       *fatal = "worker " + std::to_string(slot->id) + " sent a malformed result";
       return;
     }
-    slot->busy = false;
+    slot->in_flight.pop_front();
+    slot->deadline_ms = NowMs() + CaseDeadlineMs();  // the next one starts now
     Finish(id, std::move(result));
   } else if (kind == kWorkerSpans) {
     std::vector<Span> spans;
@@ -203,6 +231,27 @@ void Supervisor::CollectShutdownMessages() {
   }
 }
 
+void Supervisor::AddRedirectedCases(const std::string& directory, CaseContext context) {
+  std::vector<std::string> found;
+  std::string err;
+  if (!CollectCases({directory}, &found, &err)) {
+    std::fprintf(stderr, "phptrun: REDIRECTTEST: %s\n", err.c_str());
+    return;
+  }
+  char* real = realpath(directory.c_str(), nullptr);
+  context.env.push_back({"REDIR_TEST_DIR", std::string(real ? real : directory.c_str()) + "/"});
+  free(real);
+  auto shared = std::make_shared<const CaseContext>(std::move(context));
+  ConflictReader conflicts;
+  for (std::string& path : found) {
+    size_t id = cases_.size();
+    scheduler_.Add(id, conflicts.Keys(path));
+    cases_.push_back(std::move(path));
+    contexts_.push_back(shared);
+    attempts_.push_back(0);
+  }
+}
+
 void Supervisor::HandleDeath(WorkerSlot* slot) {
   int status = 0;
   kill(slot->pid, SIGKILL);
@@ -210,9 +259,15 @@ void Supervisor::HandleDeath(WorkerSlot* slot) {
   close(slot->command_fd);
   close(slot->result_fd);
   slot->command_fd = slot->result_fd = -1;
-  if (slot->busy) {
-    size_t id = slot->case_id;
-    slot->busy = false;
+  // The running case is run once more (or borks on a second death); the
+  // ones waiting behind it never started and simply go back in the queue.
+  for (size_t i = slot->in_flight.size(); i-- > 1;) {
+    size_t waiting = slot->in_flight[i];
+    --attempts_[waiting];
+    scheduler_.Requeue(waiting);
+  }
+  if (!slot->in_flight.empty()) {
+    size_t id = slot->in_flight.front();
     if (attempts_[id] < 2) {
       scheduler_.Requeue(id);
     } else {
@@ -228,15 +283,13 @@ void Supervisor::HandleDeath(WorkerSlot* slot) {
       Finish(id, std::move(result));
     }
   }
+  slot->in_flight.clear();
 }
 
 int Supervisor::Run(std::string* err) {
   run_start_ms_ = NowMs();
   attempts_.assign(cases_.size(), 0);
-  {
-    ConflictReader conflicts;
-    for (size_t i = 0; i < cases_.size(); ++i) scheduler_.Add(i, conflicts.Keys(cases_[i]));
-  }
+  contexts_.assign(cases_.size(), nullptr);
 
   if (pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
     *err = "cannot create the signal pipe";
@@ -258,6 +311,11 @@ int Supervisor::Run(std::string* err) {
   for (auto& slot : slots_) {
     if (!StartWorker(slot.get(), err)) return 2;
   }
+  // Read CONFLICTS keys while the workers start their engines.
+  {
+    ConflictReader conflicts;
+    for (size_t i = 0; i < cases_.size(); ++i) scheduler_.Add(i, conflicts.Keys(cases_[i]));
+  }
 
   std::string fatal;
   bool interrupted = false;
@@ -269,7 +327,9 @@ int Supervisor::Run(std::string* err) {
     double now = NowMs(), next_deadline = now + 60000;
     for (auto& slot : slots_) {
       fds.push_back({slot->result_fd, POLLIN, 0});
-      if (slot->busy && slot->deadline_ms < next_deadline) next_deadline = slot->deadline_ms;
+      if (!slot->in_flight.empty() && slot->deadline_ms < next_deadline) {
+        next_deadline = slot->deadline_ms;
+      }
     }
     int wait_ms = static_cast<int>(next_deadline - now) + 1;
     if (poll(fds.data(), fds.size(), wait_ms < 0 ? 0 : wait_ms) < 0 && errno != EINTR) {
@@ -286,10 +346,15 @@ int Supervisor::Run(std::string* err) {
       std::string message;
       while (fatal.empty() && slot->incoming.Next(&message)) HandleMessage(slot, message, &fatal);
       if (!fatal.empty()) break;
-      if (alive && slot->busy && NowMs() > slot->deadline_ms) {
+      if (alive && !slot->in_flight.empty() && NowMs() > slot->deadline_ms) {
         // The worker itself is stuck: its own timeout handling did not fire.
-        size_t id = slot->case_id;
-        slot->busy = false;
+        size_t id = slot->in_flight.front();
+        slot->in_flight.pop_front();
+        for (size_t waiting : slot->in_flight) {  // never started: back in the queue
+          --attempts_[waiting];
+          scheduler_.Requeue(waiting);
+        }
+        slot->in_flight.clear();
         CaseResult result;
         result.file = result.name = cases_[id];
         result.worker = slot->id;
@@ -329,6 +394,8 @@ int Supervisor::Run(std::string* err) {
   end.summary = summary_;
   end.duration_s = (NowMs() - run_start_ms_) / 1000;
   end.interrupted = interrupted;
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) end.supervisor_max_rss_kb = usage.ru_maxrss;
   bool reports_ok = true;
   for (Reporter* r : reporters_) {
     std::string report_err;

@@ -4,8 +4,9 @@
 //   Supervisor s(setup, jobs, cases, reporters);
 //   int exit_status = s.Run();
 //
-// Cases are handed out one at a time to whichever worker is free (no static
-// split), in file order, with CONFLICTS honoured (scheduler.h). A worker that
+// Cases are handed out to whichever worker is free (no static split), in
+// file order, with CONFLICTS honoured (scheduler.h); while many are pending,
+// each worker also holds its next case, so it never waits for a round trip. A worker that
 // dies is replaced; the case it was running is run once more and, if it
 // kills the next worker too, gets a BORK that says so. A worker that does not
 // answer within the case timeout plus a grace period is killed. SIGINT and
@@ -14,6 +15,7 @@
 
 #include <sys/types.h>
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,9 +45,10 @@ class Supervisor {
     int command_fd = -1;   // write end, to the worker
     int result_fd = -1;    // read end, from the worker
     bool ready = false;
-    bool busy = false;
-    size_t case_id = 0;
-    double deadline_ms = 0;
+    // Cases handed to the worker, in order; the first is running, the
+    // others wait in its pipe so it never waits for us between cases.
+    std::deque<size_t> in_flight;
+    double deadline_ms = 0;  // for the running case
     MessageBuffer incoming;
   };
   bool StartWorker(WorkerSlot* slot, std::string* err);
@@ -55,11 +58,17 @@ class Supervisor {
   // After kQuit: handles what workers send while they shut down, until
   // they close their pipes.
   void CollectShutdownMessages();
+  // Adds the cases of a REDIRECTTEST's directory.
+  void AddRedirectedCases(const std::string& directory, CaseContext context);
   void Finish(size_t case_id, CaseResult result);
+  double CaseDeadlineMs() const;
 
   EngineSetup setup_;
   int jobs_;
   std::vector<std::string> cases_;
+  // Per case: what a REDIRECTTEST hands down; null for ordinary cases, so
+  // plain runs keep one pointer per case.
+  std::vector<std::shared_ptr<const CaseContext>> contexts_;
   std::vector<Reporter*> reporters_;
   std::vector<std::unique_ptr<WorkerSlot>> slots_;
   std::vector<unsigned char> attempts_;  // per case: times handed out

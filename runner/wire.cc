@@ -156,7 +156,7 @@ bool MessageBuffer::Next(std::string* payload) {
   return true;
 }
 
-void EncodeCaseResult(const CaseResult& r, WireWriter* w) {
+void EncodeCaseResult(const CaseResult& r, WireWriter* w, bool with_spans) {
   w->Str(r.file);
   w->Str(r.name);
   w->U32(static_cast<uint32_t>(r.verdict));
@@ -178,7 +178,7 @@ void EncodeCaseResult(const CaseResult& r, WireWriter* w) {
     w->I64(p.persistent_before);
     w->I64(p.persistent_after);
   }
-  EncodeSpans(r.spans, w);
+  EncodeSpans(with_spans ? r.spans : std::vector<Span>{}, w);
 }
 
 void EncodeSpans(const std::vector<Span>& spans, WireWriter* w) {

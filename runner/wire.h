@@ -68,7 +68,9 @@ class MessageBuffer {
   size_t start_ = 0;
 };
 
-void EncodeCaseResult(const CaseResult& result, WireWriter* w);
+// `with_spans` false writes an empty span tree (for stores of results that
+// only whole-run reports read back).
+void EncodeCaseResult(const CaseResult& result, WireWriter* w, bool with_spans = true);
 bool DecodeCaseResult(WireReader* r, CaseResult* result);
 
 // A span tree (tracer/span.h): a count, then each span's fields.

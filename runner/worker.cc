@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <strings.h>
+#include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "runner/case_trace.h"
@@ -22,6 +24,8 @@
 #include "runner/sapi/lifecycle_hooks.h"
 #include "runner/shell_words.h"
 #include "runner/wire.h"
+
+#include <nlohmann/json.hpp>
 
 namespace phptrun {
 namespace {
@@ -41,6 +45,99 @@ bool IsCgiTest(const PhptFile& test) {
     if (body && !body->empty()) return true;
   }
   return false;
+}
+
+std::string TrimCopy(const std::string& s);
+
+// The request run-tests.php makes of a CGI test's sections for php-cgi.
+struct CgiRequest {
+  std::string method = "GET";
+  std::string query_string;
+  std::string content_type;
+  std::string body;           // stdin
+  bool has_body = false;
+  std::string cookie;
+};
+
+// False (with *bork) for a POST_RAW or PUT without a body, as run-tests.
+bool BuildCgiRequest(const PhptFile& test, CgiRequest* r, std::string* bork) {
+  if (const std::string* get = test.Section("GET")) r->query_string = TrimCopy(*get);
+  if (const std::string* cookie = test.Section("COOKIE")) r->cookie = TrimCopy(*cookie);
+  auto raw = [&](const char* section, const char* method) {
+    // A leading "Content-Type:" line becomes the content type; the other
+    // lines are the body, joined with \n.
+    std::string text = TrimCopy(*test.Section(section)), body;
+    bool started = false;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string::npos) end = text.size();
+      std::string line = text.substr(pos, end - pos);
+      pos = end + 1;
+      if (r->content_type.empty() && line.size() >= 13 && strncasecmp(line.c_str(), "Content-Type:", 13) == 0) {
+        std::string type = line.substr(13);
+        type.erase(std::remove(type.begin(), type.end(), '\r'), type.end());
+        r->content_type = TrimCopy(type);
+        continue;
+      }
+      if (started) body += '\n';
+      started = true;
+      body += line;
+    }
+    if (body.empty()) {
+      *bork = "empty $request";
+      return false;
+    }
+    r->method = method;
+    r->body = body;
+    r->has_body = true;
+    return true;
+  };
+  auto has = [&](const char* name) {
+    const std::string* body = test.Section(name);
+    return body && !body->empty();
+  };
+  if (has("POST_RAW")) return raw("POST_RAW", "POST");
+  if (has("PUT")) return raw("PUT", "PUT");
+  if (has("POST")) {
+    r->method = "POST";
+    r->body = TrimCopy(*test.Section("POST"));
+    r->has_body = true;
+    r->content_type = "application/x-www-form-urlencoded";
+  }
+  return true;
+}
+
+// CGI output: headers, a blank line, the body (run-tests splits at the
+// first blank line, and only if there is one).
+void SplitCgiOutput(const std::string& out, std::map<std::string, std::string>* headers,
+                    std::string* body) {
+  size_t blank = std::string::npos, skip = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] != '\n') continue;
+    size_t j = i + 1;
+    if (j < out.size() && out[j] == '\r') ++j;
+    if (j < out.size() && out[j] == '\n') {
+      blank = i;
+      skip = j + 1;
+      break;
+    }
+  }
+  if (blank == std::string::npos) {
+    *body = out;
+    return;
+  }
+  *body = out.substr(skip);
+  std::string head = out.substr(0, blank);
+  size_t pos = 0;
+  while (pos < head.size()) {
+    size_t end = head.find_first_of("\r\n", pos);
+    if (end == std::string::npos) end = head.size();
+    std::string line = head.substr(pos, end - pos);
+    pos = end + 1;
+    size_t colon = line.find(':');
+    if (colon != std::string::npos) (*headers)[TrimCopy(line.substr(0, colon))] = TrimCopy(line.substr(colon + 1));
+  }
 }
 
 std::string TrimCopy(const std::string& s) {
@@ -104,45 +201,104 @@ std::string OutputAsRunTestsSees(const RequestOutcome& out) {
   return text;
 }
 
+// EXPECTHEADERS: every "Name: value" line must be among the headers with
+// that (trimmed) value. On a mismatch *diff shows both header sets.
+bool CheckExpectedHeaders(const PhptFile& test, const std::map<std::string, std::string>& headers,
+                          std::string* diff) {
+  const std::string* body = test.Section("EXPECTHEADERS");
+  if (!body) return true;
+  std::map<std::string, std::string> wanted;
+  size_t pos = 0;
+  while (pos < body->size()) {
+    size_t end = body->find_first_of("\r\n", pos);
+    if (end == std::string::npos) end = body->size();
+    std::string line = body->substr(pos, end - pos);
+    pos = end + 1;
+    size_t colon = line.find(':');
+    if (colon != std::string::npos) wanted[TrimCopy(line.substr(0, colon))] = TrimCopy(line.substr(colon + 1));
+  }
+  bool ok = true;
+  std::string want_text, got_text;
+  for (const auto& [name, value] : wanted) {
+    want_text += name + ": " + value + "\n";
+    auto it = headers.find(name);
+    if (it != headers.end()) got_text += name + ": " + it->second + "\n";
+    if (it == headers.end() || it->second != value) ok = false;
+  }
+  if (!ok) *diff = "expected headers:\n" + want_text + "actual headers:\n" + got_text + "--HEADERS--\n";
+  return ok;
+}
+
 using EnvList = std::vector<std::pair<std::string, std::string>>;
+
+// A redirect: the directory to run and what its cases inherit.
+struct Redirect {
+  std::string directory;
+  CaseContext context;
+};
 
 class CaseRunner {
  public:
   explicit CaseRunner(const WorkerConfig& config) : config_(config), setup_(*config.setup) {
     const char* dir = phptrun_engine_ini_value("extension_dir");
     extension_dir_ = dir ? dir : "";
+    cgi_options_.sapi_name = "cgi-fcgi";
+    cgi_options_.php_binary = setup_.php_binary.c_str();
+    cgi_options_.ini_path_override = setup_.cgi_ini_path.empty() ? nullptr : setup_.cgi_ini_path.c_str();
+    cgi_options_.ini_scan_dir = setup_.cgi_ini_scan_dir.empty() ? nullptr : setup_.cgi_ini_scan_dir.c_str();
+    cgi_options_.no_ini = setup_.no_ini;
+    cgi_options_.ini_entries = setup_.ini_entries.c_str();
+    cgi_options_.cgi = 1;
   }
 
-  CaseResult Run(const std::string& path);
+  // *redirect is filled when the case is a REDIRECTTEST that names a directory.
+  CaseResult Run(const std::string& path, const CaseContext& context, Redirect* redirect);
 
  private:
   // Extensions named by EXTENSIONS that are not loaded: the INI lines that
   // load them, or the names that cannot be loaded.
-  void ResolveExtensions(const PhptFile& test, IniList* load, std::vector<std::string>* missing);
+  void ResolveExtensions(const PhptFile& test, const std::vector<std::string>& inherited,
+                         IniList* load, std::vector<std::string>* missing);
+  // Runs the REDIRECTTEST code as run-tests eval()s it; false (with *why)
+  // when it gives no directory.
+  bool EvaluateRedirect(const PhptFile& test, const std::string& script, const EnvList& env,
+                        std::string* directory, EnvList* redirect_env, std::string* why);
   RequestSpec BaseSpec(const std::string& script) const;
   // Runs SKIPIF (or takes its cached result).
+  // `cgi`: run as php-cgi -q, as run-tests does for a CGI test's SKIPIF/CLEAN.
   SkipifOutcome RunSkipif(const PhptFile& test, const std::string& skip_file,
-                          const std::string& startup_ini, const EnvList& env, CaseResult* result);
+                          const std::string& startup_ini, const EnvList& env, bool cgi,
+                          CaseResult* result);
   // Runs CLEAN (not with the test's INI); returns its trimmed output.
   std::string RunClean(const PhptFile& test, const std::string& clean_file,
-                       const std::string& startup_ini, const EnvList& env, CaseResult* result);
+                       const std::string& startup_ini, const EnvList& env, bool cgi,
+                       CaseResult* result);
+  void UseCgi(RequestSpec* spec) {
+    spec->restart_as = &cgi_options_;
+    spec->quiet = true;
+    spec->argv.resize(1);
+  }
 
   const WorkerConfig& config_;
   const EngineSetup& setup_;
   std::string extension_dir_;
+  phptrun_engine_options cgi_options_{};
   std::unordered_map<std::string, std::string> skipif_cache_;
 };
 
-void CaseRunner::ResolveExtensions(const PhptFile& test, IniList* load,
-                                   std::vector<std::string>* missing) {
-  const std::string* body = test.Section("EXTENSIONS");
-  if (!body) return;
-  size_t pos = 0;
-  while (pos < body->size()) {
-    size_t end = body->find_first_of("\r\n", pos);
-    if (end == std::string::npos) end = body->size();
-    std::string name = TrimCopy(body->substr(pos, end - pos));
-    pos = end + 1;
+void CaseRunner::ResolveExtensions(const PhptFile& test, const std::vector<std::string>& inherited,
+                                   IniList* load, std::vector<std::string>* missing) {
+  std::vector<std::string> names = inherited;
+  if (const std::string* body = test.Section("EXTENSIONS")) {
+    size_t pos = 0;
+    while (pos < body->size()) {
+      size_t end = body->find_first_of("\r\n", pos);
+      if (end == std::string::npos) end = body->size();
+      names.push_back(TrimCopy(body->substr(pos, end - pos)));
+      pos = end + 1;
+    }
+  }
+  for (const std::string& name : names) {
     if (name.empty() || phptrun_engine_extension_loaded(name.c_str())) continue;
     std::string so = extension_dir_ + "/" + name + ".so";
     if (access(so.c_str(), R_OK) == 0) {
@@ -167,12 +323,12 @@ RequestSpec CaseRunner::BaseSpec(const std::string& script) const {
 }
 
 SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& skip_file,
-                                    const std::string& startup_ini, const EnvList& env,
+                                    const std::string& startup_ini, const EnvList& env, bool cgi,
                                     CaseResult* result) {
   const std::string& code = *test.Section("SKIPIF");
   // run-tests' key: the command line (our startup INI) and the directory,
   // then the code; the environment is not part of it.
-  std::string key = startup_ini + '\0' + CaseDirectory(skip_file) + '\0' + code;
+  std::string key = (cgi ? "cgi\n" : "") + startup_ini + '\0' + CaseDirectory(skip_file) + '\0' + code;
   bool use_cache = !std::getenv("DISABLE_SKIP_CACHE");
   if (use_cache) {
     auto hit = skipif_cache_.find(key);
@@ -189,6 +345,9 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& ski
   spec.startup_ini = startup_ini;
   spec.runtime_ini = "display_errors=1\ndisplay_startup_errors=0\n";
   spec.env = env;
+  // run-tests runs SKIPIF and CLEAN without 2>&1 and reads only stdout.
+  spec.discard_stderr = true;
+  if (cgi) UseCgi(&spec);
   for (const char* name : {"REQUEST_METHOD", "QUERY_STRING", "PATH_TRANSLATED", "SCRIPT_FILENAME"}) {
     spec.env.push_back({name, ""});
   }
@@ -203,11 +362,59 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& ski
 
   std::string output = OutputAsRunTestsSees(out);
   SkipifOutcome outcome = InterpretSkipif(output);
+  if (outcome.action == SkipifOutcome::Action::kBork) {
+    // Say what it printed, as run-tests does: usually a PHP warning.
+    std::string shown = TrimCopy(output);
+    if (shown.size() > 300) shown = shown.substr(0, 300) + "...";
+    for (char& c : shown) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    outcome.reason += ": " + shown;
+  }
   if (use_cache && outcome.cacheable && out.completed) skipif_cache_[key] = output;
   return outcome;
 }
 
-CaseResult CaseRunner::Run(const std::string& path) {
+bool CaseRunner::EvaluateRedirect(const PhptFile& test, const std::string& script,
+                                  const EnvList& env, std::string* directory,
+                                  EnvList* redirect_env, std::string* why) {
+  // run-tests eval()s the section and reads the array it returns.
+  std::string code = "<?php echo json_encode((function () {\n" + *test.Section("REDIRECTTEST") +
+                     "\n})(), JSON_INVALID_UTF8_SUBSTITUTE);";
+  std::string err;
+  if (!WriteFile(script, code, &err)) {
+    *why = "cannot write the REDIRECTTEST script: " + err;
+    return false;
+  }
+  RequestSpec spec = BaseSpec(script);
+  spec.env = env;
+  RequestOutcome out = RunRequest(spec);
+  unlink(script.c_str());
+  nlohmann::json info = nlohmann::json::parse(out.output, nullptr, false);
+  const std::string kNoDirectory =
+      "Redirect info must contain exactly one TEST string to be used as redirect directory.";
+  if (info.is_discarded() || !info.is_object()) {
+    *why = kNoDirectory + " (the section printed: " + TrimCopy(out.output).substr(0, 200) + ")";
+    return false;
+  }
+  auto tests = info.find("TESTS");
+  if (tests == info.end() || !tests->is_string() || tests->get<std::string>().empty()) {
+    *why = kNoDirectory;
+    return false;
+  }
+  *directory = tests->get<std::string>();
+  auto vars = info.find("ENV");
+  if (vars != info.end() && vars->is_object()) {
+    for (auto it = vars->begin(); it != vars->end(); ++it) {
+      std::string value = it->is_string() ? it->get<std::string>() : it->dump();
+      redirect_env->push_back({it.key(), value});
+    }
+  }
+  return true;
+}
+
+CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
+                           Redirect* redirect) {
   double start = NowMs();
   CaseResult result;
   result.file = path;
@@ -223,24 +430,39 @@ CaseResult CaseRunner::Run(const std::string& path) {
 
   PhptFile test = PhptFile::Load(path);
   result.name = test.name().empty() ? path : test.name();
+  if (!context.empty()) result.name = context.name_prefix + " " + result.name;
   if (!test.ok()) return finish(Verdict::kBork, test.error());
-  if (test.Has("REDIRECTTEST")) return finish(Verdict::kSkip, "REDIRECTTEST is not supported yet");
-  if (IsCgiTest(test)) return finish(Verdict::kSkip, "CGI not available");
+  const bool redirects = test.Has("REDIRECTTEST");
+  if (redirects && !context.empty()) {
+    return finish(Verdict::kBork, "a REDIRECTTEST cannot be run through another REDIRECTTEST");
+  }
+  const bool cgi = IsCgiTest(test);
+  CgiRequest cgi_request;
+  if (cgi) {
+    for (const char* name : {"GZIP_POST", "DEFLATE_POST"}) {
+      const std::string* body = test.Section(name);
+      if (body && !body->empty()) return finish(Verdict::kSkip, std::string(name) + " is not supported yet");
+    }
+    std::string bork;
+    if (!BuildCgiRequest(test, &cgi_request, &bork)) return finish(Verdict::kBork, bork);
+  }
   if (test.Has("PHPDBG")) return finish(Verdict::kSkip, "phpdbg not available");
 
-  ExpectMatcher matcher(test.ExpectKind(), *test.Section(test.ExpectKind()));
+  // A REDIRECTTEST needs no EXPECT section (run-tests does not check it).
+  ExpectMatcher matcher(redirects ? "EXPECT" : test.ExpectKind(),
+                        redirects ? "" : *test.Section(test.ExpectKind()));
   if (!matcher.ok()) return finish(Verdict::kBork, matcher.error());
 
   IniList extension_ini;
   std::vector<std::string> missing;
-  ResolveExtensions(test, &extension_ini, &missing);
+  ResolveExtensions(test, context.extensions, &extension_ini, &missing);
   if (!missing.empty()) {
     std::string names;
     for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
     return finish(Verdict::kSkip, "Required extension(s) missing: " + names);
   }
 
-  const std::string dir = Directory(path);
+  const std::string dir = context.empty() ? Directory(path) : context.script_dir;
   const std::string base = dir + "/" + BaseName(path);
   const std::string script = base + ".php";
   const std::string skip_file = base + ".skip.php";
@@ -259,9 +481,10 @@ CaseResult CaseRunner::Run(const std::string& path) {
   for (const IniEntry& e : extension_ini) extra_args += " -d \"" + e.first + "=" + e.second + "\"";
   for (const IniEntry& e : test_ini) extra_args += " -d \"" + e.first + "=" + e.second + "\"";
 
-  EnvList env = {{"REDIRECT_STATUS", ""}, {"QUERY_STRING", ""}, {"PATH_TRANSLATED", ""},
-                 {"SCRIPT_FILENAME", ""}, {"REQUEST_METHOD", ""}, {"CONTENT_TYPE", ""},
-                 {"CONTENT_LENGTH", ""},  {"TZ", ""}};
+  EnvList env = context.env;
+  env.insert(env.end(), {{"REDIRECT_STATUS", ""}, {"QUERY_STRING", ""}, {"PATH_TRANSLATED", ""},
+                         {"SCRIPT_FILENAME", ""}, {"REQUEST_METHOD", ""}, {"CONTENT_TYPE", ""},
+                         {"CONTENT_LENGTH", ""}, {"TZ", ""}});
   EnvList env_section;
   if (const std::string* body = test.Section("ENV")) {
     std::string text = *body;
@@ -284,9 +507,31 @@ CaseResult CaseRunner::Run(const std::string& path) {
   SkipifOutcome skipif;
   const std::string* skip_code = test.Section("SKIPIF");
   if (skip_code && !TrimCopy(*skip_code).empty()) {
-    skipif = RunSkipif(test, skip_file, extension_lines, skipif_env, &result);
+    skipif = RunSkipif(test, skip_file, extension_lines, skipif_env, cgi, &result);
     if (skipif.action == SkipifOutcome::Action::kSkip) return finish(Verdict::kSkip, skipif.reason);
     if (skipif.action == SkipifOutcome::Action::kBork) return finish(Verdict::kBork, skipif.reason);
+  }
+
+  if (redirects) {
+    std::string why;
+    if (!EvaluateRedirect(test, script, skipif_env, &redirect->directory, &redirect->context.env,
+                          &why)) {
+      return finish(Verdict::kBork, why);
+    }
+    redirect->context.name_prefix = result.name;
+    redirect->context.script_dir = dir;
+    if (const std::string* body = test.Section("EXTENSIONS")) {
+      redirect->context.extensions.clear();
+      size_t pos = 0;
+      while (pos < body->size()) {
+        size_t end = body->find_first_of("\r\n", pos);
+        if (end == std::string::npos) end = body->size();
+        std::string name = TrimCopy(body->substr(pos, end - pos));
+        if (!name.empty()) redirect->context.extensions.push_back(name);
+        pos = end + 1;
+      }
+    }
+    return finish(Verdict::kPass, "redirects to " + redirect->directory);
   }
 
   RequestSpec spec = BaseSpec(script);
@@ -301,6 +546,14 @@ CaseResult CaseRunner::Run(const std::string& path) {
   spec.env.insert(spec.env.end(), {{"REDIRECT_STATUS", "1"}, {"PATH_TRANSLATED", script},
                                    {"SCRIPT_FILENAME", script}, {"REQUEST_METHOD", "GET"},
                                    {"TEST_PHP_EXTRA_ARGS", extra_args}});
+  if (cgi) {
+    spec.env.insert(spec.env.end(),
+                    {{"QUERY_STRING", cgi_request.query_string},
+                     {"HTTP_COOKIE", cgi_request.cookie},
+                     {"REQUEST_METHOD", cgi_request.method},
+                     {"CONTENT_TYPE", cgi_request.content_type},
+                     {"CONTENT_LENGTH", cgi_request.has_body ? std::to_string(cgi_request.body.size()) : ""}});
+  }
   spec.env.insert(spec.env.end(), env_section.begin(), env_section.end());
   if (const std::string* args = test.Section("ARGS")) {
     for (std::string& word : SplitShellWords(*args)) spec.argv.push_back(std::move(word));
@@ -318,6 +571,21 @@ CaseResult CaseRunner::Run(const std::string& path) {
     spec.has_stdin = true;
     spec.stdin_data = *in;
   }
+  if (cgi) {
+    // php-cgi -C: the CGI personality, the request line from the sections,
+    // the body on stdin, and the CGI environment run-tests sets.
+    spec.restart_as = &cgi_options_;
+    if (spec.startup_ini.empty() && !spec.runtime_ini.empty()) {
+      spec.startup_ini = spec.runtime_ini;  // a restart happens anyway
+      spec.runtime_ini.clear();
+    }
+    spec.argv.resize(1);
+    spec.discard_stderr = false;
+    if (cgi_request.has_body) {
+      spec.has_stdin = true;
+      spec.stdin_data = cgi_request.body;
+    }
+  }
   // The test itself, then CLEAN; a failing flaky test runs once more.
   for (bool retried = false;; retried = true) {
     std::string err;
@@ -329,11 +597,21 @@ CaseResult CaseRunner::Run(const std::string& path) {
     AddPhases(out, "", &result.phases);
     AddRequestTrace(out, "FILE", config_.run_start_ms, setup_.spans, &result);
     if (!out.error.empty()) return finish(Verdict::kFail, out.error);
-    std::string clean_output = RunClean(test, clean_file, extension_lines, skipif_env, &result);
+    std::string clean_output = RunClean(test, clean_file, extension_lines, skipif_env, cgi, &result);
 
-    std::string actual = NormalizeOutput(OutputAsRunTestsSees(out));
+    std::string raw_output = OutputAsRunTestsSees(out);
+    std::string headers_diff;
+    bool headers_ok = true;
+    if (cgi) {
+      std::map<std::string, std::string> headers;
+      std::string body;
+      SplitCgiOutput(raw_output, &headers, &body);
+      raw_output = body;
+      headers_ok = CheckExpectedHeaders(test, headers, &headers_diff);
+    }
+    std::string actual = NormalizeOutput(raw_output);
     CaseFacts facts;
-    facts.output_matches = matcher.Matches(actual);
+    facts.output_matches = matcher.Matches(actual) && headers_ok;
     if (!facts.output_matches && !retried &&
         MayBeRetried(test.Has("FLAKY") || skipif.flaky, skip_code ? *skip_code : "",
                      *test.Section("FILE"), actual)) {
@@ -357,13 +635,13 @@ CaseResult CaseRunner::Run(const std::string& path) {
           "output exceeded " + std::to_string(setup_.output_limit >> 20) + " MiB";
     }
     Judgement judgement = Judge(facts);
-    if (!facts.output_matches) result.diff = MakeDiff(matcher.kind(), matcher.expected(), actual);
+    if (!facts.output_matches) result.diff = headers_diff + MakeDiff(matcher.kind(), matcher.expected(), actual);
     return finish(judgement.verdict, judgement.reason);
   }
 }
 
 std::string CaseRunner::RunClean(const PhptFile& test, const std::string& clean_file,
-                                 const std::string& startup_ini, const EnvList& env,
+                                 const std::string& startup_ini, const EnvList& env, bool cgi,
                                  CaseResult* result) {
   const std::string* code = test.Section("CLEAN");
   std::string err;
@@ -371,6 +649,8 @@ std::string CaseRunner::RunClean(const PhptFile& test, const std::string& clean_
   RequestSpec clean = BaseSpec(clean_file);
   clean.startup_ini = startup_ini;
   clean.env = env;
+  clean.discard_stderr = true;
+  if (cgi) UseCgi(&clean);
   RequestOutcome out = RunRequest(clean);
   unlink(clean_file.c_str());
   Phase phase;
@@ -420,6 +700,38 @@ std::string CaptureStdio(F start) {
 
 }  // namespace
 
+void EncodeCaseContext(const CaseContext& context, WireWriter* w) {
+  w->Str(context.name_prefix);
+  w->Str(context.script_dir);
+  w->U32(static_cast<uint32_t>(context.env.size()));
+  for (const auto& [name, value] : context.env) {
+    w->Str(name);
+    w->Str(value);
+  }
+  w->U32(static_cast<uint32_t>(context.extensions.size()));
+  for (const std::string& e : context.extensions) w->Str(e);
+}
+
+bool DecodeCaseContext(WireReader* r, CaseContext* context) {
+  uint32_t n = 0;
+  r->Str(&context->name_prefix);
+  r->Str(&context->script_dir);
+  r->U32(&n);
+  for (uint32_t i = 0; i < n && r->ok(); ++i) {
+    std::pair<std::string, std::string> var;
+    r->Str(&var.first);
+    r->Str(&var.second);
+    context->env.push_back(std::move(var));
+  }
+  r->U32(&n);
+  for (uint32_t i = 0; i < n && r->ok(); ++i) {
+    std::string e;
+    r->Str(&e);
+    context->extensions.push_back(std::move(e));
+  }
+  return r->ok();
+}
+
 void WorkerMain(const WorkerConfig& config) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   signal(SIGINT, SIG_IGN);  // the supervisor decides when workers stop
@@ -458,9 +770,19 @@ void WorkerMain(const WorkerConfig& config) {
     WireReader r(message);
     uint32_t kind = 0, id = 0;
     std::string path;
+    CaseContext context;
     if (!r.U32(&kind) || kind == kQuit) break;
-    if (kind != kRunCase || !r.U32(&id) || !r.Str(&path)) break;
-    CaseResult result = runner.Run(path);
+    if (kind != kRunCase || !r.U32(&id) || !r.Str(&path) || !DecodeCaseContext(&r, &context)) break;
+    Redirect redirect;
+    CaseResult result = runner.Run(path, context, &redirect);
+    if (!redirect.directory.empty()) {
+      WireWriter rw;
+      rw.U32(kRedirect);
+      rw.U32(id);
+      rw.Str(redirect.directory);
+      EncodeCaseContext(redirect.context, &rw);
+      if (!WriteMessage(config.result_fd, rw.data())) break;
+    }
     WireWriter w;
     w.U32(kCaseResult);
     w.U32(id);

@@ -3,9 +3,10 @@
 // (sandbox.h), and sends back one CaseResult per case.
 //
 // Protocol (wire.h messages, first field the kind):
-//   supervisor -> worker   kRunCase {case id, path}  |  kQuit
-//   worker -> supervisor   kReady {php version, SINIT ms, MINIT ms}
+//   supervisor -> worker   kRunCase {case id, path, CaseContext}  |  kQuit
+//   worker -> supervisor   kReady {php version, SINIT ms, MINIT ms, startup output}
 //                          kStartFailed {error}
+//                          kRedirect {case id, directory, CaseContext for its cases}
 //                          kCaseResult {case id, CaseResult}
 //                          kWorkerSpans {spans}: the worker's own engine phases
 //                            (SINIT, MINIT after kReady; MSHUTDOWN, SSHUTDOWN
@@ -27,8 +28,25 @@ enum WorkerMessage : uint32_t {
   kReady = 10,
   kStartFailed = 11,
   kCaseResult = 12,
-  kWorkerSpans = 13,
+  kRedirect = 13,
+  kWorkerSpans = 14,
 };
+
+// What a REDIRECTTEST hands down to the cases of the directory it names
+// (run-tests.php: they run with its ENV and REDIR_TEST_DIR, its EXTENSIONS,
+// their scripts in its directory, their names prefixed with its name).
+// Empty for ordinary cases.
+struct CaseContext {
+  std::string name_prefix;
+  std::string script_dir;  // where the case's .php files go (absolute)
+  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<std::string> extensions;
+
+  bool empty() const { return script_dir.empty(); }
+};
+
+void EncodeCaseContext(const CaseContext& context, class WireWriter* w);
+bool DecodeCaseContext(class WireReader* r, CaseContext* context);
 
 // How every worker starts its engine and runs cases; built once by the
 // supervisor from the Options and inherited by the forked workers.
@@ -37,6 +55,8 @@ struct EngineSetup {
   std::string php_binary;         // PHP_BINARY for tests
   std::string ini_path_override;  // -c, else the CLI's php.ini directory
   std::string ini_scan_dir;       // the CLI's conf.d
+  std::string cgi_ini_path;       // php-cgi's php.ini directory (CGI-section tests)
+  std::string cgi_ini_scan_dir;   // php-cgi's conf.d
   bool no_ini = false;
   std::string ini_entries;        // run-tests defaults + -d, as INI lines
   std::string extra_args;         // TEST_PHP_EXTRA_ARGS without the test's INI

@@ -23,3 +23,7 @@ add_test(NAME e2e.trace
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 # The fixtures take the timeout case's 5 s; nothing else is slow.
 set_tests_properties(e2e.fixtures e2e.suites e2e.trace PROPERTIES TIMEOUT 300)
+add_test(NAME e2e.redirect
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/run_and_check.php $<TARGET_FILE:phptrun>
+          fixtures/redirect fixtures/redirect/expected-verdicts.tsv
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

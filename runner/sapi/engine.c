@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +38,7 @@ static const char kCliForcedIni[] =
 
 static phptrun_engine_options g_options;
 static char *g_ini_entries;       /* kCliForcedIni + options + restart extras */
+static char *g_extra_ini;         /* the restart extras of the running engine */
 static int g_started;             /* MINIT reached */
 static int g_sapi_started;        /* SINIT reached */
 
@@ -122,6 +124,81 @@ static void SendHeader(sapi_header_struct *header, void *server_context) {}
 
 static char *ReadCookies(void) { return NULL; }
 
+/* ---- the CGI personality: php-cgi's view of a request --------------------- */
+
+#include "http_status_codes.h"
+
+static void WriteHeaderLine(const char *text, size_t len) {
+  WriteAll(STDOUT_FILENO, text, len);
+  WriteAll(STDOUT_FILENO, "\r\n", 2);
+}
+
+static int HasPrefixNoCase(const char *s, size_t len, const char *prefix) {
+  size_t n = strlen(prefix);
+  return len > n && strncasecmp(s, prefix, n) == 0;
+}
+
+/* Headers as php-cgi writes them: a Status line when the response code is
+ * not 200 (unless a Status header was set), each header, a blank line. */
+static int CgiSendHeaders(sapi_headers_struct *headers) {
+  if (SG(request_info).no_headers) return SAPI_HEADER_SENT_SUCCESSFULLY; /* php-cgi -q */
+  int code = headers->http_response_code;
+  int status_written = 0;
+  if (code != 200) {
+    const char *line = headers->http_status_line;
+    const char *space = line ? strchr(line, ' ') : NULL;
+    int has_status_header = 0;
+    zend_llist_position pos;
+    for (sapi_header_struct *h = zend_llist_get_first_ex(&headers->headers, &pos); h;
+         h = zend_llist_get_next_ex(&headers->headers, &pos)) {
+      if (HasPrefixNoCase(h->header, h->header_len, "Status:")) has_status_header = 1;
+    }
+    char buf[256];
+    int len = -1;
+    if (space && space - line >= 5 && strncasecmp(line, "HTTP/", 5) == 0) {
+      len = snprintf(buf, sizeof buf, "Status:%s", space);
+      code = atoi(space + 1);
+    } else if (!has_status_header) {
+      const http_response_status_code_pair *pair = http_status_map;
+      while (pair->code != 0 && pair->code != code) pair++;
+      len = pair->str ? snprintf(buf, sizeof buf, "Status: %d %s", code, pair->str)
+                      : snprintf(buf, sizeof buf, "Status: %d", code);
+    }
+    if (len >= 0) {
+      WriteHeaderLine(buf, (size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1);
+      status_written = 1;
+    }
+  }
+  zend_llist_position pos;
+  for (sapi_header_struct *h = zend_llist_get_first_ex(&headers->headers, &pos); h;
+       h = zend_llist_get_next_ex(&headers->headers, &pos)) {
+    if (!h->header_len) continue;
+    if (HasPrefixNoCase(h->header, h->header_len, "Status:")) {
+      if (!status_written) WriteHeaderLine(h->header, h->header_len);
+      status_written = 1;
+    } else if (!(code == 304 && HasPrefixNoCase(h->header, h->header_len, "Content-Type:"))) {
+      WriteHeaderLine(h->header, h->header_len);
+    }
+  }
+  WriteAll(STDOUT_FILENO, "\r\n", 2);
+  return SAPI_HEADER_SENT_SUCCESSFULLY;
+}
+
+static size_t CgiReadPost(char *buffer, size_t count) {
+  size_t remaining = (size_t)(SG(request_info).content_length - SG(read_post_bytes));
+  if (count > remaining) count = remaining;
+  size_t done = 0;
+  while (done < count) {
+    ssize_t n = read(STDIN_FILENO, buffer + done, count - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += (size_t)n;
+  }
+  return done;
+}
+
+static char *CgiReadCookies(void) { return getenv("HTTP_COOKIE"); }
+
 static void LogMessage(const char *message, int syslog_type) {
   fprintf(stderr, "%s\n", message);
   fflush(stderr);
@@ -141,9 +218,23 @@ static void RegisterServerVariable(const char *name, const char *value, zval *tr
   efree(filtered);
 }
 
-/* $_SERVER as the CLI fills it for `php -f FILE`. */
+/* $_SERVER as the CLI fills it for `php -f FILE`, or as php-cgi does: the
+ * environment, and PHP_SELF made of SCRIPT_NAME and PATH_INFO. */
 static void RegisterServerVariables(zval *track_vars) {
   php_import_environment_variables(track_vars);
+  if (g_options.cgi) {
+    const char *script_name = SG(request_info).request_uri;
+    const char *path_info = getenv("PATH_INFO");
+    char *self = NULL;
+    if (script_name) {
+      size_t len = strlen(script_name) + (path_info ? strlen(path_info) : 0) + 1;
+      self = emalloc(len);
+      snprintf(self, len, "%s%s", script_name, path_info ? path_info : "");
+    }
+    RegisterServerVariable("PHP_SELF", self ? self : "", track_vars);
+    if (self) efree(self);
+    return;
+  }
   const char *script = g_request && g_request->script_path ? g_request->script_path : "";
   RegisterServerVariable("PHP_SELF", script, track_vars);
   RegisterServerVariable("SCRIPT_NAME", script, track_vars);
@@ -236,8 +327,12 @@ static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, ch
   if (!timing) timing = &unused;
   memset(timing, 0, sizeof *timing);
 
+  if (extra_ini != g_extra_ini) {
+    free(g_extra_ini);
+    g_extra_ini = extra_ini && *extra_ini ? strdup(extra_ini) : NULL;
+  }
   free(g_ini_entries);
-  g_ini_entries = JoinIni(kCliForcedIni, g_options.ini_entries, extra_ini);
+  g_ini_entries = JoinIni(g_options.cgi ? "" : kCliForcedIni, g_options.ini_entries, g_extra_ini);
   if (!g_ini_entries) {
     SetError(err, err_size, "out of memory");
     return -1;
@@ -256,12 +351,22 @@ static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, ch
   g_sapi.php_ini_path_override = (char *)g_options.ini_path_override;
   g_sapi.php_ini_ignore = g_options.no_ini;
   g_sapi.ini_entries = g_ini_entries;
+  /* The personality: the CLI's callbacks and extras, or php-cgi's. */
+  g_sapi.header_handler = g_options.cgi ? NULL : HeaderHandler;
+  g_sapi.send_headers = g_options.cgi ? CgiSendHeaders : SendHeaders;
+  g_sapi.send_header = g_options.cgi ? NULL : SendHeader;
+  g_sapi.read_post = g_options.cgi ? CgiReadPost : NULL;
+  g_sapi.read_cookies = g_options.cgi ? CgiReadCookies : ReadCookies;
+  g_sapi.additional_functions = g_options.cgi ? NULL : phptrun_cli_functions;
+  g_sapi.ini_defaults = g_options.cgi ? NULL : IniDefaults;
+  g_sapi.phpinfo_as_text = !g_options.cgi;
 
   /* The embed library's compiled-in conf.d is the embed SAPI's; use the
    * CLI's unless the user chose one, and only while php.ini is read. */
   int set_scan_dir = g_options.ini_scan_dir && !getenv("PHP_INI_SCAN_DIR");
   if (set_scan_dir) setenv("PHP_INI_SCAN_DIR", g_options.ini_scan_dir, 1);
 
+  phptrun_lifecycle_attach_sapi(&g_sapi); /* after the personality's callbacks */
   PhaseBegin(&timing->minit, &t0, PHPTRUN_PHASE_MINIT);
   int ok = g_sapi.startup(&g_sapi) == SUCCESS;
   if (set_scan_dir) unsetenv("PHP_INI_SCAN_DIR");
@@ -285,7 +390,6 @@ int phptrun_engine_startup(const phptrun_engine_options *options,
   /* As the CLI: a closed reader must not kill the process. */
   signal(SIGPIPE, SIG_IGN);
   zend_signal_startup();
-  phptrun_lifecycle_attach_sapi(&g_sapi);
   return StartEngine(NULL, timing, err, err_size);
 }
 
@@ -313,11 +417,20 @@ void phptrun_engine_shutdown(phptrun_shutdown_timing *timing) {
   StopEngine(timing);
   free(g_ini_entries);
   g_ini_entries = NULL;
+  free(g_extra_ini);
+  g_extra_ini = NULL;
 }
 
 int phptrun_engine_restart(const char *extra_ini, phptrun_startup_timing *timing, char *err,
                            size_t err_size) {
   StopEngine(NULL);
+  return StartEngine(extra_ini, timing, err, err_size);
+}
+
+int phptrun_engine_restart_as(const phptrun_engine_options *options, const char *extra_ini,
+                              phptrun_startup_timing *timing, char *err, size_t err_size) {
+  StopEngine(NULL);
+  g_options = *options;
   return StartEngine(extra_ini, timing, err, err_size);
 }
 
@@ -372,16 +485,46 @@ static void RuntimeIniCallback(zval *key, zval *value, zval *index, int callback
   }
 }
 
+/* Set while runtime INI is applied: any diagnostic an entry raises (an
+ * invalid value, a deprecation) would be reported differently than at
+ * startup ("Unknown:" instead of "PHP Startup:", after the script's output
+ * instead of before), so it makes the entry a startup entry after all. */
+static int g_ini_diagnostics;
+static void (*g_previous_error_cb)(int, zend_string *, const uint32_t, zend_string *);
+
+static void CountIniDiagnostic(int type, zend_string *file, const uint32_t line,
+                               zend_string *message) {
+  g_ini_diagnostics++;
+}
+
+/* 0 when every entry took effect as it would have at startup. */
 static int ApplyRuntimeIni(const char *ini) {
   if (!ini || !*ini) return 0;
   int failed = 0;
   char *copy = strdup(ini);
+  g_ini_diagnostics = 0;
+  g_previous_error_cb = zend_error_cb;
+  zend_error_cb = CountIniDiagnostic;
   if (zend_parse_ini_string(copy, 1, ZEND_INI_SCANNER_NORMAL, RuntimeIniCallback, &failed) !=
       SUCCESS) {
     failed = 1;
   }
+  zend_error_cb = g_previous_error_cb;
   free(copy);
-  return failed ? -1 : 0;
+  return failed || g_ini_diagnostics ? -1 : 0;
+}
+
+/* The runtime INI could not be applied as if at startup: start the engine
+ * again with it among the startup entries instead. */
+static int RestartWithIni(const char *ini) {
+  size_t old_len = g_extra_ini ? strlen(g_extra_ini) : 0;
+  char *extra = malloc(old_len + strlen(ini) + 2);
+  if (!extra) return -1;
+  sprintf(extra, "%s%s%s", g_extra_ini ? g_extra_ini : "", old_len ? "\n" : "", ini);
+  StopEngine(NULL);
+  int rc = StartEngine(extra, NULL, NULL, 0);
+  free(extra);
+  return rc;
 }
 
 /* ---- one request ---------------------------------------------------------- */
@@ -394,11 +537,27 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
   g_compile_ms = 0;
   g_compile_started_ms = 0;
 
-  if (ApplyRuntimeIni(request->runtime_ini) != 0) result->runtime_ini_failed = 1;
+  if (ApplyRuntimeIni(request->runtime_ini) != 0) {
+    result->runtime_ini_failed = 1;
+    if (RestartWithIni(request->runtime_ini) != 0) return -1;
+  }
 
-  SG(request_info).argc = request->argc;
-  SG(request_info).argv = request->argv;
+  SG(request_info).argc = g_options.cgi ? 0 : request->argc;
+  SG(request_info).argv = g_options.cgi ? NULL : request->argv;
   SG(request_info).path_translated = (char *)request->script_path;
+  if (g_options.cgi) {
+    /* SAPI reads POST data and cookies only for a request with a server
+     * context; php-cgi has none either and sets a dummy one. The request
+     * line comes from the environment, as php-cgi reads it. */
+    SG(server_context) = (void *)1;
+    const char *length = getenv("CONTENT_LENGTH");
+    SG(request_info).request_method = getenv("REQUEST_METHOD");
+    SG(request_info).query_string = getenv("QUERY_STRING");
+    SG(request_info).content_type = getenv("CONTENT_TYPE");
+    SG(request_info).content_length = length ? atoll(length) : 0;
+    SG(request_info).request_uri = getenv("SCRIPT_NAME");
+    SG(sapi_headers).http_response_code = 200; /* as php-cgi sets up a request */
+  }
   SG(options) |= SAPI_OPTION_NO_CHDIR;
 
   double t0;
@@ -412,11 +571,15 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
   result->started = 1;
 
   PhaseBegin(&result->execute, &t0, PHPTRUN_PHASE_EXECUTE);
+  if (g_options.cgi && request->quiet) { /* php-cgi -q, applied after RINIT as it does */
+    SG(headers_sent) = 1;
+    SG(request_info).no_headers = 1;
+  }
   zend_try {
     CG(skip_shebang) = 1;
     zend_is_auto_global_str(ZEND_STRL("_SERVER"));
     PG(during_request_startup) = 0;
-    phptrun_cli_register_constants(request->keep_stdio_open);
+    if (!g_options.cgi) phptrun_cli_register_constants(request->keep_stdio_open);
 
     zend_file_handle file;
     if (phptrun_cli_open_script(&file, request->script_path) == SUCCESS) {
@@ -440,6 +603,7 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
   PhaseBegin(&result->rshutdown, &t0, PHPTRUN_PHASE_RSHUTDOWN);
   php_request_shutdown(NULL);
   PhaseEnd(&result->rshutdown, t0, PHPTRUN_PHASE_RSHUTDOWN);
+  SG(server_context) = NULL;
 
   result->output_bytes = g_output_bytes;
   result->output_limit_hit = g_output_limit_hit;

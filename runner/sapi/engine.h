@@ -34,6 +34,9 @@ typedef struct phptrun_engine_options {
   const char *ini_scan_dir;      /* conf.d used unless PHP_INI_SCAN_DIR is set */
   int no_ini;                    /* -n: no php.ini, no conf.d */
   const char *ini_entries;       /* "key=value\n" lines applied after php.ini */
+  int cgi;                       /* behave as php-cgi: headers first, the request line
+                                    from the environment, the body from stdin, no CLI
+                                    extras */
 } phptrun_engine_options;
 
 /* Wall time and Zend heap of one phase. */
@@ -62,13 +65,18 @@ typedef struct phptrun_request {
   const char *runtime_ini; /* "key=value\n" lines applied before RINIT, or NULL */
   size_t output_limit;     /* stop the request after this many output bytes; 0 = none */
   int keep_stdio_open;     /* fclose(STDOUT) etc. leave fds 0-2 open (repeated requests) */
+  /* CGI engines only (see phptrun_engine_options.cgi); the request line
+   * comes from the environment (REQUEST_METHOD, QUERY_STRING, CONTENT_TYPE,
+   * CONTENT_LENGTH, HTTP_COOKIE, SCRIPT_NAME), the body from stdin. */
+  int quiet;                  /* php-cgi -q: no headers (SKIPIF and CLEAN run so) */
 } phptrun_request;
 
 typedef struct phptrun_request_result {
   int started;            /* RINIT succeeded */
   int exit_status;        /* EG(exit_status): exit(N), 255 after a fatal error */
   int output_limit_hit;   /* the request was stopped by output_limit */
-  int runtime_ini_failed; /* an entry of runtime_ini could not be applied */
+  int runtime_ini_failed; /* runtime_ini could not be applied in the started engine, so
+                             the engine was restarted with it as startup INI */
   int64_t output_bytes;   /* bytes written through the SAPI */
   phptrun_phase_sample rinit;
   phptrun_phase_sample compile; /* all compiles of the request, summed */
@@ -90,8 +98,14 @@ void phptrun_engine_shutdown(phptrun_shutdown_timing *timing);
 int phptrun_engine_restart(const char *extra_ini, phptrun_startup_timing *timing, char *err,
                            size_t err_size);
 
+/* As phptrun_engine_restart(), but the engine comes back with other options
+ * (e.g. the CGI personality). The options' strings must outlive the engine. */
+int phptrun_engine_restart_as(const phptrun_engine_options *options, const char *extra_ini,
+                              phptrun_startup_timing *timing, char *err, size_t err_size);
+
 /* RINIT, execute, RSHUTDOWN. Returns 0 when the request ran (whatever the
- * script did), -1 when RINIT failed. */
+ * script did), -1 when RINIT failed or the engine could not be restarted for
+ * INI that needs startup. */
 int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_result *result);
 
 /* 1 when an INI entry `key` can be set in a started engine with the same

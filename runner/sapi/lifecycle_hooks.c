@@ -539,13 +539,21 @@ void phptrun_lifecycle_enable(int on) { phptrun_log_set_enabled(on); }
 int phptrun_lifecycle_enabled(void) { return phptrun_log_enabled(); }
 
 void phptrun_lifecycle_attach_sapi(struct _sapi_module_struct *sapi) {
-  if (!phptrun_log_enabled() || sapi->ini_defaults == IniDefaultsWrapper) return;
-  g_sapi_ini_defaults = sapi->ini_defaults;
-  g_sapi_activate = sapi->activate;
-  g_sapi_deactivate = sapi->deactivate;
-  sapi->ini_defaults = IniDefaultsWrapper;
-  sapi->activate = ActivateWrapper;
-  sapi->deactivate = DeactivateWrapper;
+  if (!phptrun_log_enabled()) return;
+  /* Called before every MINIT: a slot the engine set again since (its
+   * personality, a restart) gets wrapped again, a wrapped one stays. */
+  if (sapi->ini_defaults != IniDefaultsWrapper) {
+    g_sapi_ini_defaults = sapi->ini_defaults;
+    sapi->ini_defaults = IniDefaultsWrapper;
+  }
+  if (sapi->activate != ActivateWrapper) {
+    g_sapi_activate = sapi->activate;
+    sapi->activate = ActivateWrapper;
+  }
+  if (sapi->deactivate != DeactivateWrapper) {
+    g_sapi_deactivate = sapi->deactivate;
+    sapi->deactivate = DeactivateWrapper;
+  }
 }
 
 void phptrun_lifecycle_phase_begin(int phase, int64_t heap) {

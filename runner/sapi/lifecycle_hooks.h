@@ -6,7 +6,7 @@
  *   phptrun_lifecycle_enable(1);                 worker, before the engine starts
  *   phptrun_engine_startup(...);                 engine.c calls the rest
  *
- * engine.c calls phptrun_lifecycle_attach_sapi() once with its SAPI table and
+ * engine.c calls phptrun_lifecycle_attach_sapi() with its SAPI table before MINIT and
  * brackets each phase with phptrun_lifecycle_phase_begin/end(); everything
  * else is installed from there:
  *
@@ -51,8 +51,9 @@ struct _sapi_module_struct;
 void phptrun_lifecycle_enable(int on);
 int phptrun_lifecycle_enabled(void);
 
-/* Wraps the SAPI callbacks the tracer watches. Call once, before the first
- * SINIT, with the table passed to sapi_startup()/php_module_startup(). */
+/* Wraps the SAPI callbacks the tracer watches (ini_defaults, activate,
+ * deactivate). Call before every php_module_startup() with the table passed
+ * to it, after setting its callbacks: slots set again are wrapped again. */
 void phptrun_lifecycle_attach_sapi(struct _sapi_module_struct *sapi);
 
 /* Brackets a phase (PHPTRUN_PHASE_*); heap figures as engine.c measured

@@ -56,5 +56,24 @@ left=$(grep -l "$tmp/cases" /proc/[0-9]*/cmdline 2>/dev/null)
 [ -z "$left" ]
 check "SIGINT: no process left behind" $? "$left"
 
+# A case that kills its worker: the worker is replaced, the case is run once
+# more and then BORKs; the cases queued behind it are not lost or run twice.
+mkdir -p "$tmp/killer"
+printf -- '--TEST--\nkills its worker\n--FILE--\n<?php posix_kill(posix_getppid(), 9); sleep(1);\n--EXPECT--\nnever\n' > "$tmp/killer/a-killer.phpt"
+for i in 1 2 3 4 5 6; do
+  printf -- '--TEST--\nplain %s\n--FILE--\n<?php echo "ok %s";\n--EXPECT--\nok %s\n' $i $i $i > "$tmp/killer/b-plain-$i.phpt"
+done
+"$PHPTRUN" -q -j1 --json "$tmp/killer.json" "$tmp/killer" >"$tmp/killer.out" 2>&1; status=$?
+php8.2 -r '
+  $j = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
+  $v = array_count_values(array_column($j["tests"], "verdict"));
+  $killer = array_values(array_filter($j["tests"], fn($t) => str_contains($t["file"], "a-killer")));
+  $files = array_column($j["tests"], "file");
+  exit(count($j["tests"]) === 7 && count(array_unique($files)) === 7 && ($v["PASS"] ?? 0) === 6
+       && count($killer) === 1 && $killer[0]["verdict"] === "BORK"
+       && str_contains($killer[0]["reason"], "died twice") ? 0 : 1);
+' "$tmp/killer.json"
+check "a case that kills its worker BORKs; the others still run once each" $(( $? + (status != 1) )) "status $status; $(cat "$tmp/killer.out")"
+
 echo "$fails failed"
 [ $fails = 0 ]
