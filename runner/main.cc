@@ -48,6 +48,8 @@ EngineSetup MakeEngineSetup(const Options& o) {
   s.ini_path_override = o.ini_file.empty() ? PHPTRUN_PHP_INI_PATH : o.ini_file;
   s.ini_scan_dir = PHPTRUN_PHP_INI_DIR;
   s.timeout_s = o.timeout_s;
+  s.repeat = o.repeat;
+  s.attribute = o.attribute;
   if (!o.ini_file.empty() && access(o.ini_file.c_str(), R_OK) != 0) {
     throw FatalError{"-c " + o.ini_file + ": cannot read this file", 2};
   }

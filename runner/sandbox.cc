@@ -15,6 +15,7 @@
 
 #include <cstring>
 
+#include "runner/resident_control.h"
 #include "runner/wire.h"
 
 namespace phptrun {
@@ -112,7 +113,11 @@ rlim_t CaseAddressSpaceLimit() {
   request.output_limit = spec.output_limit;
 
   phptrun_request_result result{};
-  phptrun_engine_run_request(&request, &result);
+  if (spec.resident.mode != PHPTRUN_RESIDENT_OFF) {
+    RunResidentAndReport(request, spec.resident, control_fd, &result);
+  } else {
+    phptrun_engine_run_request(&request, &result);
+  }
   SendControl(control_fd, kControlResult, &result, sizeof result);
   _exit(0);
 }
@@ -131,6 +136,8 @@ void ReadControl(MessageBuffer* buffer, RequestOutcome* out) {
       std::memcpy(&out->restart, body.data(), body.size());
     } else if (kind == kControlError) {
       out->error = "engine restart failed: " + body;
+    } else {
+      ReadResidentControl(kind, body, &out->resident);
     }
   }
 }

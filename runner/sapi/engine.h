@@ -62,6 +62,11 @@ typedef struct phptrun_request {
   const char *runtime_ini; /* "key=value\n" lines applied before RINIT, or NULL */
   size_t output_limit;     /* stop the request after this many output bytes; 0 = none */
   int keep_stdio_open;     /* fclose(STDOUT) etc. leave fds 0-2 open (repeated requests) */
+  /* When set, called after RINIT instead of executing script_path once (the
+   * worker and reload loops of resident.c). It must return normally, so it
+   * catches its own bailouts. */
+  void (*run_script)(void *arg);
+  void *run_script_arg;
 } phptrun_request;
 
 typedef struct phptrun_request_result {
