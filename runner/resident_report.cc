@@ -38,10 +38,7 @@ std::string ResidentDetails(const ResidentReport& r) {
       for (const ResidentMetricInfo& m : ResidentMetrics()) {
         if (name == m.name) bytes = m.bytes;
       }
-      char per_iteration[64];
-      std::snprintf(per_iteration, sizeof per_iteration, "%.2f", growth);
-      out += "  " + name + " grows " + (bytes ? HumanBytes(growth) : std::string(per_iteration)) +
-             " per iteration: " + std::to_string(values[static_cast<size_t>(r.warmup) - 1]) +
+      out += "  " + name + " grows " + FormatGrowth(growth, bytes) + " per iteration: " + std::to_string(values[static_cast<size_t>(r.warmup) - 1]) +
              " after warm-up (iteration " + std::to_string(r.warmup) + "), " +
              std::to_string(values.back()) + " at iteration " + std::to_string(values.size()) +
              "\n";

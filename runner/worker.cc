@@ -377,6 +377,9 @@ CaseResult CaseRunner::Run(const std::string& path) {
     } else {
       result.diff = run.evaluation.failure_diff;
     }
+    // A leak's "diff" is its evidence: the growth and the sites (JUnit's
+    // <failure type="leak"> body, --show-diff), then any output diff.
+    if (facts.leaked) result.diff = ResidentDetails(result.resident) + result.diff;
     return finish(judgement.verdict, judgement.reason);
   }
 

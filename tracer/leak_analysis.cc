@@ -14,16 +14,7 @@ int64_t HighestIn(const std::vector<int64_t>& v, size_t begin, size_t end) {
                            v.begin() + static_cast<std::ptrdiff_t>(end));
 }
 
-std::string Growth(const MetricVerdict& m) {
-  char buf[64];
-  if (m.bytes) return "+" + HumanBytes(m.growth) + "/iteration";
-  if (m.growth >= 10 || std::fabs(m.growth - std::round(m.growth)) < 0.05) {
-    std::snprintf(buf, sizeof buf, "+%.0f/iteration", m.growth);
-  } else {
-    std::snprintf(buf, sizeof buf, "+%.2f/iteration", m.growth);
-  }
-  return buf;
-}
+std::string Growth(const MetricVerdict& m) { return FormatGrowth(m.growth, m.bytes) + "/iteration"; }
 
 }  // namespace
 
@@ -40,6 +31,18 @@ std::string HumanBytes(double bytes) {
     std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
   }
   return buf;
+}
+
+std::string FormatGrowth(double growth, bool bytes) {
+  std::string sign = growth >= 0 ? "+" : "";
+  if (bytes) return sign + HumanBytes(growth);
+  char buf[64];
+  if (std::fabs(growth) >= 10 || std::fabs(growth - std::round(growth)) < 0.005) {
+    std::snprintf(buf, sizeof buf, "%.0f", growth);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f", growth);
+  }
+  return sign + buf;
 }
 
 bool LeakAnalysis::leaking() const {

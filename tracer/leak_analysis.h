@@ -70,4 +70,8 @@ LeakAnalysis AnalyzeLeaks(const std::vector<MetricSeries>& series, int warmup, i
 // "512 B", "1.2 KiB", "3.4 MiB" (binary units, one decimal above bytes).
 std::string HumanBytes(double bytes);
 
+// A growth per iteration as the summary writes it: "+1.2 KiB" for bytes,
+// "+1" or "+0.33" for counts.
+std::string FormatGrowth(double growth, bool bytes);
+
 }  // namespace phptrun

@@ -140,6 +140,16 @@ TEST_CASE("leak rule: halves as the README states them, checked by hand") {
   CHECK_FALSE(Heap(v, 2).leaking);
 }
 
+TEST_CASE("FormatGrowth") {
+  CHECK(FormatGrowth(1, false) == "+1");
+  CHECK(FormatGrowth(1.0 / 3, false) == "+0.33");
+  CHECK(FormatGrowth(12.4, false) == "+12");
+  CHECK(FormatGrowth(0, false) == "+0");
+  CHECK(FormatGrowth(-2, false) == "-2");
+  CHECK(FormatGrowth(253.2, true) == "+253 B");
+  CHECK(FormatGrowth(1480, true) == "+1.4 KiB");
+}
+
 TEST_CASE("HumanBytes") {
   CHECK(HumanBytes(0) == "0 B");
   CHECK(HumanBytes(1023) == "1023 B");
