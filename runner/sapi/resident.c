@@ -3,6 +3,7 @@
 #include "runner/sapi/resident.h"
 
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -18,11 +19,13 @@
 
 /* ---- samples ---------------------------------------------------------------- */
 
-/* Samples reach the sink in batches: few writes, and a batch waiting for
- * more than kFlushMs goes out anyway, so that a case killed at its timeout
- * still reports how far it got. Static storage: sampling allocates nothing. */
+/* Samples reach the sink in batches: few writes while PHP runs. A flusher
+ * thread sends what a batch holds every kFlushMs, so that a case that hangs
+ * in an iteration and is killed at its timeout still reports how far it got;
+ * it touches nothing of PHP's, only the batch (under a mutex) and the sink.
+ * Static storage: sampling allocates nothing. */
 enum { kBatch = 32 };
-static const double kFlushMs = 100;
+static const long kFlushMs = 100;
 
 typedef struct Loop {
   const phptrun_request *request;
@@ -31,7 +34,11 @@ typedef struct Loop {
   phptrun_resident_result *result;
   phptrun_resident_sample batch[kBatch];
   size_t batch_used;
-  double last_flush_ms;
+  pthread_mutex_t batch_lock;
+  pthread_cond_t flusher_wake;
+  pthread_t flusher;
+  int flusher_running;
+  int flusher_stop;
   int tracking;
   int tracking_failed;
   zval callable; /* worker: what boot returned */
@@ -95,12 +102,50 @@ static void TakeSample(phptrun_resident_sample *s, int iteration, int64_t output
   }
 }
 
-static void Flush(Loop *l) {
+static void FlushLocked(Loop *l) {
   if (l->batch_used && l->sink && l->sink->samples) {
     l->sink->samples(l->sink->ctx, l->batch, l->batch_used);
   }
   l->batch_used = 0;
-  l->last_flush_ms = NowMs();
+}
+
+static void *FlusherMain(void *arg) {
+  Loop *l = arg;
+  pthread_mutex_lock(&l->batch_lock);
+  while (!l->flusher_stop) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_nsec += kFlushMs * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+      deadline.tv_sec += 1;
+      deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&l->flusher_wake, &l->batch_lock, &deadline);
+    FlushLocked(l);
+  }
+  pthread_mutex_unlock(&l->batch_lock);
+  return NULL;
+}
+
+/* Before the first iteration. Without the thread, samples still go out
+ * whenever a batch is full, and at the end. */
+static void StartFlusher(Loop *l) {
+  pthread_mutex_init(&l->batch_lock, NULL);
+  pthread_cond_init(&l->flusher_wake, NULL);
+  l->flusher_stop = 0;
+  l->flusher_running = pthread_create(&l->flusher, NULL, FlusherMain, l) == 0;
+}
+
+/* After the last iteration: every sample is out when this returns, so the
+ * sites and the result, sent after it, arrive last. */
+static void StopFlusher(Loop *l) {
+  pthread_mutex_lock(&l->batch_lock);
+  l->flusher_stop = 1;
+  pthread_cond_signal(&l->flusher_wake);
+  pthread_mutex_unlock(&l->batch_lock);
+  if (l->flusher_running) pthread_join(l->flusher, NULL);
+  l->flusher_running = 0;
+  FlushLocked(l);
 }
 
 /* An iteration began: where its output starts. */
@@ -111,10 +156,13 @@ static double Begin(int64_t *output_start) {
 
 static void Sample(Loop *l, int iteration, double started_ms, int64_t output_start,
                    int in_request) {
-  double now = NowMs();
-  TakeSample(&l->batch[l->batch_used++], iteration, output_start, now - started_ms, in_request);
+  phptrun_resident_sample sample;
+  TakeSample(&sample, iteration, output_start, NowMs() - started_ms, in_request);
   l->result->completed = iteration;
-  if (l->batch_used == kBatch || now - l->last_flush_ms >= kFlushMs) Flush(l);
+  pthread_mutex_lock(&l->batch_lock);
+  l->batch[l->batch_used++] = sample;
+  if (l->batch_used == kBatch) FlushLocked(l);
+  pthread_mutex_unlock(&l->batch_lock);
 }
 
 static void Stop(Loop *l, int stop, int iteration) {
@@ -163,17 +211,30 @@ static void FinishTracking(Loop *l) {
 
 /* ---- what ends an iteration ------------------------------------------------------ */
 
-enum Outcome { kGoOn = 0, kExited, kUncaught };
+enum Outcome { kGoOn = 0, kExited, kUncaught, kFatal };
 
-/* After PHP code returned to us: exit() unwinds as an exception since PHP 8;
- * other exceptions go to set_exception_handler()'s handler if there is one,
- * else they are reported as the engine reports uncaught exceptions ("PHP
- * Fatal error:  Uncaught ..."), without bailing out. */
+/* The last error PHP reported when an iteration began: a fatal error that
+ * unwinds instead of bailing out shows as a new one. */
+static const zend_string *g_last_error_at_start;
+
+static void NoteLastError(void) { g_last_error_at_start = PG(last_error_message); }
+
+static int FatalErrorSinceStart(void) {
+  return PG(last_error_message) && PG(last_error_message) != g_last_error_at_start &&
+         (PG(last_error_type) & E_FATAL_ERRORS);
+}
+
+/* After PHP code returned to us: exit() unwinds as an exception since PHP 8,
+ * and so does a fatal error the engine reports at a safe point (Debian's
+ * 8.2.36 does this for "Allowed memory size exhausted"). Other exceptions go
+ * to set_exception_handler()'s handler if there is one, else they are
+ * reported as the engine reports uncaught exceptions ("PHP Fatal error:
+ * Uncaught ..."), without bailing out. */
 static enum Outcome HandleException(void) {
   if (!EG(exception)) return kGoOn;
   if (zend_is_unwind_exit(EG(exception)) || zend_is_graceful_exit(EG(exception))) {
     zend_exception_error(EG(exception), E_ERROR); /* releases it, prints nothing */
-    return kExited;
+    return FatalErrorSinceStart() ? kFatal : kExited;
   }
   if (Z_TYPE(EG(user_exception_handler)) != IS_UNDEF) {
     zend_user_exception_handler();
@@ -184,7 +245,14 @@ static enum Outcome HandleException(void) {
 }
 
 static int StopFor(enum Outcome outcome) {
-  return outcome == kExited ? PHPTRUN_RESIDENT_STOP_EXIT : PHPTRUN_RESIDENT_STOP_EXCEPTION;
+  switch (outcome) {
+    case kExited:
+      return PHPTRUN_RESIDENT_STOP_EXIT;
+    case kFatal:
+      return PHPTRUN_RESIDENT_STOP_FATAL;
+    default:
+      return PHPTRUN_RESIDENT_STOP_EXCEPTION;
+  }
 }
 
 /* ---- worker ------------------------------------------------------------------------ */
@@ -212,6 +280,26 @@ static int Boot(Loop *l, zval *returned) {
   }
   return ok ? 0 : -1;
 }
+
+/* zend_call_function() from C, with no PHP frame below it, turns an
+ * exception (exit() is one) into "Fatal error: Uncaught ..." and a bailout.
+ * The handler of a worker runs on top of this internal frame instead, as it
+ * would under frankenphp_handle_request(), so exceptions come back to us.
+ * Backtraces stop at it: it is neither user code nor a top-level call. */
+static zend_internal_function g_loop_function;
+static zend_execute_data g_loop_frame;
+
+static void EnterLoopFrame(void) {
+  if (!g_loop_function.function_name) {
+    g_loop_function.type = ZEND_INTERNAL_FUNCTION;
+    g_loop_function.function_name =
+        zend_string_init_interned("phptrun_worker_loop", sizeof "phptrun_worker_loop" - 1, 0);
+    g_loop_frame.func = (zend_function *)&g_loop_function;
+  }
+  EG(current_execute_data) = &g_loop_frame;
+}
+
+static void LeaveLoopFrame(void) { EG(current_execute_data) = NULL; }
 
 static void DescribeNotCallable(const zval *value, char *out, size_t size) {
   const char *hint = "";
@@ -256,10 +344,11 @@ static void WorkerLoop(void *arg) {
   }
 
   double loop_start = NowMs();
-  l->last_flush_ms = loop_start;
+  StartFlusher(l);
   volatile int fatal = 0;
   for (volatile int i = 1; i <= l->config->iterations; i++) {
     TrackIteration(l, i);
+    NoteLastError();
     int64_t output_start;
     double started = Begin(&output_start);
     volatile enum Outcome outcome = kGoOn;
@@ -270,6 +359,7 @@ static void WorkerLoop(void *arg) {
       fci.retval = &returned;
       fci.params = &arg;
       fci.param_count = 1;
+      EnterLoopFrame();
       zend_call_function(&fci, &fcc);
       zval_ptr_dtor(&returned);
       outcome = HandleException();
@@ -277,6 +367,7 @@ static void WorkerLoop(void *arg) {
     } zend_catch {
       fatal = 1;
     } zend_end_try();
+    LeaveLoopFrame();
     if (fatal) {
       Stop(l, PHPTRUN_RESIDENT_STOP_FATAL, i);
       break;
@@ -288,7 +379,7 @@ static void WorkerLoop(void *arg) {
     Sample(l, i, started, output_start, 1);
   }
   r->loop_ms = NowMs() - loop_start;
-  Flush(l);
+  StopFlusher(l);
   FinishTracking(l);
   /* After a fatal error no more PHP code may run; RSHUTDOWN frees it all. */
   if (!fatal) zval_ptr_dtor(&l->callable);
@@ -322,10 +413,11 @@ static void ReloadLoop(void *arg) {
   phptrun_resident_result *r = l->result;
   r->boot_output_end = OutputOffset();
   double loop_start = NowMs();
-  l->last_flush_ms = loop_start;
+  StartFlusher(l);
   volatile int fatal = 0;
   for (volatile int i = 1; i <= l->config->iterations; i++) {
     TrackIteration(l, i);
+    NoteLastError();
     int64_t output_start;
     double started = Begin(&output_start);
     volatile enum Outcome outcome = kGoOn;
@@ -347,7 +439,7 @@ static void ReloadLoop(void *arg) {
     Sample(l, i, started, output_start, 1);
   }
   r->loop_ms = NowMs() - loop_start;
-  Flush(l);
+  StopFlusher(l);
   FinishTracking(l);
 }
 
@@ -371,7 +463,7 @@ static int RequestsLoop(Loop *l) {
   }
   r->boot_output_end = OutputOffset();
   double loop_start = NowMs();
-  l->last_flush_ms = loop_start;
+  StartFlusher(l);
   int64_t written = 0;
   for (int i = 1; i <= l->config->iterations; i++) {
     phptrun_request one = *l->request;
@@ -388,7 +480,6 @@ static int RequestsLoop(Loop *l) {
     double started = Begin(&output_start);
     if (phptrun_engine_run_request(&one, &result) != 0) {
       Stop(l, PHPTRUN_RESIDENT_STOP_RINIT, i);
-      if (i == 1) return -1;
       break;
     }
     written += result.output_bytes;
@@ -408,8 +499,8 @@ static int RequestsLoop(Loop *l) {
     Sample(l, i, started, output_start, 0);
   }
   r->loop_ms = NowMs() - loop_start;
-  Flush(l);
-  return 0;
+  StopFlusher(l);
+  return r->stop == PHPTRUN_RESIDENT_STOP_RINIT && r->stopped_in == 1 ? -1 : 0;
 }
 
 /* ---- entry ---------------------------------------------------------------------------------- */
