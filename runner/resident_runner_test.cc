@@ -321,3 +321,18 @@ TEST_CASE("worker: an exception's trace ends at the worker loop, as under a work
 
 }  // namespace
 }  // namespace phptrun
+
+namespace phptrun {
+namespace {
+
+TEST_CASE("worker: max_execution_time still stops a runaway iteration (signals stay PHP's)") {
+  Script s("<?php set_time_limit(1); return function (int $i) { if ($i === 3) { while (true) {} } };\n");
+  ResidentRun run = RunResident(s.Spec(), Mode(ResidentSpec::Mode::kWorker, 20), false);
+  CHECK_FALSE(run.outcome.timed_out);
+  CHECK(run.outcome.resident.result.stop == PHPTRUN_RESIDENT_STOP_FATAL);
+  CHECK(run.outcome.resident.result.stopped_in == 3);
+  CHECK(run.outcome.output.find("Maximum execution time of 1 second exceeded") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace phptrun

@@ -4,6 +4,7 @@
 
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -133,7 +134,13 @@ static void StartFlusher(Loop *l) {
   pthread_mutex_init(&l->batch_lock, NULL);
   pthread_cond_init(&l->flusher_wake, NULL);
   l->flusher_stop = 0;
+  /* The thread blocks every signal: SIGPROF (max_execution_time), SIGALRM
+   * (pcntl_alarm) and the others are PHP's, handled on PHP's thread. */
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
   l->flusher_running = pthread_create(&l->flusher, NULL, FlusherMain, l) == 0;
+  pthread_sigmask(SIG_SETMASK, &previous, NULL);
 }
 
 /* After the last iteration: every sample is out when this returns, so the
