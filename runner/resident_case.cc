@@ -119,7 +119,8 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
                 " without reporting";
     }
     int64_t from = samples.empty() ? 0 : samples.back().output_end;
-    if (cut) stopped_output = NormalizeOutput(Slice(output, from, static_cast<int64_t>(output.size())));
+    if (cut)
+      stopped_output = NormalizeOutput(Slice(output, from, static_cast<int64_t>(output.size())));
   }
 
   // Does every iteration print what the first printed?
@@ -166,7 +167,8 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
   return ev;
 }
 
-void AttachSites(const ResidentOutcome& attributed, const std::string& how, ResidentEvaluation* ev) {
+void AttachSites(const ResidentOutcome& attributed, const std::string& how,
+                 ResidentEvaluation* ev) {
   ResidentReport& rep = ev->report;
   if (attributed.finished && attributed.result.attribution < 0) {
     rep.attribution = attributed.result.message;
@@ -182,7 +184,8 @@ void AttachSites(const ResidentOutcome& attributed, const std::string& how, Resi
   rep.retained_blocks = attributed.retained_blocks;
   if (ev->leaked && !rep.sites.empty()) {
     const LeakSite& top = rep.sites.front();
-    std::string where = top.file.empty() ? "" : " at " + BaseName(top.file) + ":" + std::to_string(top.line);
+    std::string where =
+        top.file.empty() ? "" : " at " + BaseName(top.file) + ":" + std::to_string(top.line);
     ev->leak_reason += "; top site: " + top.function + where + " (" +
                        HumanBytes(static_cast<double>(top.bytes)) + " in " +
                        std::to_string(top.count) + (top.count == 1 ? " block)" : " blocks)");

@@ -39,15 +39,15 @@ struct ResidentOutcome {
 };
 
 struct ResidentEvaluation {
-  std::string first_output;    // raw output EXPECT is matched against
+  std::string first_output;  // raw output EXPECT is matched against
   // Why the run failed apart from EXPECT: the loop ended early, or an
   // iteration printed something else than iteration 1. "" when neither.
   std::string failure_reason;
-  std::string failure_diff;    // iteration 1 against the one named in the reason
-  bool bork = false;           // the test is unusable (worker FILE returns no callable)
+  std::string failure_diff;  // iteration 1 against the one named in the reason
+  bool bork = false;         // the test is unusable (worker FILE returns no callable)
   std::string bork_reason;
   bool leaked = false;
-  std::string leak_reason;     // one line: what grows, by how much, the top site
+  std::string leak_reason;  // one line: what grows, by how much, the top site
   ResidentReport report;
 };
 

@@ -63,7 +63,8 @@ FakeRun Same(int n, const std::string& line = "ok\n") {
   return run;
 }
 
-ResidentEvaluation Evaluate(const ResidentSpec& spec, const FakeRun& run, const std::string& crash = "") {
+ResidentEvaluation Evaluate(const ResidentSpec& spec, const FakeRun& run,
+                            const std::string& crash = "") {
   return EvaluateResident(spec, run.Outcome(), run.Output(), crash);
 }
 
@@ -94,7 +95,8 @@ TEST_CASE("resident: the first iteration whose output differs is named, with a d
   run.outputs[6] = "ok\nflash: saved!\n";
   run.outputs[9] = "other\n";
   ResidentEvaluation ev = Evaluate(Spec(20), run);
-  CHECK(ev.failure_reason == "output of iteration 7 differs from iteration 1 (state kept between iterations?)");
+  CHECK(ev.failure_reason ==
+        "output of iteration 7 differs from iteration 1 (state kept between iterations?)");
   CHECK(ev.failure_diff.find("+ flash: saved!") != std::string::npos);
   CHECK(ev.first_output == "boot\nok\n");
 
@@ -125,7 +127,8 @@ TEST_CASE("resident: what ended the loop, in which iteration") {
   CHECK(Evaluate(Spec(20, ResidentSpec::Mode::kReload), run).failure_reason ==
         "a fatal error in iteration 4 of 20 ended the reload loop");
   run.stop = PHPTRUN_RESIDENT_STOP_EXCEPTION;
-  CHECK(Evaluate(Spec(20), run).failure_reason == "an uncaught exception in iteration 4 of 20 ended the worker");
+  CHECK(Evaluate(Spec(20), run).failure_reason ==
+        "an uncaught exception in iteration 4 of 20 ended the worker");
 }
 
 TEST_CASE("resident: a fatal error in iteration 1 leaves EXPECT everything") {
@@ -174,7 +177,9 @@ TEST_CASE("resident: a climbing heap and class count leak; the reason says by ho
   run.classes = [](int i) { return i; };
   ResidentEvaluation ev = Evaluate(Spec(100, ResidentSpec::Mode::kReload), run);
   CHECK(ev.leaked);
-  CHECK(ev.leak_reason == "heap +1.0 KiB/iteration, classes +1/iteration after warm-up (10 of 100 reload iterations)");
+  CHECK(
+      ev.leak_reason ==
+      "heap +1.0 KiB/iteration, classes +1/iteration after warm-up (10 of 100 reload iterations)");
   CHECK(ev.report.leaking == std::vector<std::string>{"heap", "classes"});
   CHECK(ev.report.growth[0].second == Approx(1024));
 
@@ -202,13 +207,15 @@ TEST_CASE("resident: sites name the top one in the leak reason") {
   ResidentOutcome attributed;
   attributed.finished = true;
   attributed.have_sites = true;
-  attributed.sites = {{"/srv/app/cache.php", 12, "Cache::put", 9000, 90}, {"/srv/app/a.php", 3, "{main}", 40, 1}};
+  attributed.sites = {{"/srv/app/cache.php", 12, "Cache::put", 9000, 90},
+                      {"/srv/app/a.php", 3, "{main}", 40, 1}};
   attributed.retained_bytes = 9040;
   attributed.retained_blocks = 91;
   AttachSites(attributed, "second pass", &ev);
-  CHECK(ev.leak_reason ==
-        "heap +100 B/iteration after warm-up (10 of 100 worker iterations); top site: Cache::put at "
-        "cache.php:12 (8.8 KiB in 90 blocks)");
+  CHECK(
+      ev.leak_reason ==
+      "heap +100 B/iteration after warm-up (10 of 100 worker iterations); top site: Cache::put at "
+      "cache.php:12 (8.8 KiB in 90 blocks)");
   CHECK(ev.report.sites.size() == 2);
   CHECK(ev.report.attribution == "second pass");
   CHECK(ev.report.retained_bytes == 9040);

@@ -10,9 +10,9 @@ namespace phptrun {
 
 const std::vector<ResidentMetricInfo>& ResidentMetrics() {
   static const std::vector<ResidentMetricInfo> metrics = {
-      {"heap", true},          {"persistent", true}, {"classes", false},
-      {"functions", false},    {"constants", false}, {"objects", false},
-      {"gc_roots", false},     {"resources", false}, {"interned_strings", false},
+      {"heap", true},       {"persistent", true}, {"classes", false},
+      {"functions", false}, {"constants", false}, {"objects", false},
+      {"gc_roots", false},  {"resources", false}, {"interned_strings", false},
   };
   static_assert(PHPTRUN_METRIC_COUNT == 9, "ResidentMetrics() follows phptrun_resident_metric");
   return metrics;
@@ -38,7 +38,8 @@ std::string ResidentDetails(const ResidentReport& r) {
       for (const ResidentMetricInfo& m : ResidentMetrics()) {
         if (name == m.name) bytes = m.bytes;
       }
-      out += "  " + name + " grows " + FormatGrowth(growth, bytes) + " per iteration: " + std::to_string(values[static_cast<size_t>(r.warmup) - 1]) +
+      out += "  " + name + " grows " + FormatGrowth(growth, bytes) +
+             " per iteration: " + std::to_string(values[static_cast<size_t>(r.warmup) - 1]) +
              " after warm-up (iteration " + std::to_string(r.warmup) + "), " +
              std::to_string(values.back()) + " at iteration " + std::to_string(values.size()) +
              "\n";

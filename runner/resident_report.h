@@ -17,7 +17,7 @@ class WireReader;
 
 // A place in PHP code that allocated memory still held at the end.
 struct LeakSite {
-  std::string file;      // the script's path; "" when no PHP code ran
+  std::string file;  // the script's path; "" when no PHP code ran
   int64_t line = 0;
   std::string function;  // "Cache::put", "{closure}", "{main}", "(compile)", "(engine)"
   int64_t bytes = 0;     // requested bytes of the blocks still live
@@ -44,7 +44,7 @@ struct ResidentReport {
   // How sites came about: "" (no attribution run), "second pass",
   // "--attribute", or why it was not possible.
   std::string attribution;
-  double iterations_per_s = 0;       // completed iterations / time in the loop
+  double iterations_per_s = 0;  // completed iterations / time in the loop
 };
 
 struct ResidentMetricInfo {

@@ -110,8 +110,8 @@ TEST_CASE("resident report: details for JUnit and --show-diff") {
   r.series[0].second.back() = 500000;
   std::string text = ResidentDetails(r);
   CHECK(text.find("resident reload: 299 of 300 iterations, warm-up 30, max_growth 64 B\n") == 0);
-  CHECK(text.find("  heap grows +1.4 KiB per iteration: 100000 after warm-up (iteration 30), 500000 at iteration 299\n") !=
-        std::string::npos);
+  CHECK(text.find("  heap grows +1.4 KiB per iteration: 100000 after warm-up (iteration 30), "
+                  "500000 at iteration 299\n") != std::string::npos);
   CHECK(text.find("  375.0 KiB in 1893 blocks  (compile)  /a/\xff.php:2\n") != std::string::npos);
   CHECK(text.find("  48 B in 1 block  (reload)\n") != std::string::npos);
   CHECK(text.find("attribution: second pass\n") != std::string::npos);

@@ -20,7 +20,8 @@ int ModeOf(ResidentSpec::Mode mode) {
 std::string CrashReason(const RequestOutcome& out, double timeout_s, size_t output_limit) {
   if (out.timed_out) return "timed out after " + std::to_string(static_cast<int>(timeout_s)) + " s";
   if (out.term_signal) return "crashed: " + SignalName(out.term_signal);
-  if (out.engine.output_limit_hit) return "output exceeded " + std::to_string(output_limit >> 20) + " MiB";
+  if (out.engine.output_limit_hit)
+    return "output exceeded " + std::to_string(output_limit >> 20) + " MiB";
   return "";
 }
 

@@ -84,7 +84,8 @@ TEST_CASE("worker: boot once, then the callable per iteration; output cut per it
   const std::vector<int64_t>& heap = Series(ev.report, "heap");
   CHECK(std::all_of(heap.begin() + 5, heap.end(), [&](int64_t v) { return v == heap[5]; }));
   const std::vector<int64_t>& persistent = Series(ev.report, "persistent");
-  CHECK(std::all_of(persistent.begin() + 5, persistent.end(), [&](int64_t v) { return v == persistent[5]; }));
+  CHECK(std::all_of(persistent.begin() + 5, persistent.end(),
+                    [&](int64_t v) { return v == persistent[5]; }));
   CHECK(ev.report.iterations_per_s > 0);
   CHECK(run.attribution_ms == 0);  // no leak, no second pass
 }
@@ -117,7 +118,8 @@ TEST_CASE("worker: an unbounded static array leaks; the second pass finds the li
 }
 
 TEST_CASE("worker: --attribute attributes in the judged run, same verdict") {
-  Script s("<?php $keep = []; return function (int $i) use (&$keep) { $keep[] = new stdClass; };\n");
+  Script s(
+      "<?php $keep = []; return function (int $i) use (&$keep) { $keep[] = new stdClass; };\n");
   ResidentRun run = RunResident(s.Spec(), Mode(ResidentSpec::Mode::kWorker, 100), true);
   CHECK(run.evaluation.leaked);
   CHECK(Leaks(run.evaluation.report, "objects"));
@@ -135,10 +137,12 @@ TEST_CASE("worker: exit(), fatal errors and uncaught exceptions end the loop in 
     CHECK(run.outcome.resident.result.stop == PHPTRUN_RESIDENT_STOP_EXIT);
     CHECK(run.outcome.resident.result.stopped_in == 3);
     CHECK(run.outcome.resident.samples.size() == 2);
-    CHECK(run.evaluation.failure_reason.find("exit() in iteration 3 of 20 ended the worker") != std::string::npos);
+    CHECK(run.evaluation.failure_reason.find("exit() in iteration 3 of 20 ended the worker") !=
+          std::string::npos);
   }
   SECTION("fatal error") {
-    Script s("<?php return function (int $i) { if ($i === 2) trigger_error('gone', E_USER_ERROR); };\n");
+    Script s(
+        "<?php return function (int $i) { if ($i === 2) trigger_error('gone', E_USER_ERROR); };\n");
     ResidentRun run = RunResident(s.Spec(), Mode(ResidentSpec::Mode::kWorker, 20), false);
     CHECK(run.outcome.resident.result.stop == PHPTRUN_RESIDENT_STOP_FATAL);
     CHECK(run.evaluation.failure_reason == "a fatal error in iteration 2 of 20 ended the worker");
@@ -146,7 +150,9 @@ TEST_CASE("worker: exit(), fatal errors and uncaught exceptions end the loop in 
     CHECK(run.outcome.engine.exit_status == 255);
   }
   SECTION("uncaught exception") {
-    Script s("<?php return function (int $i) { if ($i === 4) throw new RuntimeException('bad request'); };\n");
+    Script s(
+        "<?php return function (int $i) { if ($i === 4) throw new RuntimeException('bad request'); "
+        "};\n");
     ResidentRun run = RunResident(s.Spec(), Mode(ResidentSpec::Mode::kWorker, 20), false);
     CHECK(run.outcome.resident.result.stop == PHPTRUN_RESIDENT_STOP_EXCEPTION);
     CHECK(run.outcome.resident.result.stopped_in == 4);
@@ -154,8 +160,10 @@ TEST_CASE("worker: exit(), fatal errors and uncaught exceptions end the loop in 
   }
   SECTION("an exception handler takes it: the loop goes on") {
     Script s(
-        "<?php set_exception_handler(function ($e) { echo 'handled ', $e->getMessage(), \"\\n\"; });\n"
-        "return function (int $i) { if ($i === 4) throw new RuntimeException('bad'); echo \"ok\\n\"; };\n");
+        "<?php set_exception_handler(function ($e) { echo 'handled ', $e->getMessage(), \"\\n\"; "
+        "});\n"
+        "return function (int $i) { if ($i === 4) throw new RuntimeException('bad'); echo "
+        "\"ok\\n\"; };\n");
     ResidentSpec spec = Mode(ResidentSpec::Mode::kWorker, 20);
     spec.same_output = false;
     ResidentRun run = RunResident(s.Spec(), spec, false);
@@ -217,7 +225,8 @@ TEST_CASE("reload: a named class cannot be declared twice") {
   CHECK(run.outcome.resident.result.stop == PHPTRUN_RESIDENT_STOP_FATAL);
   CHECK(run.outcome.resident.result.stopped_in == 2);
   CHECK(run.outcome.output.find("Cannot declare class EchoHandler") != std::string::npos);
-  CHECK(run.evaluation.failure_reason == "a fatal error in iteration 2 of 10 ended the reload loop");
+  CHECK(run.evaluation.failure_reason ==
+        "a fatal error in iteration 2 of 10 ended the reload loop");
 }
 
 TEST_CASE("requests: full requests; the heap is empty after each, exit() ends only its request") {
@@ -289,14 +298,18 @@ namespace {
 
 TEST_CASE("reload: exit() and uncaught exceptions end the reload loop in their iteration") {
   SECTION("exit") {
-    Script s("<?php $GLOBALS['n'] = ($GLOBALS['n'] ?? 0) + 1; if ($GLOBALS['n'] === 5) exit(3); echo \"ok\\n\";\n");
+    Script s(
+        "<?php $GLOBALS['n'] = ($GLOBALS['n'] ?? 0) + 1; if ($GLOBALS['n'] === 5) exit(3); echo "
+        "\"ok\\n\";\n");
     ResidentRun run = RunResident(s.Spec(), Mode(ResidentSpec::Mode::kReload, 20), false);
     CHECK(run.outcome.resident.result.stop == PHPTRUN_RESIDENT_STOP_EXIT);
     CHECK(run.evaluation.failure_reason == "exit() in iteration 5 of 20 ended the reload loop");
     CHECK(run.outcome.engine.exit_status == 3);
   }
   SECTION("exception") {
-    Script s("<?php $GLOBALS['n'] = ($GLOBALS['n'] ?? 0) + 1; if ($GLOBALS['n'] === 2) throw new LogicException('stale');\n");
+    Script s(
+        "<?php $GLOBALS['n'] = ($GLOBALS['n'] ?? 0) + 1; if ($GLOBALS['n'] === 2) throw new "
+        "LogicException('stale');\n");
     ResidentRun run = RunResident(s.Spec(), Mode(ResidentSpec::Mode::kReload, 20), false);
     CHECK(run.outcome.resident.result.stop == PHPTRUN_RESIDENT_STOP_EXCEPTION);
     CHECK(run.outcome.resident.result.stopped_in == 2);
@@ -312,7 +325,9 @@ TEST_CASE("reload: exit() and uncaught exceptions end the reload loop in their i
 }
 
 TEST_CASE("worker: an exception's trace ends at the worker loop, as under a worker runtime") {
-  Script s("<?php return function (int $i) { echo (new Exception('x'))->getTraceAsString(), \"\\n\"; };\n");
+  Script s(
+      "<?php return function (int $i) { echo (new Exception('x'))->getTraceAsString(), \"\\n\"; "
+      "};\n");
   ResidentRun run = RunResident(s.Spec(), Mode(ResidentSpec::Mode::kWorker, 10), false);
   CHECK(run.evaluation.first_output == "#0 [internal function]: {closure}(1)\n#1 {main}\n");
   CHECK(run.evaluation.failure_reason ==
@@ -326,12 +341,14 @@ namespace phptrun {
 namespace {
 
 TEST_CASE("worker: max_execution_time still stops a runaway iteration (signals stay PHP's)") {
-  Script s("<?php set_time_limit(1); return function (int $i) { if ($i === 3) { while (true) {} } };\n");
+  Script s(
+      "<?php set_time_limit(1); return function (int $i) { if ($i === 3) { while (true) {} } };\n");
   ResidentRun run = RunResident(s.Spec(), Mode(ResidentSpec::Mode::kWorker, 20), false);
   CHECK_FALSE(run.outcome.timed_out);
   CHECK(run.outcome.resident.result.stop == PHPTRUN_RESIDENT_STOP_FATAL);
   CHECK(run.outcome.resident.result.stopped_in == 3);
-  CHECK(run.outcome.output.find("Maximum execution time of 1 second exceeded") != std::string::npos);
+  CHECK(run.outcome.output.find("Maximum execution time of 1 second exceeded") !=
+        std::string::npos);
 }
 
 }  // namespace

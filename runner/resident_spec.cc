@@ -121,8 +121,8 @@ bool ParseResidentSection(std::string_view body, ResidentSpec* spec, std::string
   if (!warmup_given) out.warmup = DefaultWarmup(out.iterations);
   if (out.iterations - out.warmup < kMinJudgedIterations) {
     *err = "RESIDENT: warmup=" + std::to_string(out.warmup) + " leaves " +
-           std::to_string(std::max(0, out.iterations - out.warmup)) + " of iterations=" +
-           std::to_string(out.iterations) + " to judge; at least " +
+           std::to_string(std::max(0, out.iterations - out.warmup)) +
+           " of iterations=" + std::to_string(out.iterations) + " to judge; at least " +
            std::to_string(kMinJudgedIterations) + " are needed";
     return false;
   }

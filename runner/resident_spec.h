@@ -64,7 +64,8 @@ template <typename HasSection>
 std::string RepeatSkipReason(HasSection has_section, std::string_view ini) {
   if (has_section("FILE_EXTERNAL")) return "Test with FILE_EXTERNAL might not be repeatable";
   for (const char* section : {"CLEAN", "STDIN", "CAPTURE_STDIO"}) {
-    if (has_section(section)) return std::string("Test with ") + section + " might not be repeatable";
+    if (has_section(section))
+      return std::string("Test with ") + section + " might not be repeatable";
   }
   if (ini.find("opcache.opt_debug_level") != std::string_view::npos) {
     return "opt_debug_level tests are not repeatable";

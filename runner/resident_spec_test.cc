@@ -35,7 +35,7 @@ TEST_CASE("RESIDENT: defaults as DESIGN.md states them") {
   CHECK(spec.same_output);
   CHECK(spec.judge_leaks);
   CHECK_FALSE(spec.from_repeat);
-  CHECK(Parse("iterations=30").warmup == 5);     // max(5, 30/10)
+  CHECK(Parse("iterations=30").warmup == 5);  // max(5, 30/10)
   CHECK(Parse("iterations=1000").warmup == 100);
 }
 
@@ -58,14 +58,20 @@ TEST_CASE("RESIDENT: every key, comments, blanks and spaces") {
 }
 
 TEST_CASE("RESIDENT: errors name the key and what was expected") {
-  CHECK(Error("colour=blue") ==
-        "RESIDENT: unknown key 'colour' (known: mode, iterations, warmup, max_growth, same_output)");
-  CHECK(Error("mode=fork") == "RESIDENT: mode=fork is invalid; expected requests, worker or reload");
-  CHECK(Error("iterations=0") == "RESIDENT: iterations=0 is invalid; expected a number from 1 to 1000000");
-  CHECK(Error("iterations=ten") == "RESIDENT: iterations=ten is invalid; expected a number from 1 to 1000000");
-  CHECK(Error("iterations=10x") == "RESIDENT: iterations=10x is invalid; expected a number from 1 to 1000000");
+  CHECK(
+      Error("colour=blue") ==
+      "RESIDENT: unknown key 'colour' (known: mode, iterations, warmup, max_growth, same_output)");
+  CHECK(Error("mode=fork") ==
+        "RESIDENT: mode=fork is invalid; expected requests, worker or reload");
+  CHECK(Error("iterations=0") ==
+        "RESIDENT: iterations=0 is invalid; expected a number from 1 to 1000000");
+  CHECK(Error("iterations=ten") ==
+        "RESIDENT: iterations=ten is invalid; expected a number from 1 to 1000000");
+  CHECK(Error("iterations=10x") ==
+        "RESIDENT: iterations=10x is invalid; expected a number from 1 to 1000000");
   CHECK(Error("warmup=0") == "RESIDENT: warmup=0 is invalid; expected a number of iterations >= 1");
-  CHECK(Error("max_growth=-1") == "RESIDENT: max_growth=-1 is invalid; expected bytes per iteration >= 0");
+  CHECK(Error("max_growth=-1") ==
+        "RESIDENT: max_growth=-1 is invalid; expected bytes per iteration >= 0");
   CHECK(Error("same_output=maybe") == "RESIDENT: same_output=maybe is invalid; expected 1 or 0");
   CHECK(Error("mode=worker\nmode=reload") == "RESIDENT: mode is given twice");
   CHECK(Error("mode worker") == "RESIDENT line 1: expected key=value, got 'mode worker'");
@@ -106,7 +112,8 @@ TEST_CASE("--repeat skips what run-tests.php skips, with its words") {
   CHECK(reason({"CLEAN"}) == "Test with CLEAN might not be repeatable");
   CHECK(reason({"STDIN"}) == "Test with STDIN might not be repeatable");
   CHECK(reason({"CAPTURE_STDIO"}) == "Test with CAPTURE_STDIO might not be repeatable");
-  CHECK(reason({"INI"}, "opcache.opt_debug_level=0x20000") == "opt_debug_level tests are not repeatable");
+  CHECK(reason({"INI"}, "opcache.opt_debug_level=0x20000") ==
+        "opt_debug_level tests are not repeatable");
 }
 
 TEST_CASE("resident mode names") {

@@ -14,7 +14,9 @@ int64_t HighestIn(const std::vector<int64_t>& v, size_t begin, size_t end) {
                            v.begin() + static_cast<std::ptrdiff_t>(end));
 }
 
-std::string Growth(const MetricVerdict& m) { return FormatGrowth(m.growth, m.bytes) + "/iteration"; }
+std::string Growth(const MetricVerdict& m) {
+  return FormatGrowth(m.growth, m.bytes) + "/iteration";
+}
 
 }  // namespace
 
@@ -46,7 +48,8 @@ std::string FormatGrowth(double growth, bool bytes) {
 }
 
 bool LeakAnalysis::leaking() const {
-  return std::any_of(metrics.begin(), metrics.end(), [](const MetricVerdict& m) { return m.leaking; });
+  return std::any_of(metrics.begin(), metrics.end(),
+                     [](const MetricVerdict& m) { return m.leaking; });
 }
 
 std::string LeakAnalysis::Summary() const {
@@ -75,7 +78,8 @@ LeakAnalysis AnalyzeLeaks(const std::vector<MetricSeries>& series, int warmup, i
       m.warmup_high = HighestIn(s.values, 0, w);
       m.first_half_high = HighestIn(s.values, w, middle);
       m.second_half_high = HighestIn(s.values, middle, n);
-      m.growth = static_cast<double>(m.second_half_high - m.warmup_high) / static_cast<double>(n - w);
+      m.growth =
+          static_cast<double>(m.second_half_high - m.warmup_high) / static_cast<double>(n - w);
       m.climbing = m.first_half_high > m.warmup_high && m.second_half_high > m.first_half_high;
       m.leaking = m.climbing && (!m.bytes || m.growth > static_cast<double>(max_growth));
     }

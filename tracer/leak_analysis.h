@@ -45,11 +45,11 @@ struct MetricSeries {
 struct MetricVerdict {
   std::string name;
   bool bytes = false;
-  int64_t warmup_high = 0;      // B
-  int64_t first_half_high = 0;  // H1
-  int64_t second_half_high = 0; // H2
-  double growth = 0;            // (H2 - B) / (n - w), per iteration
-  bool climbing = false;        // H1 > B and H2 > H1
+  int64_t warmup_high = 0;       // B
+  int64_t first_half_high = 0;   // H1
+  int64_t second_half_high = 0;  // H2
+  double growth = 0;             // (H2 - B) / (n - w), per iteration
+  bool climbing = false;         // H1 > B and H2 > H1
   bool leaking = false;
 };
 

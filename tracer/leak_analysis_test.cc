@@ -32,7 +32,9 @@ TEST_CASE("leak rule: a flat series is no leak") {
 
 TEST_CASE("leak rule: a warm-up staircase that stops is no leak") {
   // Runtime caches and hash tables doubling during the first iterations.
-  auto staircase = [](int i) { return 400000 + (i >= 2 ? 4096 : 0) + (i >= 4 ? 8192 : 0) + (i >= 8 ? 16384 : 0); };
+  auto staircase = [](int i) {
+    return 400000 + (i >= 2 ? 4096 : 0) + (i >= 4 ? 8192 : 0) + (i >= 8 ? 16384 : 0);
+  };
   MetricVerdict m = Heap(Make(100, staircase), 10);
   CHECK(m.warmup_high == 400000 + 4096 + 8192 + 16384);
   CHECK_FALSE(m.leaking);

@@ -202,7 +202,9 @@ static void TrackIteration(Loop *l, int iteration) {
 static void EmitSites(void *ctx, const phptrun_resident_site *sites, size_t count,
                       int64_t total_bytes, int64_t total_blocks) {
   const Loop *l = ctx;
-  if (l->sink && l->sink->sites) l->sink->sites(l->sink->ctx, sites, count, total_bytes, total_blocks);
+  if (l->sink && l->sink->sites) {
+    l->sink->sites(l->sink->ctx, sites, count, total_bytes, total_blocks);
+  }
 }
 
 /* Ends tracking and reports the sites; before RSHUTDOWN, while the names

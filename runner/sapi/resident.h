@@ -75,7 +75,7 @@ typedef struct phptrun_resident_sample {
   int64_t iteration;    /* 1-based */
   int64_t output_start; /* offset of fd 1 when the iteration began; -1 if fd 1 is no file */
   int64_t output_end;   /* offset of fd 1 after the iteration; -1 if fd 1 is no file */
-  double ms;          /* wall time of the iteration (requests: the whole request) */
+  double ms;            /* wall time of the iteration (requests: the whole request) */
   int64_t metrics[PHPTRUN_METRIC_COUNT];
 } phptrun_resident_sample;
 
@@ -84,8 +84,8 @@ typedef struct phptrun_resident_site {
   const char *file;     /* "" when no PHP code was running */
   const char *function; /* "Cache::put", "render", "{closure}", "{main}", "(compile)", "(engine)" */
   int64_t line;
-  int64_t bytes;        /* requested bytes of the blocks still live */
-  int64_t count;        /* how many blocks */
+  int64_t bytes; /* requested bytes of the blocks still live */
+  int64_t count; /* how many blocks */
 } phptrun_resident_site;
 
 typedef enum phptrun_resident_stop {
