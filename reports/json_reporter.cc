@@ -74,6 +74,8 @@ JsonReporter::Json JsonReporter::ResidentToJson(const ResidentReport& r) {
   out["retained"] = Json{{"bytes", r.retained_bytes}, {"blocks", r.retained_blocks}};
   out["attribution"] = Text(r.attribution);
   out["iterations_per_s"] = Rounded(r.iterations_per_s, 1);
+  out["loop_ms"] = Rounded(r.loop_ms, 3);
+  out["sampling_ms"] = Rounded(r.sampling_ms, 3);
   return out;
 }
 

@@ -17,7 +17,9 @@
 //                "leaking": [metric, ...],
 //                "sites": [{"file", "line", "function", "bytes", "count"}],  (largest first)
 //                "retained": {"bytes", "blocks"}, "attribution": "second pass",
-//                "iterations_per_s": 41234.5}
+//                "iterations_per_s": 41234.5, "loop_ms": 12.1, "sampling_ms": 0.9}
+//   (loop_ms: the iterations with GC and sampling; sampling_ms: the part of
+//   it spent taking and sending samples, phptrun's own cost)
 //
 // Tests are sorted by file; `summary` counts the tests listed, so it stays
 // consistent with "tests" when the run was interrupted. Times are rounded to

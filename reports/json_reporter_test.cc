@@ -130,6 +130,8 @@ CaseResult ResidentLeakCase() {
   res.retained_blocks = 4;
   res.attribution = "second pass";
   res.iterations_per_s = 123456.78;
+  res.loop_ms = 0.065;
+  res.sampling_ms = 0.004;
   return r;
 }
 

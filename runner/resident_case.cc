@@ -74,6 +74,8 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
   }
   if (outcome.finished && res.loop_ms > 0) {
     rep.iterations_per_s = static_cast<double>(samples.size()) * 1000.0 / res.loop_ms;
+    rep.loop_ms = res.loop_ms;
+    rep.sampling_ms = res.sampling_ms;
   }
   if (outcome.finished && res.attribution < 0) rep.attribution = res.message;
 

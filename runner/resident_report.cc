@@ -92,6 +92,8 @@ void EncodeResidentReport(const ResidentReport& r, WireWriter* w) {
   w->I64(r.retained_blocks);
   w->Str(r.attribution);
   w->F64(r.iterations_per_s);
+  w->F64(r.loop_ms);
+  w->F64(r.sampling_ms);
 }
 
 bool DecodeResidentReport(WireReader* r, ResidentReport* out) {
@@ -153,6 +155,8 @@ bool DecodeResidentReport(WireReader* r, ResidentReport* out) {
   r->I64(&out->retained_blocks);
   r->Str(&out->attribution);
   r->F64(&out->iterations_per_s);
+  r->F64(&out->loop_ms);
+  r->F64(&out->sampling_ms);
   return r->ok();
 }
 

@@ -45,6 +45,8 @@ struct ResidentReport {
   // "--attribute", or why it was not possible.
   std::string attribution;
   double iterations_per_s = 0;  // completed iterations / time in the loop
+  double loop_ms = 0;           // the loop: iterations, GC, sampling
+  double sampling_ms = 0;       // of loop_ms: taking and sending the samples
 };
 
 struct ResidentMetricInfo {

@@ -24,6 +24,8 @@ ResidentReport Sample() {
   r.retained_blocks = 1894;
   r.attribution = "second pass";
   r.iterations_per_s = 101865.75;
+  r.loop_ms = 2.9375;
+  r.sampling_ms = 0.25;
   return r;
 }
 
@@ -49,6 +51,8 @@ void CheckSame(const ResidentReport& a, const ResidentReport& b) {
   CHECK(a.retained_blocks == b.retained_blocks);
   CHECK(a.attribution == b.attribution);
   CHECK(a.iterations_per_s == b.iterations_per_s);
+  CHECK(a.loop_ms == b.loop_ms);
+  CHECK(a.sampling_ms == b.sampling_ms);
 }
 
 TEST_CASE("resident report: round trip over the wire, inside a CaseResult too") {

@@ -232,6 +232,7 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
     int wait_ms = pidfd >= 0 ? static_cast<int>(left) + 1 : 5;
     if (poll(fds, n, wait_ms) < 0 && errno != EINTR) break;
     if (control_open && !control_in.Fill(control[0])) control_open = false;
+    ReadControl(&control_in, &out);  // as it comes: a resident run streams samples
     pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid) exited = true;
   }

@@ -163,13 +163,15 @@ static double Begin(int64_t *output_start) {
 
 static void Sample(Loop *l, int iteration, double started_ms, int64_t output_start,
                    int in_request) {
+  double ended = NowMs();
   phptrun_resident_sample sample;
-  TakeSample(&sample, iteration, output_start, NowMs() - started_ms, in_request);
+  TakeSample(&sample, iteration, output_start, ended - started_ms, in_request);
   l->result->completed = iteration;
   pthread_mutex_lock(&l->batch_lock);
   l->batch[l->batch_used++] = sample;
   if (l->batch_used == kBatch) FlushLocked(l);
   pthread_mutex_unlock(&l->batch_lock);
+  l->result->sampling_ms += NowMs() - ended;
 }
 
 static void Stop(Loop *l, int stop, int iteration) {

@@ -127,6 +127,7 @@ typedef struct phptrun_resident_result {
   int64_t boot_output_end;        /* offset of fd 1 before the first iteration */
   double boot_ms;                 /* worker: the boot script */
   double loop_ms;                 /* all iterations, sampling included */
+  double sampling_ms;             /* of loop_ms: taking and sending the samples */
   char message[512];              /* details: what boot returned, why no attribution */
 } phptrun_resident_result;
 
