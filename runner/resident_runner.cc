@@ -1,5 +1,7 @@
 #include "runner/resident_runner.h"
 
+#include <cstdio>
+
 namespace phptrun {
 namespace {
 
@@ -39,6 +41,19 @@ ResidentRun RunResident(RequestSpec spec, const ResidentSpec& resident, bool att
   if (attribute) {
     AttachSites(run.outcome.resident, "--attribute", &run.evaluation);
   } else if (run.evaluation.leaked && resident.mode != ResidentSpec::Mode::kRequests) {
+    // The second pass shares the case's timeout with the first, so that a
+    // case never takes longer than its timeout allows (the supervisor's
+    // watchdog counts on that): with less than half of it left, no sites.
+    double left_s = spec.timeout_s - run.outcome.wall_ms / 1000;
+    if (left_s < spec.timeout_s / 2) {
+      char took[128];
+      std::snprintf(took, sizeof took, "%.1f of the %.0f s timeout", run.outcome.wall_ms / 1000,
+                    spec.timeout_s);
+      run.evaluation.report.attribution = std::string("skipped: the run took ") + took +
+                                          "; run with --attribute to find the sites";
+      return run;
+    }
+    spec.timeout_s = left_s;
     spec.resident.track_from = track_from;
     RequestOutcome second = RunRequest(spec);
     run.attribution_ms = second.wall_ms;

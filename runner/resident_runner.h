@@ -3,7 +3,9 @@
 // leaks and attribution was not on from the start, the case runs a second
 // time with the tracking heap (runner/sapi/alloc_tracker.h) to find the
 // PHP code that allocated what stays: attribution costs time only for
-// cases that leak. `--attribute` turns it on in the first (judged) run.
+// cases that leak. `--attribute` turns it on in the first (judged) run. The
+// two passes share the case's timeout: when the first used more than half
+// of it, the second is skipped and the report says so.
 //
 //   ResidentRun run = RunResident(spec, resident, /*attribute=*/false);
 //   if (run.evaluation.bork) ...
