@@ -84,7 +84,7 @@ void AppendTestcase(pugi::xml_node suite, const std::string& dir, const CaseResu
       break;
     case Verdict::kLeak:
       AppendOutcome(testcase, "failure", "leak", reason.empty() ? "memory leaked" : reason,
-                    JoinNonEmpty(JoinNonEmpty(reason, ResidentDetails(result.resident)), result.diff));
+                    JoinNonEmpty(reason, result.diff));
       break;
     case Verdict::kBork:
       AppendOutcome(testcase, "error", "bork", reason, "");
