@@ -56,6 +56,8 @@ EngineSetup MakeEngineSetup(const Options& o) {
                                       : o.ini_file;
   s.cgi_ini_scan_dir = have_cgi_ini ? ini_root + "/cgi/conf.d" : s.ini_scan_dir;
   s.timeout_s = o.timeout_s;
+  s.repeat = o.repeat;
+  s.attribute = o.attribute;
   if (!o.ini_file.empty() && access(o.ini_file.c_str(), R_OK) != 0) {
     throw FatalError{"-c " + o.ini_file + ": cannot read this file", 2};
   }

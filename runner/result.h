@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "runner/resident_report.h"
+
 namespace phptrun {
 
 // Verdicts of run-tests.php 8.2 (phpt-reference.md §2.9), in its order of
@@ -50,6 +52,7 @@ struct CaseResult {
   std::vector<Phase> phases;
   int worker = 0;        // 1-based worker id (trace track)
   double start_ms = 0;   // start relative to the run's start
+  ResidentReport resident;  // resident runs only (RESIDENT section, --repeat)
 };
 
 // Counts per verdict, for summaries.

@@ -173,6 +173,7 @@ void EncodeCaseResult(const CaseResult& r, WireWriter* w) {
   }
   w->U32(static_cast<uint32_t>(r.worker));
   w->F64(r.start_ms);
+  EncodeResidentReport(r.resident, w);
 }
 
 bool DecodeCaseResult(WireReader* r, CaseResult* out) {
@@ -199,7 +200,7 @@ bool DecodeCaseResult(WireReader* r, CaseResult* out) {
   r->U32(&worker);
   r->F64(&out->start_ms);
   out->worker = static_cast<int>(worker);
-  return r->ok();
+  return r->ok() && DecodeResidentReport(r, &out->resident);
 }
 
 }  // namespace phptrun

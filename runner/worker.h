@@ -58,6 +58,8 @@ struct EngineSetup {
   std::string extra_args;         // TEST_PHP_EXTRA_ARGS without the test's INI
   double timeout_s = 60;
   size_t output_limit = 64 << 20;
+  int repeat = 0;                 // --repeat N: cases without RESIDENT run N requests
+  bool attribute = false;         // --attribute: resident runs attribute from the start
 };
 
 struct WorkerConfig {
