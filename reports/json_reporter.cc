@@ -44,8 +44,43 @@ JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
     phases.push_back(std::move(entry));
   }
   test["phases"] = std::move(phases);
-  // "resident" goes here once CaseResult carries it (see the header).
+  if (result.resident.present) test["resident"] = ResidentToJson(result.resident);
   return test;
+}
+
+JsonReporter::Json JsonReporter::ResidentToJson(const ResidentReport& r) {
+  Json out = Json::object();
+  out["mode"] = Text(r.mode);
+  out["iterations"] = r.iterations;
+  out["warmup"] = r.warmup;
+  out["completed"] = r.completed;
+  out["max_growth"] = r.max_growth;
+  Json series = Json::object();
+  for (const auto& [name, values] : r.series) series[Text(name)] = values;
+  out["series"] = std::move(series);
+  Json growth = Json::object();
+  for (const auto& [name, per_iteration] : r.growth) growth[Text(name)] = Rounded(per_iteration, 3);
+  out["growth"] = std::move(growth);
+  Json leaking = Json::array();
+  for (const std::string& name : r.leaking) leaking.push_back(Text(name));
+  out["leaking"] = std::move(leaking);
+  Json sites = Json::array();
+  for (const LeakSite& site : r.sites) {
+    Json entry = Json::object();
+    entry["file"] = Text(site.file);
+    entry["line"] = site.line;
+    entry["function"] = Text(site.function);
+    entry["bytes"] = site.bytes;
+    entry["count"] = site.count;
+    sites.push_back(std::move(entry));
+  }
+  out["sites"] = std::move(sites);
+  out["retained"] = Json{{"bytes", r.retained_bytes}, {"blocks", r.retained_blocks}};
+  out["attribution"] = Text(r.attribution);
+  out["iterations_per_s"] = Rounded(r.iterations_per_s, 1);
+  out["loop_ms"] = Rounded(r.loop_ms, 3);
+  out["sampling_ms"] = Rounded(r.sampling_ms, 3);
+  return out;
 }
 
 JsonReporter::Json JsonReporter::HeaderJson(const RunEnd& end) const {

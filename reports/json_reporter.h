@@ -6,7 +6,8 @@
 //    "interrupted": false, "supervisor_max_rss_kb": n,
 //    "tests": [{"file", "name", "verdict", "reason", "time_ms",
 //               "phases": [{"name", "ms", "heap_before", "heap_after", "heap_peak",
-//                           "persistent_before", "persistent_after"}]}]}
+//                           "persistent_before", "persistent_after"}],
+//               "resident": {...}}]}                   (resident runs only, below)
 //
 // Phases are flat: SKIPIF, RINIT, compile, execute, RSHUTDOWN, CLEAN (and
 // "MINIT (restart for startup INI)") as the case ran them, then "runner", the
@@ -14,6 +15,19 @@
 // bytes) come from the lifecycle tracer and are absent when it is off. The
 // tracer's span tree (per extension, per step, per compile) goes to --trace
 // and --profile only: for a big suite it would make this file huge.
+//
+//   "resident": {"mode": "worker", "iterations": 200, "warmup": 20, "completed": 200,
+//                "max_growth": 0,
+//                "series": {"heap": [..one value per completed iteration..], "persistent",
+//                           "classes", "functions", "constants", "objects", "gc_roots",
+//                           "resources", "interned_strings"},
+//                "growth": {metric: per iteration after warm-up},   ({} when not judged)
+//                "leaking": [metric, ...],
+//                "sites": [{"file", "line", "function", "bytes", "count"}],  (largest first)
+//                "retained": {"bytes", "blocks"}, "attribution": "second pass",
+//                "iterations_per_s": 41234.5, "loop_ms": 12.1, "sampling_ms": 0.9}
+//   (loop_ms: the iterations with GC and sampling; sampling_ms: the part of
+//   it spent taking and sending samples, phptrun's own cost)
 //
 // Tests are sorted by file; `summary` counts the tests listed, so it stays
 // consistent with "tests" when the run was interrupted. Times are rounded to
@@ -49,10 +63,10 @@ class JsonReporter : public CumulativeReporter {
   Json ToJson(const RunEnd& end) const;
   // Everything before "tests": versions, start, duration, summary, flags.
   Json HeaderJson(const RunEnd& end) const;
-  // One element of "tests". Extension point: per-case data added to
-  // CaseResult later (the "resident" object of DESIGN.md: mode, iterations,
-  // warmup, series, growth, sites) is emitted here, after "phases".
+  // One element of "tests"; "resident" follows "phases" when present.
   static Json CaseToJson(const CaseResult& result);
+  // The "resident" object of one element of "tests".
+  static Json ResidentToJson(const ResidentReport& resident);
 };
 
 }  // namespace phptrun

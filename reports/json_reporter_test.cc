@@ -129,3 +129,59 @@ TEST_CASE("JSON is written one test at a time, as ToJson() would dump it", "[jso
   check({cases[1]}, false);
   check({}, true);
 }
+
+namespace {
+
+// A resident LEAK as a worker would send it: short series, one site.
+CaseResult ResidentLeakCase() {
+  CaseResult r = MakeCase("suites/resident/cache.phpt", "Unbounded static cache", Verdict::kLeak,
+                          "heap +192 B/iteration after warm-up (2 of 8 worker iterations); top site: "
+                          "Cache::remember at cache.php:9 (576 B in 3 blocks)",
+                          4.5);
+  ResidentReport& res = r.resident;
+  res.present = true;
+  res.mode = "worker";
+  res.iterations = 8;
+  res.completed = 8;
+  res.warmup = 2;
+  res.series = {{"heap", {1000, 1192, 1384, 1576, 1768, 1960, 2152, 2344}},
+                {"classes", {1, 1, 1, 1, 1, 1, 1, 1}}};
+  res.growth = {{"heap", 192.0}, {"classes", 0.0}};
+  res.leaking = {"heap"};
+  res.sites = {{"/srv/suites/resident/cache.php", 9, "Cache::remember", 576, 3}};
+  res.retained_bytes = 600;
+  res.retained_blocks = 4;
+  res.attribution = "second pass";
+  res.iterations_per_s = 123456.78;
+  res.loop_ms = 0.065;
+  res.sampling_ms = 0.004;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("JSON: the resident object matches its approved baseline", "[json_reporter][approved]") {
+  CheckApproved("approved.resident.json", RenderJson({ResidentLeakCase()}, 1.5));
+}
+
+TEST_CASE("JSON: resident fields, in order, only for resident runs", "[json_reporter]") {
+  CaseResult leak = ResidentLeakCase();
+  JsonReporter::Json test = JsonReporter::CaseToJson(leak);
+  std::vector<std::string> keys;
+  for (auto it = test.begin(); it != test.end(); ++it) keys.push_back(it.key());
+  CHECK(keys.back() == "resident");
+  nlohmann::json res = nlohmann::json::parse(test["resident"].dump());
+  CHECK(res["mode"] == "worker");
+  CHECK(res["iterations"] == 8);
+  CHECK(res["warmup"] == 2);
+  CHECK(res["series"]["heap"].size() == 8);
+  CHECK(res["growth"]["heap"] == 192.0);
+  CHECK(res["leaking"] == nlohmann::json::array({"heap"}));
+  CHECK(res["sites"][0] == nlohmann::json{{"file", "/srv/suites/resident/cache.php"},
+                                          {"line", 9},
+                                          {"function", "Cache::remember"},
+                                          {"bytes", 576},
+                                          {"count", 3}});
+  CHECK(res["iterations_per_s"] == 123456.8);
+  CHECK_FALSE(JsonReporter::CaseToJson(SampleCases()[0]).contains("resident"));
+}

@@ -40,7 +40,14 @@ void AddRequestTrace(const RequestOutcome& out, const std::string& name, double 
   AppendSpans(BuildSpans(log, run_start_ms, keep_spans ? SpanDetail::kFull : SpanDetail::kPhases),
               index, spans);
 
-  // The request's memory: from its first phase to its last.
+  // The request's memory: from its first phase to its last. A resident run
+  // of mode=requests holds many requests: its JSON phases are left as the
+  // engine gave them (its "resident" series has the memory per request).
+  int requests = 0;
+  for (size_t i = first; i < spans->size(); ++i) {
+    const Span& s = (*spans)[i];
+    if (s.parent == index && s.kind == SpanKind::kPhase && s.name == "RINIT") ++requests;
+  }
   Span* first_phase = nullptr;
   Span* last_phase = nullptr;
   int64_t peak = -1;
@@ -51,7 +58,7 @@ void AddRequestTrace(const RequestOutcome& out, const std::string& name, double 
     last_phase = &s;
     peak = std::max(peak, s.heap_peak);
     const char* phase_name = s.name == "MINIT" ? "MINIT (restart for startup INI)" : s.name.c_str();
-    if (name == "FILE") {
+    if (name == "FILE" && requests <= 1) {
       if (Phase* p = LastPhase(&result->phases, phase_name)) {
         p->persistent_before = s.persistent_before;
         p->persistent_after = s.persistent_after;

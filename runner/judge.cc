@@ -70,6 +70,15 @@ Judgement Judge(const CaseFacts& f) {
                                    (reason.empty() ? "" : ")");
     return reason;
   };
+  if (f.leaked) {
+    // run-tests: a leak comes first in the combined label (LEAK&FAIL counts
+    // as LEAKED), and XLEAK turns it into an expected leak.
+    std::string reason = f.leak_reason;
+    if (!f.output_matches) {
+      reason += "; and " + (f.failure_reason.empty() ? std::string("the output differs") : f.failure_reason);
+    }
+    return {f.xleak ? Verdict::kXleak : Verdict::kLeak, with_info(reason)};
+  }
   if (f.output_matches) {
     if (!f.clean_output.empty()) return {Verdict::kBork, "invalid output from CLEAN"};
     if (f.xfail) return {Verdict::kWarn, with_info("XFAIL section but test passes")};

@@ -41,6 +41,8 @@ struct CaseFacts {
   std::string info;             // SKIPIF "info" note
   std::string failure_reason;   // "timed out after 60 s", "crashed: SIGSEGV", ...
   bool retried = false;         // this is the second run of a flaky test
+  bool leaked = false;          // a resident run's series keeps growing
+  std::string leak_reason;      // what grows, by how much, where
 };
 
 // run-tests.php 8.2.32 runs a failing test once more when it looks flaky:

@@ -553,5 +553,46 @@ TEST_CASE("retry: agrees with run-tests' regexes on generated input") {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Leaks of resident runs (run-tests' LEAK and XLEAK labels)
+
+TEST_CASE("judge: a leak is LEAK, before XFAIL, WARN and a failing output") {
+  CaseFacts f;
+  f.output_matches = true;
+  f.leaked = true;
+  f.leak_reason = "heap +1.0 KiB/iteration";
+  Judgement j = Judge(f);
+  CHECK(j.verdict == Verdict::kLeak);
+  CHECK(j.reason == "heap +1.0 KiB/iteration");
+
+  f.clean_output = "CLEAN printed";  // run-tests checks CLEAN only without a leak
+  f.xfail = true;
+  f.warn = true;
+  CHECK(Judge(f).verdict == Verdict::kLeak);
+
+  f.output_matches = false;  // LEAK&FAIL counts as LEAKED
+  f.failure_reason = "output of iteration 3 differs from iteration 1";
+  j = Judge(f);
+  CHECK(j.verdict == Verdict::kLeak);
+  CHECK(j.reason == "heap +1.0 KiB/iteration; and output of iteration 3 differs from iteration 1");
+  f.failure_reason.clear();
+  CHECK(Judge(f).reason == "heap +1.0 KiB/iteration; and the output differs");
+}
+
+TEST_CASE("judge: XLEAK turns a leak into XLEAK; without a leak it is WARN when passing") {
+  CaseFacts f;
+  f.output_matches = true;
+  f.leaked = true;
+  f.xleak = true;
+  f.leak_reason = "classes +1/iteration";
+  Judgement j = Judge(f);
+  CHECK(j.verdict == Verdict::kXleak);
+  CHECK(j.reason == "classes +1/iteration");
+  f.leaked = false;
+  j = Judge(f);
+  CHECK(j.verdict == Verdict::kWarn);
+  CHECK(j.reason == "XLEAK section but test passes");
+}
+
 }  // namespace
 }  // namespace phptrun

@@ -48,6 +48,10 @@ std::string UsageText() {
          "  --show-diff     print the diff of each failing case\n"
          "  -x              set SKIP_SLOW_TESTS=1 for tests\n"
          "  --offline       set SKIP_ONLINE_TESTS=1 for tests\n"
+         "  --repeat N      run each case without --RESIDENT-- as N requests in one\n"
+         "                  process, like run-tests.php --repeat; also judges leaks\n"
+         "  --attribute     in resident runs, find the PHP code that allocated what\n"
+         "                  stays from the first run on (else only for a LEAK)\n"
          "  -q              quiet: no progress line\n"
          "  -v              verbose: a line for every case\n"
          "  --list          list the cases that would run, run nothing\n"
@@ -158,6 +162,15 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
     } else if (flag == "--offline") {
       if (!no_value()) return false;
       o->offline = true;
+    } else if (flag == "--repeat") {
+      if (!value(&v)) return false;
+      if (!ParseInt(v, 1, &o->repeat)) {
+        *err = "--repeat: expected a number of runs >= 1, got '" + v + "'";
+        return false;
+      }
+    } else if (flag == "--attribute") {
+      if (!no_value()) return false;
+      o->attribute = true;
     } else if (flag == "--list") {
       if (!no_value()) return false;
       o->list = true;

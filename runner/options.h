@@ -33,6 +33,8 @@ struct Options {
   bool help = false;               // -h, --help
   bool skip_slow = false;          // -x: SKIP_SLOW_TESTS=1
   bool offline = false;            // --offline: SKIP_ONLINE_TESTS=1
+  int repeat = 0;                  // --repeat N: run cases without RESIDENT as N requests
+  bool attribute = false;          // --attribute: find leak sites in every resident run
 };
 
 // Parses argv[1..]. Environment defaults (TEST_PHP_JUNIT) are applied by the

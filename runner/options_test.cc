@@ -303,6 +303,20 @@ TEST_CASE("options: ScopedEnv restores the environment") {
   CHECK(std::string(std::getenv("PHPTRUN_OPTIONS_TEST_VAR")) == "before");
 }
 
+TEST_CASE("options: --repeat N and --attribute (resident runs)") {
+  Options o = ParseOk({"suites"});
+  CHECK(o.repeat == 0);
+  CHECK_FALSE(o.attribute);
+  o = ParseOk({"--repeat", "5", "--attribute", "suites"});
+  CHECK(o.repeat == 5);
+  CHECK(o.attribute);
+  CHECK(ParseOk({"--repeat=2", "suites"}).repeat == 2);
+  CHECK(ParseError({"--repeat", "0", "suites"}) == "--repeat: expected a number of runs >= 1, got '0'");
+  CHECK(ParseError({"--repeat", "x", "suites"}) == "--repeat: expected a number of runs >= 1, got 'x'");
+  CHECK(ParseError({"--attribute=1", "suites"}) == "--attribute takes no value");
+  CHECK(ParseError({"suites", "--repeat"}) == "--repeat needs a value");
+}
+
 }  // namespace
 
 TEST_CASE("options: --trace, --profile and --tracer") {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runner/resident_report.h"
 #include "tracer/span.h"
 
 namespace phptrun {
@@ -57,6 +58,7 @@ struct CaseResult {
   std::vector<Phase> phases;
   int worker = 0;        // 1-based worker id (trace track)
   double start_ms = 0;   // start relative to the run's start
+  ResidentReport resident;  // resident runs only (RESIDENT section, --repeat)
   // The lifecycle tracer's span tree of this case (tracer/span.h): one
   // kRequest span per request (SKIPIF, FILE, CLEAN) with parent -1, the
   // phases, steps, extensions' hooks and compiles under them. Empty when

@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "runner/sapi/lifecycle_hooks.h"
+#include "runner/resident_control.h"
 #include "runner/wire.h"
 #include "tracer/event_log.h"
 
@@ -163,7 +164,9 @@ void PreferAsOomVictim() {
   request.quiet = spec.quiet;
 
   phptrun_request_result result{};
-  if (phptrun_engine_run_request(&request, &result) != 0) {
+  if (spec.resident.mode != PHPTRUN_RESIDENT_OFF) {
+    RunResidentAndReport(request, spec.resident, control_fd, &result);
+  } else if (phptrun_engine_run_request(&request, &result) != 0) {
     static const char kWhy[] = "the request could not start";
     SendControl(control_fd, kControlError, kWhy, sizeof kWhy - 1);
     _exit(1);
@@ -191,6 +194,8 @@ void ReadControl(MessageBuffer* buffer, RequestOutcome* out) {
       out->startup_error = body;
     } else if (kind == kControlLifecycle) {
       out->lifecycle_log = std::move(body);
+    } else {
+      ReadResidentControl(kind, body, &out->resident);
     }
   }
 }
@@ -209,10 +214,21 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
 
   // Output goes through a pipe, as with run-tests' proc_open: a seekable file
   // would let PHP's STDOUT stream seek (proc_open casts it to an fd at its own
-  // position), scrambling what child processes write.
+  // position), scrambling what child processes write. A resident run needs
+  // the offsets of fd 1 to cut its output per iteration, so it writes into
+  // an anonymous memory file instead, read once the case process is gone.
+  const bool output_to_file = spec.resident.mode != PHPTRUN_RESIDENT_OFF;
   int output_pipe[2] = {-1, -1};
-  if (pipe2(output_pipe, O_CLOEXEC) != 0) {
-    out.error = std::string("cannot create the output pipe: ") + std::strerror(errno);
+  if (output_to_file) {
+    output_pipe[1] = MakeMemFile("phptrun-output");
+    output_pipe[0] = output_pipe[1] >= 0 ? dup(output_pipe[1]) : -1;
+    if (output_pipe[0] >= 0) fcntl(output_pipe[0], F_SETFD, FD_CLOEXEC);
+  } else if (pipe2(output_pipe, O_CLOEXEC) != 0) {
+    output_pipe[0] = output_pipe[1] = -1;
+  }
+  if (output_pipe[0] < 0 || output_pipe[1] < 0) {
+    out.error = std::string("cannot create the output channel: ") + std::strerror(errno);
+    if (output_pipe[1] >= 0) close(output_pipe[1]);
     return out;
   }
   int output_fd = output_pipe[1];
@@ -267,7 +283,7 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
   fcntl(output_in, F_SETFL, O_NONBLOCK);
   MessageBuffer control_in;
   bool control_open = true;
-  bool output_open = true;
+  bool output_open = !output_to_file;
   const size_t output_cap = spec.output_limit + (1 << 20);
   // Reads what the pipe holds; beyond the cap it is drained and dropped so
   // the writer never blocks on a full pipe.
@@ -305,6 +321,7 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
     if (poll(fds, n, wait_ms) < 0 && errno != EINTR) break;
     if (control_open && !control_in.Fill(control[0])) control_open = false;
     if (output_open) drain_output();
+    ReadControl(&control_in, &out);  // as it comes: a resident run streams samples
     pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid) exited = true;
   }
@@ -324,6 +341,15 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
   // What the case wrote before it exited is in the pipe; a grandchild that
   // still holds the pipe open does not make us wait.
   if (output_open) drain_output();
+  if (output_to_file) {
+    char buf[65536];
+    off_t at = 0;
+    ssize_t n;
+    while (out.output.size() < output_cap && (n = pread(output_in, buf, sizeof buf, at)) > 0) {
+      out.output.append(buf, std::min(static_cast<size_t>(n), output_cap - out.output.size()));
+      at += n;
+    }
+  }
   close(output_in);
   out.wall_ms = NowMs() - start;
   return out;

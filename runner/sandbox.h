@@ -16,7 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include "runner/resident_case.h"
 #include "runner/sapi/engine.h"
+#include "runner/sapi/resident.h"
 
 namespace phptrun {
 
@@ -41,6 +43,9 @@ struct RequestSpec {
   double timeout_s = 60;
   size_t output_limit = 64 << 20;
   std::vector<int> close_fds;              // fds of the worker the case must not inherit
+  // mode != PHPTRUN_RESIDENT_OFF: run the resident scenario (resident.h)
+  // instead of one request; RequestOutcome::resident gets what it reports.
+  phptrun_resident_config resident{};
 };
 
 struct RequestOutcome {
@@ -58,6 +63,7 @@ struct RequestOutcome {
   // The lifecycle tracer's event log of the case process (tracer/event_log.h,
   // encoded), when the tracer is on and the engine returned.
   std::string lifecycle_log;
+  ResidentOutcome resident;          // resident runs: samples, sites, how the loop ended
 };
 
 RequestOutcome RunRequest(const RequestSpec& spec);

@@ -173,6 +173,7 @@ void EncodeCaseResult(const CaseResult& r, WireWriter* w, bool with_spans) {
   }
   w->U32(static_cast<uint32_t>(r.worker));
   w->F64(r.start_ms);
+  EncodeResidentReport(r.resident, w);
   // Added with the lifecycle tracer, after the original fields.
   for (const Phase& p : r.phases) {
     w->I64(p.persistent_before);
@@ -249,6 +250,7 @@ bool DecodeCaseResult(WireReader* r, CaseResult* out) {
   r->U32(&worker);
   r->F64(&out->start_ms);
   out->worker = static_cast<int>(worker);
+  if (!r->ok() || !DecodeResidentReport(r, &out->resident)) return false;
   for (Phase& p : out->phases) {
     r->I64(&p.persistent_before);
     r->I64(&p.persistent_after);

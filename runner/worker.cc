@@ -20,6 +20,8 @@
 #include "runner/ini.h"
 #include "runner/judge.h"
 #include "runner/phpt_file.h"
+#include "runner/resident_runner.h"
+#include "runner/resident_spec.h"
 #include "runner/sandbox.h"
 #include "runner/sapi/lifecycle_hooks.h"
 #include "runner/shell_words.h"
@@ -453,6 +455,22 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
                         redirects ? "" : *test.Section(test.ExpectKind()));
   if (!matcher.ok()) return finish(Verdict::kBork, matcher.error());
 
+  // Resident scenarios: a RESIDENT section, or --repeat for the other cases.
+  ResidentSpec resident;
+  bool is_resident = false;
+  if (const std::string* body = test.Section("RESIDENT")) {
+    std::string err;
+    if (!ParseResidentSection(*body, &resident, &err)) return finish(Verdict::kBork, err);
+    is_resident = true;
+  } else if (setup_.repeat > 1) {
+    const std::string* ini = test.Section("INI");
+    std::string skip = RepeatSkipReason([&](const char* name) { return test.Has(name); },
+                                        ini ? *ini : std::string());
+    if (!skip.empty()) return finish(Verdict::kSkip, skip);
+    resident = RepeatSpec(setup_.repeat);
+    is_resident = true;
+  }
+
   IniList extension_ini;
   std::vector<std::string> missing;
   ResolveExtensions(test, context.extensions, &extension_ini, &missing);
@@ -586,6 +604,58 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
       spec.stdin_data = cgi_request.body;
     }
   }
+  // The facts that come from sections and SKIPIF, whatever ran.
+  auto section_facts = [&](CaseFacts* facts) {
+    facts->xfail = test.Has("XFAIL") || skipif.xfail;
+    facts->xfail_reason =
+        test.Has("XFAIL") ? TrimCopy(*test.Section("XFAIL")) : skipif.xfail_reason;
+    facts->warn = skipif.warn;
+    facts->warn_text = skipif.warn_text;
+    facts->xleak = test.Has("XLEAK");
+    facts->info = skipif.info;
+  };
+
+  if (is_resident) {
+    std::string err;
+    if (!WriteFile(script, *test.Section("FILE"), &err)) {
+      return finish(Verdict::kBork, "cannot write the test script: " + err);
+    }
+    ResidentRun run = RunResident(spec, resident, setup_.attribute);
+    unlink(script.c_str());
+    AddPhases(run.outcome, "", &result.phases);
+    AddRequestTrace(run.outcome, "FILE", config_.run_start_ms, setup_.spans, &result);
+    if (run.attribution_ms > 0) {
+      Phase phase;
+      phase.name = "attribution (second pass)";
+      phase.ms = run.attribution_ms;
+      result.phases.push_back(phase);
+    }
+    result.resident = run.evaluation.report;
+    if (!run.outcome.error.empty()) return finish(Verdict::kFail, run.outcome.error);
+    if (run.evaluation.bork) return finish(Verdict::kBork, run.evaluation.bork_reason);
+    std::string clean_output = RunClean(test, clean_file, extension_lines, skipif_env, cgi, &result);
+
+    std::string actual = NormalizeOutput(run.evaluation.first_output);
+    bool expect_matches = matcher.Matches(actual);
+    CaseFacts facts;
+    section_facts(&facts);
+    facts.output_matches = expect_matches && run.evaluation.failure_reason.empty();
+    facts.failure_reason = run.evaluation.failure_reason;
+    facts.clean_output = clean_output;
+    facts.leaked = run.evaluation.leaked;
+    facts.leak_reason = run.evaluation.leak_reason;
+    Judgement judgement = Judge(facts);
+    if (!expect_matches) {
+      result.diff = MakeDiff(matcher.kind(), matcher.expected(), actual);
+    } else {
+      result.diff = run.evaluation.failure_diff;
+    }
+    // A leak's "diff" is its evidence: the growth and the sites (JUnit's
+    // <failure type="leak"> body, --show-diff), then any output diff.
+    if (facts.leaked) result.diff = ResidentDetails(result.resident) + result.diff;
+    return finish(judgement.verdict, judgement.reason);
+  }
+
   // The test itself, then CLEAN; a failing flaky test runs once more.
   for (bool retried = false;; retried = true) {
     std::string err;

@@ -64,6 +64,8 @@ struct EngineSetup {
   size_t output_limit = 64 << 20;
   bool tracer = false;            // the lifecycle tracer (runner/sapi/lifecycle_hooks.h)
   bool spans = false;             // its span trees in CaseResult (--trace, --profile)
+  int repeat = 0;                 // --repeat N: cases without RESIDENT run N requests
+  bool attribute = false;         // --attribute: resident runs attribute from the start
 };
 
 struct WorkerConfig {

@@ -27,3 +27,22 @@ add_test(NAME e2e.redirect
   COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/run_and_check.php $<TARGET_FILE:phptrun>
           fixtures/redirect fixtures/redirect/expected-verdicts.tsv
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# Resident runs: phptrun's own expectations (run-tests.php has no RESIDENT),
+# with the JSON series, growth and sites, JUnit and console lines checked.
+add_test(NAME e2e.resident_suite
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/resident_check.php $<TARGET_FILE:phptrun>
+          suites/resident suites/resident/expected-resident.tsv
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.resident_fixtures
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/resident_check.php $<TARGET_FILE:phptrun>
+          fixtures/resident fixtures/resident/expected-resident.tsv --timeout 2
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.resident_cli
+  COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun>
+          bash ${E2E}/resident_cli_test.sh
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.resident_suite e2e.resident_fixtures e2e.resident_cli PROPERTIES TIMEOUT 300)
+# phptrun writes each case's script beside it: runs over the same directory
+# must not overlap.
+set_tests_properties(e2e.suites e2e.resident_suite e2e.resident_cli PROPERTIES RESOURCE_LOCK suites_dir)

@@ -582,7 +582,9 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
     if (!g_options.cgi) phptrun_cli_register_constants(request->keep_stdio_open);
 
     zend_file_handle file;
-    if (phptrun_cli_open_script(&file, request->script_path) == SUCCESS) {
+    if (request->run_script) {
+      request->run_script(request->run_script_arg);
+    } else if (phptrun_cli_open_script(&file, request->script_path) == SUCCESS) {
       php_execute_script(&file);
       zend_destroy_file_handle(&file);
     } else {

@@ -69,6 +69,11 @@ typedef struct phptrun_request {
    * comes from the environment (REQUEST_METHOD, QUERY_STRING, CONTENT_TYPE,
    * CONTENT_LENGTH, HTTP_COOKIE, SCRIPT_NAME), the body from stdin. */
   int quiet;                  /* php-cgi -q: no headers (SKIPIF and CLEAN run so) */
+  /* When set, called after RINIT instead of executing script_path once (the
+   * worker and reload loops of resident.c). It must return normally, so it
+   * catches its own bailouts. */
+  void (*run_script)(void *arg);
+  void *run_script_arg;
 } phptrun_request;
 
 typedef struct phptrun_request_result {

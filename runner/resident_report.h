@@ -1,0 +1,69 @@
+// What a resident run (DESIGN.md, "Resident scenarios") adds to a case's
+// result: the per-iteration series, the growth the leak rule computed, and
+// the PHP code that allocated what stayed. Plain values, carried in
+// CaseResult::resident, sent over the wire and written by the reporters
+// (JSON "resident", JUnit <failure type="leak">, the console's LEAK line).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace phptrun {
+
+class WireWriter;
+class WireReader;
+
+// A place in PHP code that allocated memory still held at the end.
+struct LeakSite {
+  std::string file;  // the script's path; "" when no PHP code ran
+  int64_t line = 0;
+  std::string function;  // "Cache::put", "{closure}", "{main}", "(compile)", "(engine)"
+  int64_t bytes = 0;     // requested bytes of the blocks still live
+  int64_t count = 0;     // blocks
+};
+
+struct ResidentReport {
+  bool present = false;  // false for ordinary cases: nothing else is set
+  std::string mode;      // "requests", "worker", "reload"
+  int iterations = 0;    // asked for
+  int completed = 0;     // ran to their end (the series' length)
+  int warmup = 0;
+  int64_t max_growth = 0;
+  // Metric name -> one value per completed iteration, in the order of
+  // ResidentMetrics().
+  std::vector<std::pair<std::string, std::vector<int64_t>>> series;
+  // Metric name -> growth per iteration after warm-up (tracer/leak_analysis.h);
+  // empty when the run was too short or stopped early.
+  std::vector<std::pair<std::string, double>> growth;
+  std::vector<std::string> leaking;  // metrics the rule calls leaking
+  std::vector<LeakSite> sites;       // largest first
+  int64_t retained_bytes = 0;        // all tracked blocks still live (sites are the top)
+  int64_t retained_blocks = 0;
+  // How sites came about: "" (no attribution run), "second pass",
+  // "--attribute", or why it was not possible.
+  std::string attribution;
+  double iterations_per_s = 0;  // completed iterations / time in the loop
+  double loop_ms = 0;           // the loop: iterations, GC, sampling
+  double sampling_ms = 0;       // of loop_ms: taking and sending the samples
+};
+
+struct ResidentMetricInfo {
+  const char* name;
+  bool bytes;
+};
+
+// The metrics of phptrun_resident_sample (runner/sapi/resident.h), in its
+// order: heap, persistent (bytes); classes, functions, constants, objects,
+// gc_roots, resources, interned_strings (counts).
+const std::vector<ResidentMetricInfo>& ResidentMetrics();
+
+// Multi-line text for JUnit and --show-diff: the growth of every metric
+// that leaks, the sites, and how they were found.
+std::string ResidentDetails(const ResidentReport& report);
+
+void EncodeResidentReport(const ResidentReport& report, WireWriter* w);
+bool DecodeResidentReport(WireReader* r, ResidentReport* report);
+
+}  // namespace phptrun
