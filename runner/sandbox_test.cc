@@ -64,6 +64,10 @@ TEST_CASE("exit status, fatal errors and shutdown output") {
   CHECK(out.engine.exit_status == 3);
   CHECK(out.output == "bye");
 
+  out = Run("<?php register_shutdown_function(function () { exit(7); }); echo 'x';");
+  CHECK(out.engine.exit_status == 7);
+  CHECK(out.exit_code == 7);
+
   out = Run("<?php undefined_function();");
   CHECK(out.completed);
   CHECK(out.engine.exit_status == 255);

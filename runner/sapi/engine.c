@@ -600,12 +600,13 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
   result->compile.ms = g_compile_ms;
   result->execute.ms -= g_compile_ms;
   if (result->execute.ms < 0) result->execute.ms = 0;
-  result->exit_status = EG(exit_status);
 
   PhaseBegin(&result->rshutdown, &t0, PHPTRUN_PHASE_RSHUTDOWN);
   php_request_shutdown(NULL);
   PhaseEnd(&result->rshutdown, t0, PHPTRUN_PHASE_RSHUTDOWN);
   SG(server_context) = NULL;
+  /* As the CLI, after shutdown: exit(N) in a shutdown function counts. */
+  result->exit_status = EG(exit_status);
 
   result->output_bytes = g_output_bytes;
   result->output_limit_hit = g_output_limit_hit;
