@@ -20,7 +20,9 @@ $pt = [];
 $engine_ms = 0.0;
 foreach ($report['tests'] as $t) {
     $pt[$t['file']] = $t;
-    foreach ($t['phases'] as $p) $engine_ms += $p['ms'];
+    // In-engine time: every phase but "runner", which is phptrun's own
+    // share of the case (fork, exit, pipes, parsing, judging).
+    foreach ($t['phases'] as $p) if ($p['name'] !== 'runner') $engine_ms += $p['ms'];
 }
 
 $dir_of = function (string $path) use ($dirs): string {
