@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
+#include <utility>
 
 namespace phptrun {
 namespace {
@@ -20,7 +22,16 @@ std::string Join(const std::string& dir, const std::string& name) {
   return dir + "/" + name;
 }
 
-bool Walk(const std::string& dir, std::vector<std::string>* out, std::string* err) {
+// Directories already searched, by device and inode: a symlink that points
+// back up the tree (or twice at the same place) is searched once.
+using Visited = std::set<std::pair<dev_t, ino_t>>;
+
+bool Walk(const std::string& dir, Visited* visited, std::vector<std::string>* out,
+          std::string* err) {
+  struct stat self;
+  if (stat(dir.c_str(), &self) == 0 && !visited->insert({self.st_dev, self.st_ino}).second) {
+    return true;
+  }
   DIR* d = opendir(dir.c_str());
   if (!d) {
     *err = dir + ": cannot read directory: " + std::strerror(errno);
@@ -45,7 +56,7 @@ bool Walk(const std::string& dir, std::vector<std::string>* out, std::string* er
   }
   closedir(d);
   for (const std::string& sub : subdirs) {
-    if (!Walk(sub, out, err)) return false;
+    if (!Walk(sub, visited, out, err)) return false;
   }
   return true;
 }
@@ -55,6 +66,7 @@ bool Walk(const std::string& dir, std::vector<std::string>* out, std::string* er
 bool CollectCases(const std::vector<std::string>& args, std::vector<std::string>* cases,
                   std::string* err) {
   cases->clear();
+  Visited visited;
   for (const std::string& arg : args) {
     struct stat st;
     if (stat(arg.c_str(), &st) != 0) {
@@ -62,7 +74,7 @@ bool CollectCases(const std::vector<std::string>& args, std::vector<std::string>
       return false;
     }
     if (S_ISDIR(st.st_mode)) {
-      if (!Walk(arg, cases, err)) return false;
+      if (!Walk(arg, &visited, cases, err)) return false;
     } else {
       cases->push_back(arg);
     }

@@ -258,3 +258,25 @@ TEST_CASE("case list: an unreadable directory is an error naming it") {
 
 }  // namespace
 }  // namespace phptrun
+
+namespace phptrun {
+namespace {
+
+TEST_CASE("case list: a symlink loop is searched once, not forever") {
+  TempTree t;
+  t.File("suite/a.phpt");
+  t.File("suite/sub/b.phpt");
+  // sub/up points back at suite/: without loop detection this never ends.
+  REQUIRE(symlink(t.Path("suite").c_str(), t.Path("suite/sub/up").c_str()) == 0);
+  // A second link to a directory outside the tree is still followed (once).
+  t.File("elsewhere/c.phpt");
+  REQUIRE(symlink(t.Path("elsewhere").c_str(), t.Path("suite/linked").c_str()) == 0);
+  Paths cases;
+  std::string err;
+  REQUIRE(CollectCases({t.Path("suite")}, &cases, &err));
+  CHECK(cases == Paths{t.Path("suite/a.phpt"), t.Path("suite/linked/c.phpt"),
+                       t.Path("suite/sub/b.phpt")});
+}
+
+}  // namespace
+}  // namespace phptrun
