@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "runner/case_trace.h"
+#include "runner/cgi_request.h"
 #include "runner/expect.h"
 #include "runner/ini.h"
 #include "runner/judge.h"
@@ -25,6 +26,7 @@
 #include "runner/sandbox.h"
 #include "runner/sapi/lifecycle_hooks.h"
 #include "runner/shell_words.h"
+#include "runner/text_util.h"
 #include "runner/wire.h"
 
 #include <nlohmann/json.hpp>
@@ -36,116 +38,6 @@ double NowMs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-// Sections that make run-tests run the case under php-cgi.
-bool IsCgiTest(const PhptFile& test) {
-  if (test.Has("CGI")) return true;
-  for (const char* name : {"GET", "POST", "POST_RAW", "PUT", "GZIP_POST", "DEFLATE_POST", "COOKIE",
-                           "EXPECTHEADERS"}) {
-    const std::string* body = test.Section(name);
-    if (body && !body->empty()) return true;
-  }
-  return false;
-}
-
-std::string TrimCopy(const std::string& s);
-
-// The request run-tests.php makes of a CGI test's sections for php-cgi.
-struct CgiRequest {
-  std::string method = "GET";
-  std::string query_string;
-  std::string content_type;
-  std::string body;           // stdin
-  bool has_body = false;
-  std::string cookie;
-};
-
-// False (with *bork) for a POST_RAW or PUT without a body, as run-tests.
-bool BuildCgiRequest(const PhptFile& test, CgiRequest* r, std::string* bork) {
-  if (const std::string* get = test.Section("GET")) r->query_string = TrimCopy(*get);
-  if (const std::string* cookie = test.Section("COOKIE")) r->cookie = TrimCopy(*cookie);
-  auto raw = [&](const char* section, const char* method) {
-    // A leading "Content-Type:" line becomes the content type; the other
-    // lines are the body, joined with \n.
-    std::string text = TrimCopy(*test.Section(section)), body;
-    bool started = false;
-    size_t pos = 0;
-    while (pos <= text.size()) {
-      size_t end = text.find('\n', pos);
-      if (end == std::string::npos) end = text.size();
-      std::string line = text.substr(pos, end - pos);
-      pos = end + 1;
-      if (r->content_type.empty() && line.size() >= 13 && strncasecmp(line.c_str(), "Content-Type:", 13) == 0) {
-        std::string type = line.substr(13);
-        type.erase(std::remove(type.begin(), type.end(), '\r'), type.end());
-        r->content_type = TrimCopy(type);
-        continue;
-      }
-      if (started) body += '\n';
-      started = true;
-      body += line;
-    }
-    if (body.empty()) {
-      *bork = "empty $request";
-      return false;
-    }
-    r->method = method;
-    r->body = body;
-    r->has_body = true;
-    return true;
-  };
-  auto has = [&](const char* name) {
-    const std::string* body = test.Section(name);
-    return body && !body->empty();
-  };
-  if (has("POST_RAW")) return raw("POST_RAW", "POST");
-  if (has("PUT")) return raw("PUT", "PUT");
-  if (has("POST")) {
-    r->method = "POST";
-    r->body = TrimCopy(*test.Section("POST"));
-    r->has_body = true;
-    r->content_type = "application/x-www-form-urlencoded";
-  }
-  return true;
-}
-
-// CGI output: headers, a blank line, the body (run-tests splits at the
-// first blank line, and only if there is one).
-void SplitCgiOutput(const std::string& out, std::map<std::string, std::string>* headers,
-                    std::string* body) {
-  size_t blank = std::string::npos, skip = 0;
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (out[i] != '\n') continue;
-    size_t j = i + 1;
-    if (j < out.size() && out[j] == '\r') ++j;
-    if (j < out.size() && out[j] == '\n') {
-      blank = i;
-      skip = j + 1;
-      break;
-    }
-  }
-  if (blank == std::string::npos) {
-    *body = out;
-    return;
-  }
-  *body = out.substr(skip);
-  std::string head = out.substr(0, blank);
-  size_t pos = 0;
-  while (pos < head.size()) {
-    size_t end = head.find_first_of("\r\n", pos);
-    if (end == std::string::npos) end = head.size();
-    std::string line = head.substr(pos, end - pos);
-    pos = end + 1;
-    size_t colon = line.find(':');
-    if (colon != std::string::npos) (*headers)[TrimCopy(line.substr(0, colon))] = TrimCopy(line.substr(colon + 1));
-  }
-}
-
-std::string TrimCopy(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n\v");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n\v") - b + 1);
 }
 
 std::string Directory(const std::string& path) {
@@ -201,34 +93,6 @@ std::string OutputAsRunTestsSees(const RequestOutcome& out) {
   if (out.timed_out) text += "\n ** ERROR: process timed out **\n";
   if (out.term_signal) text += "\nTermsig=" + std::to_string(out.term_signal);
   return text;
-}
-
-// EXPECTHEADERS: every "Name: value" line must be among the headers with
-// that (trimmed) value. On a mismatch *diff shows both header sets.
-bool CheckExpectedHeaders(const PhptFile& test, const std::map<std::string, std::string>& headers,
-                          std::string* diff) {
-  const std::string* body = test.Section("EXPECTHEADERS");
-  if (!body) return true;
-  std::map<std::string, std::string> wanted;
-  size_t pos = 0;
-  while (pos < body->size()) {
-    size_t end = body->find_first_of("\r\n", pos);
-    if (end == std::string::npos) end = body->size();
-    std::string line = body->substr(pos, end - pos);
-    pos = end + 1;
-    size_t colon = line.find(':');
-    if (colon != std::string::npos) wanted[TrimCopy(line.substr(0, colon))] = TrimCopy(line.substr(colon + 1));
-  }
-  bool ok = true;
-  std::string want_text, got_text;
-  for (const auto& [name, value] : wanted) {
-    want_text += name + ": " + value + "\n";
-    auto it = headers.find(name);
-    if (it != headers.end()) got_text += name + ": " + it->second + "\n";
-    if (it == headers.end() || it->second != value) ok = false;
-  }
-  if (!ok) *diff = "expected headers:\n" + want_text + "actual headers:\n" + got_text + "--HEADERS--\n";
-  return ok;
 }
 
 using EnvList = std::vector<std::pair<std::string, std::string>>;
@@ -296,7 +160,7 @@ void CaseRunner::ResolveExtensions(const PhptFile& test, const std::vector<std::
     while (pos < body->size()) {
       size_t end = body->find_first_of("\r\n", pos);
       if (end == std::string::npos) end = body->size();
-      names.push_back(TrimCopy(body->substr(pos, end - pos)));
+      names.push_back(TrimWhitespace(body->substr(pos, end - pos)));
       pos = end + 1;
     }
   }
@@ -366,7 +230,7 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& ski
   SkipifOutcome outcome = InterpretSkipif(output);
   if (outcome.action == SkipifOutcome::Action::kBork) {
     // Say what it printed, as run-tests does: usually a PHP warning.
-    std::string shown = TrimCopy(output);
+    std::string shown = TrimWhitespace(output);
     if (shown.size() > 300) shown = shown.substr(0, 300) + "...";
     for (char& c : shown) {
       if (c == '\n' || c == '\r') c = ' ';
@@ -396,7 +260,7 @@ bool CaseRunner::EvaluateRedirect(const PhptFile& test, const std::string& scrip
   const std::string kNoDirectory =
       "Redirect info must contain exactly one TEST string to be used as redirect directory.";
   if (info.is_discarded() || !info.is_object()) {
-    *why = kNoDirectory + " (the section printed: " + TrimCopy(out.output).substr(0, 200) + ")";
+    *why = kNoDirectory + " (the section printed: " + TrimWhitespace(out.output).substr(0, 200) + ")";
     return false;
   }
   auto tests = info.find("TESTS");
@@ -511,7 +375,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
     while (pos < text.size()) {
       size_t end = text.find('\n', pos);
       if (end == std::string::npos) end = text.size();
-      std::string line = TrimCopy(text.substr(pos, end - pos));
+      std::string line = TrimWhitespace(text.substr(pos, end - pos));
       pos = end + 1;
       size_t eq = line.find('=');
       if (eq == std::string::npos || eq == 0) continue;
@@ -524,7 +388,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
   // SKIPIF
   SkipifOutcome skipif;
   const std::string* skip_code = test.Section("SKIPIF");
-  if (skip_code && !TrimCopy(*skip_code).empty()) {
+  if (skip_code && !TrimWhitespace(*skip_code).empty()) {
     skipif = RunSkipif(test, skip_file, extension_lines, skipif_env, cgi, &result);
     if (skipif.action == SkipifOutcome::Action::kSkip) return finish(Verdict::kSkip, skipif.reason);
     if (skipif.action == SkipifOutcome::Action::kBork) return finish(Verdict::kBork, skipif.reason);
@@ -544,7 +408,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
       while (pos < body->size()) {
         size_t end = body->find_first_of("\r\n", pos);
         if (end == std::string::npos) end = body->size();
-        std::string name = TrimCopy(body->substr(pos, end - pos));
+        std::string name = TrimWhitespace(body->substr(pos, end - pos));
         if (!name.empty()) redirect->context.extensions.push_back(name);
         pos = end + 1;
       }
@@ -608,7 +472,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
   auto section_facts = [&](CaseFacts* facts) {
     facts->xfail = test.Has("XFAIL") || skipif.xfail;
     facts->xfail_reason =
-        test.Has("XFAIL") ? TrimCopy(*test.Section("XFAIL")) : skipif.xfail_reason;
+        test.Has("XFAIL") ? TrimWhitespace(*test.Section("XFAIL")) : skipif.xfail_reason;
     facts->warn = skipif.warn;
     facts->warn_text = skipif.warn_text;
     facts->xleak = test.Has("XLEAK");
@@ -689,7 +553,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
     }
     facts.retried = retried;
     facts.xfail = test.Has("XFAIL") || skipif.xfail;
-    facts.xfail_reason = test.Has("XFAIL") ? TrimCopy(*test.Section("XFAIL")) : skipif.xfail_reason;
+    facts.xfail_reason = test.Has("XFAIL") ? TrimWhitespace(*test.Section("XFAIL")) : skipif.xfail_reason;
     facts.warn = skipif.warn;
     facts.warn_text = skipif.warn_text;
     facts.xleak = test.Has("XLEAK");
@@ -715,7 +579,7 @@ std::string CaseRunner::RunClean(const PhptFile& test, const std::string& clean_
                                  CaseResult* result) {
   const std::string* code = test.Section("CLEAN");
   std::string err;
-  if (!code || TrimCopy(*code).empty() || !WriteFile(clean_file, TrimCopy(*code), &err)) return {};
+  if (!code || TrimWhitespace(*code).empty() || !WriteFile(clean_file, TrimWhitespace(*code), &err)) return {};
   RequestSpec clean = BaseSpec(clean_file);
   clean.startup_ini = startup_ini;
   clean.env = env;
@@ -728,7 +592,7 @@ std::string CaseRunner::RunClean(const PhptFile& test, const std::string& clean_
   phase.ms = out.wall_ms;
   result->phases.push_back(phase);
   AddRequestTrace(out, "CLEAN", config_.run_start_ms, setup_.spans, result);
-  return TrimCopy(OutputAsRunTestsSees(out));
+  return TrimWhitespace(OutputAsRunTestsSees(out));
 }
 
 void SendReady(int fd, const phptrun_startup_timing& timing, const std::string& startup_output) {
