@@ -5,38 +5,12 @@
 #include <set>
 #include <string>
 
+#include "runner/test_support.h"
+
 namespace phptrun {
 namespace {
 
 using namespace std::string_literals;
-
-// Sets or unsets an environment variable for the life of the object, then
-// puts back what was there before.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    const char* old = std::getenv(name);
-    had_ = old != nullptr;
-    if (had_) old_ = old;
-    if (value) {
-      setenv(name, value, 1);
-    } else {
-      unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (had_) {
-      setenv(name_.c_str(), old_.c_str(), 1);
-    } else {
-      unsetenv(name_.c_str());
-    }
-  }
-
- private:
-  std::string name_;
-  bool had_ = false;
-  std::string old_;
-};
 
 const std::string* Find(const IniList& list, const std::string& key) {
   for (const IniEntry& e : list) {

@@ -10,32 +10,14 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
+#include "runner/engine_test_support.h"
+
 namespace phptrun {
 namespace {
 
-class Script {
- public:
-  explicit Script(const std::string& code) {
-    char dir[] = "/tmp/phptrun-resident-XXXXXX";
-    dir_ = mkdtemp(dir);
-    path_ = dir_ + "/t.php";
-    std::ofstream(path_) << code;
-  }
-  ~Script() {
-    unlink(path_.c_str());
-    rmdir(dir_.c_str());
-  }
-  RequestSpec Spec() const {
-    RequestSpec spec;
-    spec.script_path = path_;
-    spec.argv = {path_};
-    spec.timeout_s = 20;
-    return spec;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string dir_, path_;
+// Resident runs loop many times: a longer timeout than the sandbox tests'.
+struct Script : EngineScript {
+  explicit Script(const std::string& code) : EngineScript(code, 20) {}
 };
 
 ResidentSpec Mode(ResidentSpec::Mode mode, int iterations, int warmup = 0) {

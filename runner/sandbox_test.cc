@@ -10,38 +10,15 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
+#include "runner/engine_test_support.h"
+
 namespace phptrun {
 namespace {
 
-class Script {
- public:
-  explicit Script(const std::string& code) {
-    char dir[] = "/tmp/phptrun-engine-XXXXXX";
-    dir_ = mkdtemp(dir);
-    path_ = dir_ + "/t.php";
-    std::ofstream(path_) << code;
-  }
-  ~Script() {
-    unlink(path_.c_str());
-    rmdir(dir_.c_str());
-  }
-  RequestSpec Spec() const {
-    RequestSpec spec;
-    spec.script_path = path_;
-    spec.argv = {path_};
-    spec.timeout_s = 10;
-    return spec;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string dir_, path_;
-};
-
-RequestOutcome Run(const std::string& code) { return RunRequest(Script(code).Spec()); }
+RequestOutcome Run(const std::string& code) { return RunRequest(EngineScript(code).Spec()); }
 
 TEST_CASE("a request behaves like php -f for the script") {
-  Script s("<?php echo PHP_SAPI, '|', PHP_BINARY, '|', $argc, '|', $argv[1], '|', __FILE__;");
+  EngineScript s("<?php echo PHP_SAPI, '|', PHP_BINARY, '|', $argc, '|', $argv[1], '|', __FILE__;");
   RequestSpec spec = s.Spec();
   spec.argv.push_back("one arg");
   RequestOutcome out = RunRequest(spec);
@@ -59,7 +36,8 @@ TEST_CASE("echo, STDOUT and STDERR interleave in the order written") {
 }
 
 TEST_CASE("exit status, fatal errors and shutdown output") {
-  RequestOutcome out = Run("<?php register_shutdown_function(function () { echo 'bye'; }); exit(3);");
+  RequestOutcome out =
+      Run("<?php register_shutdown_function(function () { echo 'bye'; }); exit(3);");
   CHECK(out.completed);
   CHECK(out.engine.exit_status == 3);
   CHECK(out.output == "bye");
@@ -71,11 +49,12 @@ TEST_CASE("exit status, fatal errors and shutdown output") {
   out = Run("<?php undefined_function();");
   CHECK(out.completed);
   CHECK(out.engine.exit_status == 255);
-  CHECK(out.output.find("Fatal error: Uncaught Error: Call to undefined function") != std::string::npos);
+  CHECK(out.output.find("Fatal error: Uncaught Error: Call to undefined function") !=
+        std::string::npos);
 }
 
 TEST_CASE("a case that never ends is killed at the timeout") {
-  Script s("<?php echo 'started'; while (true) {}");
+  EngineScript s("<?php echo 'started'; while (true) {}");
   RequestSpec spec = s.Spec();
   spec.timeout_s = 0.5;
   RequestOutcome out = RunRequest(spec);
@@ -95,7 +74,7 @@ TEST_CASE("a case that dies of a signal reports it, with its output") {
 }
 
 TEST_CASE("a flood of output stops at the output limit") {
-  Script s("<?php while (true) echo str_repeat('x', 1000);");
+  EngineScript s("<?php while (true) echo str_repeat('x', 1000);");
   RequestSpec spec = s.Spec();
   spec.output_limit = 100000;
   RequestOutcome out = RunRequest(spec);
@@ -105,8 +84,9 @@ TEST_CASE("a flood of output stops at the output limit") {
 }
 
 TEST_CASE("runtime INI looks like startup INI to the script") {
-  Script s("<?php $all = ini_get_all(null, true); echo ini_get('precision'), '|', "
-           "$all['precision']['global_value'], '|', get_cfg_var('precision'), '|', 1/3;");
+  EngineScript s(
+      "<?php $all = ini_get_all(null, true); echo ini_get('precision'), '|', "
+      "$all['precision']['global_value'], '|', get_cfg_var('precision'), '|', 1/3;");
   RequestSpec spec = s.Spec();
   spec.runtime_ini = "precision=5\n";
   RequestOutcome out = RunRequest(spec);
@@ -116,7 +96,7 @@ TEST_CASE("runtime INI looks like startup INI to the script") {
 }
 
 TEST_CASE("runtime INI values are parsed as php -d parses them") {
-  Script s("<?php echo error_reporting(), '|', ini_get('display_errors');");
+  EngineScript s("<?php echo error_reporting(), '|', ini_get('display_errors');");
   RequestSpec spec = s.Spec();
   spec.runtime_ini = "error_reporting=E_ALL & ~E_DEPRECATED\ndisplay_errors=Off\n";
   RequestOutcome out = RunRequest(spec);
@@ -126,7 +106,7 @@ TEST_CASE("runtime INI values are parsed as php -d parses them") {
 TEST_CASE("startup-only INI restarts the engine in the case process") {
   REQUIRE_FALSE(phptrun_engine_ini_applies_at_runtime("disable_functions"));
   REQUIRE(phptrun_engine_ini_applies_at_runtime("precision"));
-  Script s("<?php echo function_exists('strrev') ? 'there' : 'disabled';");
+  EngineScript s("<?php echo function_exists('strrev') ? 'there' : 'disabled';");
   RequestSpec spec = s.Spec();
   spec.startup_ini = "disable_functions=strrev\n";
   RequestOutcome out = RunRequest(spec);
@@ -138,8 +118,9 @@ TEST_CASE("startup-only INI restarts the engine in the case process") {
 }
 
 TEST_CASE("STDIN, environment and cwd") {
-  Script s("<?php echo stream_get_contents(STDIN), '|', getenv('PHPTRUN_X'), '|', "
-           "var_export(getenv('PHPTRUN_GONE'), true), '|', $_ENV['PHPTRUN_X'] ?? 'no-env';");
+  EngineScript s(
+      "<?php echo stream_get_contents(STDIN), '|', getenv('PHPTRUN_X'), '|', "
+      "var_export(getenv('PHPTRUN_GONE'), true), '|', $_ENV['PHPTRUN_X'] ?? 'no-env';");
   setenv("PHPTRUN_GONE", "still here", 1);
   RequestSpec spec = s.Spec();
   spec.has_stdin = true;
@@ -154,12 +135,14 @@ TEST_CASE("STDIN, environment and cwd") {
 }
 
 TEST_CASE("cases are isolated from each other") {
-  Script s("<?php echo class_exists('Leftover') ? 'leaked' : 'clean'; eval('class Leftover {}'); "
-           "ini_set('precision', 3); putenv('PHPTRUN_SET_BY_CASE=1');");
+  EngineScript s(
+      "<?php echo class_exists('Leftover') ? 'leaked' : 'clean'; eval('class Leftover {}'); "
+      "ini_set('precision', 3); putenv('PHPTRUN_SET_BY_CASE=1');");
   CHECK(RunRequest(s.Spec()).output == "clean");
   CHECK(RunRequest(s.Spec()).output == "clean");
-  CHECK(Run("<?php echo ini_get('precision'), '|', var_export(getenv('PHPTRUN_SET_BY_CASE'), true);")
-            .output == "14|false");
+  CHECK(
+      Run("<?php echo ini_get('precision'), '|', var_export(getenv('PHPTRUN_SET_BY_CASE'), true);")
+          .output == "14|false");
 }
 
 }  // namespace
