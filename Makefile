@@ -5,7 +5,8 @@
 SHELL := /bin/bash
 BUILD ?= build
 JOBS ?= $(shell nproc)
-REPORTS ?= $(BUILD)/reports
+# Not $(BUILD)/reports: that is CMake's build directory of reports/.
+REPORTS ?= $(BUILD)/run-reports
 
 # The engine, its headers, the reference CLI and php-cgi (run-tests.php runs
 # the CGI sections with it; tests spawn it), with the extension set the
