@@ -7,6 +7,22 @@
 #include "runner/text_util.h"
 
 namespace phptrun {
+namespace {
+
+// "Name: value" lines (name and value trimmed); lines without ':' are
+// skipped, a later line wins.
+std::map<std::string, std::string> ParseHeaderLines(std::string_view text) {
+  std::map<std::string, std::string> headers;
+  for (std::string_view line : SplitLines(text, "\r\n")) {
+    size_t colon = line.find(':');
+    if (colon != std::string_view::npos) {
+      headers[TrimWhitespace(line.substr(0, colon))] = TrimWhitespace(line.substr(colon + 1));
+    }
+  }
+  return headers;
+}
+
+}  // namespace
 
 // Sections that make run-tests run the case under php-cgi.
 bool IsCgiTest(const PhptFile& test) {
@@ -89,17 +105,7 @@ void SplitCgiOutput(const std::string& out, std::map<std::string, std::string>* 
     return;
   }
   *body = out.substr(skip);
-  std::string head = out.substr(0, blank);
-  size_t pos = 0;
-  while (pos < head.size()) {
-    size_t end = head.find_first_of("\r\n", pos);
-    if (end == std::string::npos) end = head.size();
-    std::string line = head.substr(pos, end - pos);
-    pos = end + 1;
-    size_t colon = line.find(':');
-    if (colon != std::string::npos)
-      (*headers)[TrimWhitespace(line.substr(0, colon))] = TrimWhitespace(line.substr(colon + 1));
-  }
+  *headers = ParseHeaderLines(out.substr(0, blank));
 }
 
 // EXPECTHEADERS: every "Name: value" line must be among the headers with
@@ -108,17 +114,7 @@ bool CheckExpectedHeaders(const PhptFile& test, const std::map<std::string, std:
                           std::string* diff) {
   const std::string* body = test.Section("EXPECTHEADERS");
   if (!body) return true;
-  std::map<std::string, std::string> wanted;
-  size_t pos = 0;
-  while (pos < body->size()) {
-    size_t end = body->find_first_of("\r\n", pos);
-    if (end == std::string::npos) end = body->size();
-    std::string line = body->substr(pos, end - pos);
-    pos = end + 1;
-    size_t colon = line.find(':');
-    if (colon != std::string::npos)
-      wanted[TrimWhitespace(line.substr(0, colon))] = TrimWhitespace(line.substr(colon + 1));
-  }
+  std::map<std::string, std::string> wanted = ParseHeaderLines(*body);
   bool ok = true;
   std::string want_text, got_text;
   for (const auto& [name, value] : wanted) {

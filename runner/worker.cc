@@ -95,6 +95,18 @@ std::string OutputAsRunTestsSees(const RequestOutcome& out) {
   return text;
 }
 
+// The EXTENSIONS section: one name per line, trimmed, empty lines skipped.
+std::vector<std::string> ExtensionNames(const PhptFile& test) {
+  std::vector<std::string> names;
+  if (const std::string* body = test.Section("EXTENSIONS")) {
+    for (std::string_view line : SplitLines(*body, "\r\n")) {
+      std::string name = TrimWhitespace(line);
+      if (!name.empty()) names.push_back(std::move(name));
+    }
+  }
+  return names;
+}
+
 using EnvList = std::vector<std::pair<std::string, std::string>>;
 
 // A redirect: the directory to run and what its cases inherit.
@@ -123,8 +135,8 @@ class CaseRunner {
  private:
   // Extensions named by EXTENSIONS that are not loaded: the INI lines that
   // load them, or the names that cannot be loaded.
-  void ResolveExtensions(const PhptFile& test, const std::vector<std::string>& inherited,
-                         IniList* load, std::vector<std::string>* missing);
+  void ResolveExtensions(const std::vector<std::string>& names, IniList* load,
+                         std::vector<std::string>* missing);
   // Runs the REDIRECTTEST code as run-tests eval()s it; false (with *why)
   // when it gives no directory.
   bool EvaluateRedirect(const PhptFile& test, const std::string& script, const EnvList& env,
@@ -152,20 +164,10 @@ class CaseRunner {
   std::unordered_map<std::string, std::string> skipif_cache_;
 };
 
-void CaseRunner::ResolveExtensions(const PhptFile& test, const std::vector<std::string>& inherited,
-                                   IniList* load, std::vector<std::string>* missing) {
-  std::vector<std::string> names = inherited;
-  if (const std::string* body = test.Section("EXTENSIONS")) {
-    size_t pos = 0;
-    while (pos < body->size()) {
-      size_t end = body->find_first_of("\r\n", pos);
-      if (end == std::string::npos) end = body->size();
-      names.push_back(TrimWhitespace(body->substr(pos, end - pos)));
-      pos = end + 1;
-    }
-  }
+void CaseRunner::ResolveExtensions(const std::vector<std::string>& names, IniList* load,
+                                   std::vector<std::string>* missing) {
   for (const std::string& name : names) {
-    if (name.empty() || phptrun_engine_extension_loaded(name.c_str())) continue;
+    if (phptrun_engine_extension_loaded(name.c_str())) continue;
     std::string so = extension_dir_ + "/" + name + ".so";
     if (access(so.c_str(), R_OK) == 0) {
       bool zend = name == "opcache" || name == "xdebug";
@@ -337,7 +339,11 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
 
   IniList extension_ini;
   std::vector<std::string> missing;
-  ResolveExtensions(test, context.extensions, &extension_ini, &missing);
+  const std::vector<std::string> extension_names = ExtensionNames(test);
+  std::vector<std::string> wanted_extensions = context.extensions;
+  wanted_extensions.insert(wanted_extensions.end(), extension_names.begin(),
+                           extension_names.end());
+  ResolveExtensions(wanted_extensions, &extension_ini, &missing);
   if (!missing.empty()) {
     std::string names;
     for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
@@ -371,12 +377,8 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
   if (const std::string* body = test.Section("ENV")) {
     std::string text = *body;
     for (size_t p; (p = text.find("{PWD}")) != std::string::npos;) text.replace(p, 5, dir);
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t end = text.find('\n', pos);
-      if (end == std::string::npos) end = text.size();
-      std::string line = TrimWhitespace(text.substr(pos, end - pos));
-      pos = end + 1;
+    for (std::string_view raw : SplitLines(text, "\n")) {
+      std::string line = TrimWhitespace(raw);
       size_t eq = line.find('=');
       if (eq == std::string::npos || eq == 0) continue;
       env_section.push_back({line.substr(0, eq), line.substr(eq + 1)});
@@ -402,17 +404,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
     }
     redirect->context.name_prefix = result.name;
     redirect->context.script_dir = dir;
-    if (const std::string* body = test.Section("EXTENSIONS")) {
-      redirect->context.extensions.clear();
-      size_t pos = 0;
-      while (pos < body->size()) {
-        size_t end = body->find_first_of("\r\n", pos);
-        if (end == std::string::npos) end = body->size();
-        std::string name = TrimWhitespace(body->substr(pos, end - pos));
-        if (!name.empty()) redirect->context.extensions.push_back(name);
-        pos = end + 1;
-      }
-    }
+    redirect->context.extensions = extension_names;
     return finish(Verdict::kPass, "redirects to " + redirect->directory);
   }
 
