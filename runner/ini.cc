@@ -126,6 +126,12 @@ std::string FormatIniLines(const IniList& entries) {
   return out;
 }
 
+std::string FormatDefineArgs(const IniList& entries) {
+  std::string out;
+  for (const IniEntry& e : entries) out += " -d \"" + e.first + "=" + e.second + "\"";
+  return out;
+}
+
 std::string TempDirectory() {
   const char* tmp = std::getenv("TMPDIR");
   std::string dir = tmp && *tmp ? tmp : "/tmp";

@@ -36,6 +36,10 @@ void MergeIni(IniList* base, const IniList& more);
 std::string FormatIniLine(const std::string& key, const std::string& value);
 std::string FormatIniLines(const IniList& entries);
 
+// The entries as php command-line flags, ` -d "key=value"` each, as
+// run-tests.php puts them in TEST_PHP_EXTRA_ARGS.
+std::string FormatDefineArgs(const IniList& entries);
+
 // sys_get_temp_dir() as PHP computes it: $TMPDIR without trailing slash,
 // else /tmp.
 std::string TempDirectory();

@@ -83,7 +83,7 @@ EngineSetup MakeEngineSetup(const Options& o) {
   // the same settings.
   if (o.no_ini) s.extra_args += " -n";
   if (!o.ini_file.empty()) s.extra_args += " -c '" + o.ini_file + "'";
-  for (const IniEntry& e : ini) s.extra_args += " -d \"" + e.first + "=" + e.second + "\"";
+  s.extra_args += FormatDefineArgs(ini);
   return s;
 }
 

@@ -38,32 +38,31 @@ double NowMs() {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+// The file's bytes, or "" when it cannot be read.
+std::string ReadWholeFile(const std::string& path) {
+  std::string content;
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
+    std::fclose(f);
+  }
+  return content;
+}
+
 // CONFLICTS keys of a case without parsing every file in full: most files
 // have no CONFLICTS section, and a directory's CONFLICTS file is read once.
 class ConflictReader {
  public:
   std::vector<std::string> Keys(const std::string& path) {
-    std::string content;
-    if (FILE* f = std::fopen(path.c_str(), "rb")) {
-      char buf[65536];
-      size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
-      std::fclose(f);
-    }
+    std::string content = ReadWholeFile(path);
     if (content.find("--CONFLICTS--") != std::string::npos) {
       return PhptFile::Parse(path, content).ConflictKeys();
     }
     std::string dir = CaseDirectory(path);
     auto it = by_directory_.find(dir);
     if (it == by_directory_.end()) {
-      std::string body;
-      if (FILE* f = std::fopen((dir + "/CONFLICTS").c_str(), "rb")) {
-        char buf[4096];
-        size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) body.append(buf, n);
-        std::fclose(f);
-      }
-      it = by_directory_.emplace(dir, ParseConflictKeys(body)).first;
+      it = by_directory_.emplace(dir, ParseConflictKeys(ReadWholeFile(dir + "/CONFLICTS"))).first;
     }
     return it->second;
   }
@@ -252,6 +251,16 @@ void Supervisor::AddRedirectedCases(const std::string& directory, CaseContext co
   }
 }
 
+void Supervisor::RequeueWaiting(WorkerSlot* slot) {
+  // Requeue() puts a case at the front of the queue: last first keeps order.
+  while (slot->in_flight.size() > 1) {
+    size_t waiting = slot->in_flight.back();
+    slot->in_flight.pop_back();
+    --attempts_[waiting];  // handed out, never started
+    scheduler_.Requeue(waiting);
+  }
+}
+
 void Supervisor::HandleDeath(WorkerSlot* slot) {
   int status = 0;
   kill(slot->pid, SIGKILL);
@@ -261,11 +270,7 @@ void Supervisor::HandleDeath(WorkerSlot* slot) {
   slot->command_fd = slot->result_fd = -1;
   // The running case is run once more (or borks on a second death); the
   // ones waiting behind it never started and simply go back in the queue.
-  for (size_t i = slot->in_flight.size(); i-- > 1;) {
-    size_t waiting = slot->in_flight[i];
-    --attempts_[waiting];
-    scheduler_.Requeue(waiting);
-  }
+  RequeueWaiting(slot);
   if (!slot->in_flight.empty()) {
     size_t id = slot->in_flight.front();
     if (attempts_[id] < 2) {
@@ -349,11 +354,7 @@ int Supervisor::Run(std::string* err) {
       if (alive && !slot->in_flight.empty() && NowMs() > slot->deadline_ms) {
         // The worker itself is stuck: its own timeout handling did not fire.
         size_t id = slot->in_flight.front();
-        slot->in_flight.pop_front();
-        for (size_t waiting : slot->in_flight) {  // never started: back in the queue
-          --attempts_[waiting];
-          scheduler_.Requeue(waiting);
-        }
+        RequeueWaiting(slot);
         slot->in_flight.clear();
         CaseResult result;
         result.file = result.name = cases_[id];

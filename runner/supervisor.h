@@ -55,6 +55,9 @@ class Supervisor {
   void Dispatch(WorkerSlot* slot);
   void HandleMessage(WorkerSlot* slot, const std::string& message, std::string* fatal);
   void HandleDeath(WorkerSlot* slot);
+  // Puts back in the queue the cases waiting behind the running one of the
+  // slot (they never started); the running one stays in in_flight.
+  void RequeueWaiting(WorkerSlot* slot);
   // After kQuit: handles what workers send while they shut down, until
   // they close their pipes.
   void CollectShutdownMessages();

@@ -366,8 +366,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
   }
   const std::string extension_lines = FormatIniLines(extension_ini);
   std::string extra_args = setup_.extra_args;
-  for (const IniEntry& e : extension_ini) extra_args += " -d \"" + e.first + "=" + e.second + "\"";
-  for (const IniEntry& e : test_ini) extra_args += " -d \"" + e.first + "=" + e.second + "\"";
+  extra_args += FormatDefineArgs(extension_ini) + FormatDefineArgs(test_ini);
 
   EnvList env = context.env;
   env.insert(env.end(), {{"REDIRECT_STATUS", ""}, {"QUERY_STRING", ""}, {"PATH_TRANSLATED", ""},
