@@ -44,6 +44,7 @@ JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
     phases.push_back(std::move(entry));
   }
   test["phases"] = std::move(phases);
+  if (result.confirmed_fresh) test["reused_verdict"] = VerdictName(result.reused_verdict);
   if (result.resident.present) test["resident"] = ResidentToJson(result.resident);
   return test;
 }

@@ -58,6 +58,7 @@ EngineSetup MakeEngineSetup(const Options& o) {
                                       : o.ini_file;
   s.cgi_ini_scan_dir = have_cgi_ini ? ini_root + "/cgi/conf.d" : s.ini_scan_dir;
   s.timeout_s = o.timeout_s;
+  s.reuse = o.reuse;
   s.repeat = o.repeat;
   s.attribute = o.attribute;
   // The lifecycle tracer costs more than the 3% of CPU and wall time on

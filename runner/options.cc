@@ -52,6 +52,10 @@ std::string UsageText() {
          "                  process, like run-tests.php --repeat; also judges leaks\n"
          "  --attribute     in resident runs, find the PHP code that allocated what\n"
          "                  stays from the first run on (else only for a LEAK)\n"
+         "  --reuse N       let one case process serve up to N requests (default 100),\n"
+         "                  each checked to leave the process as it found it; a\n"
+         "                  verdict other than PASS from a reused process is\n"
+         "                  confirmed in a fresh one. 1: a fresh fork for every request\n"
          "  -q              quiet: no progress line\n"
          "  -v              verbose: a line for every case\n"
          "  --list          list the cases that would run, run nothing\n"
@@ -162,6 +166,12 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
     } else if (flag == "--offline") {
       if (!no_value()) return false;
       o->offline = true;
+    } else if (flag == "--reuse") {
+      if (!value(&v)) return false;
+      if (!ParseInt(v, 1, &o->reuse)) {
+        *err = "--reuse: expected a number of requests >= 1, got '" + v + "'";
+        return false;
+      }
     } else if (flag == "--repeat") {
       if (!value(&v)) return false;
       if (!ParseInt(v, 1, &o->repeat)) {

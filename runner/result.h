@@ -64,6 +64,11 @@ struct CaseResult {
   // phases, steps, extensions' hooks and compiles under them. Empty when
   // the tracer was off. Whole-run reports drop it once they have used it.
   std::vector<Span> spans;
+  // The case ran first in a reused case process, got another verdict than
+  // PASS there and was run again in a fresh one, which gave `verdict`.
+  // reused_verdict != verdict means an earlier request left state behind.
+  bool confirmed_fresh = false;
+  Verdict reused_verdict = Verdict::kPass;
 };
 
 // Counts per verdict, for summaries.

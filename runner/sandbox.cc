@@ -5,10 +5,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,20 +16,12 @@
 #include <cstdio>
 #include <cstring>
 
-#include "runner/sapi/lifecycle_hooks.h"
+#include "runner/case_process.h"
 #include "runner/resident_control.h"
 #include "runner/wire.h"
-#include "tracer/event_log.h"
 
 namespace phptrun {
 namespace {
-
-enum ControlKind : uint32_t {
-  kControlResult = 1,
-  kControlRestart = 2,
-  kControlError = 3,
-  kControlLifecycle = 4,  // the lifecycle event log of the request
-};
 
 double NowMs() {
   timespec ts;
@@ -49,133 +40,6 @@ bool WriteAllFd(int fd, const std::string& data) {
     off += static_cast<size_t>(n);
   }
   return true;
-}
-
-void SendControl(int fd, ControlKind kind, const void* data, size_t size) {
-  WireWriter w;
-  w.U32(kind);
-  w.Str(std::string_view(static_cast<const char*>(data), size));
-  WriteMessage(fd, w.data());
-}
-
-// The request's lifecycle events, as SendControl(kControlLifecycle, bytes)
-// would send EventLog::EncodeCurrent(), but written straight from the log's
-// static storage: no allocation in the case process after its request.
-void SendLifecycleLog(int fd) {
-  EventLog::Parts parts = EventLog::CurrentParts();
-  // The frame WriteMessage and WireWriter would make: the message length,
-  // the kind, the string length, each four bytes little-endian.
-  char frame[12];
-  uint32_t fields[3] = {static_cast<uint32_t>(8 + parts.size()), kControlLifecycle,
-                        static_cast<uint32_t>(parts.size())};
-  for (int f = 0; f < 3; ++f) {
-    for (int b = 0; b < 4; ++b) frame[4 * f + b] = static_cast<char>((fields[f] >> (8 * b)) & 0xff);
-  }
-  iovec iov[4] = {{frame, sizeof frame},
-                  {parts.header, sizeof parts.header},
-                  {const_cast<void*>(parts.events), parts.event_bytes},
-                  {const_cast<char*>(parts.names), parts.name_bytes}};
-  iovec* next = iov;
-  int left = 4;
-  while (left > 0) {
-    ssize_t n = writev(fd, next, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return;
-    while (left > 0 && static_cast<size_t>(n) >= next->iov_len) {
-      n -= static_cast<ssize_t>(next->iov_len);
-      ++next;
-      --left;
-    }
-    if (left > 0) {
-      next->iov_base = static_cast<char*>(next->iov_base) + n;
-      next->iov_len -= static_cast<size_t>(n);
-    }
-  }
-}
-
-// A case that allocates without bound (memory_limit=-1) must be the one the
-// kernel's OOM killer picks, not a worker or the supervisor; it then gets a
-// SIGKILL verdict and the run goes on. (An address-space rlimit would do it
-// more gently, but breaks tests that mmap large files, as copy() does.)
-void PreferAsOomVictim() {
-  int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  ssize_t ignored = write(fd, "1000", 4);
-  (void)ignored;
-  close(fd);
-}
-
-[[noreturn]] void CaseProcess(const RequestSpec& spec, int stdin_fd, int output_fd,
-                              int control_fd) {
-  setpgid(0, 0);
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
-  for (int fd : spec.close_fds) close(fd);
-
-  if (spec.capture_stdin) dup2(stdin_fd, STDIN_FILENO);
-  if (spec.capture_stdout) dup2(output_fd, STDOUT_FILENO);
-  if (spec.discard_stderr) {
-    int null_fd = open("/dev/null", O_WRONLY);
-    dup2(null_fd, STDERR_FILENO);
-    close(null_fd);
-  } else if (spec.capture_stderr) {
-    dup2(output_fd, STDERR_FILENO);
-  }
-  close(stdin_fd);
-  close(output_fd);
-
-  for (const auto& [name, value] : spec.env) {
-    if (value.empty()) {
-      unsetenv(name.c_str());
-    } else {
-      setenv(name.c_str(), value.c_str(), 1);
-    }
-  }
-  PreferAsOomVictim();
-  phptrun_log_clear();  // the worker's events are not this request's
-
-  if (!spec.startup_ini.empty() || spec.restart_as) {
-    phptrun_startup_timing restart;
-    char err[512] = "";
-    int failed = spec.restart_as
-                     ? phptrun_engine_restart_as(spec.restart_as, spec.startup_ini.c_str(), &restart,
-                                                 err, sizeof err)
-                     : phptrun_engine_restart(spec.startup_ini.c_str(), &restart, err, sizeof err);
-    if (failed) {
-      // As the CLI: what startup printed (a fatal error about a directive)
-      // is the output, and the process ends with status 1.
-      SendControl(control_fd, kControlError, err, std::strlen(err));
-      _exit(1);
-    }
-    SendControl(control_fd, kControlRestart, &restart, sizeof restart);
-  }
-
-  std::vector<char*> argv;
-  for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-
-  phptrun_request request{};
-  request.script_path = spec.script_path.c_str();
-  request.argc = static_cast<int>(spec.argv.size());
-  request.argv = argv.data();
-  request.runtime_ini = spec.runtime_ini.empty() ? nullptr : spec.runtime_ini.c_str();
-  request.output_limit = spec.output_limit;
-  request.quiet = spec.quiet;
-
-  phptrun_request_result result{};
-  if (spec.resident.mode != PHPTRUN_RESIDENT_OFF) {
-    RunResidentAndReport(request, spec.resident, control_fd, &result);
-  } else if (phptrun_engine_run_request(&request, &result) != 0) {
-    static const char kWhy[] = "the request could not start";
-    SendControl(control_fd, kControlError, kWhy, sizeof kWhy - 1);
-    _exit(1);
-  }
-  if (phptrun_lifecycle_enabled()) SendLifecycleLog(control_fd);
-  SendControl(control_fd, kControlResult, &result, sizeof result);
-  // The CLI's exit status: a process the script forked (pcntl_fork) that
-  // calls exit(N) must end with N.
-  _exit(result.exit_status);
 }
 
 void ReadControl(MessageBuffer* buffer, RequestOutcome* out) {
@@ -200,6 +64,177 @@ void ReadControl(MessageBuffer* buffer, RequestOutcome* out) {
   }
 }
 
+
+// The descriptors of one request: the case's stdin, its output (fds 1 and
+// 2) and its control pipe, each with the worker's end and the case's end.
+struct Channels {
+  int stdin_fd = -1;     // the case's fd 0
+  int output_in = -1;    // the worker reads
+  int output_out = -1;   // the case's fds 1 and 2
+  int control_in = -1;   // the worker reads
+  int control_out = -1;  // the case writes
+  bool output_to_file = false;
+
+  // The case's ends, once the case process has them.
+  void CloseCaseEnds() {
+    for (int* fd : {&stdin_fd, &output_out, &control_out}) {
+      if (*fd >= 0) close(*fd);
+      *fd = -1;
+    }
+  }
+  void CloseAll() {
+    CloseCaseEnds();
+    for (int* fd : {&output_in, &control_in}) {
+      if (*fd >= 0) close(*fd);
+      *fd = -1;
+    }
+  }
+};
+
+bool OpenChannels(const RequestSpec& spec, Channels* ch, std::string* error) {
+  // Output goes through a pipe, as with run-tests' proc_open: a seekable file
+  // would let PHP's STDOUT stream seek (proc_open casts it to an fd at its own
+  // position), scrambling what child processes write. A resident run needs
+  // the offsets of fd 1 to cut its output per iteration, so it writes into
+  // an anonymous memory file instead, read once the case process is gone.
+  ch->output_to_file = spec.resident.mode != PHPTRUN_RESIDENT_OFF;
+  int output[2] = {-1, -1};
+  if (ch->output_to_file) {
+    output[1] = MakeMemFile("phptrun-output");
+    output[0] = output[1] >= 0 ? dup(output[1]) : -1;
+    if (output[0] >= 0) fcntl(output[0], F_SETFD, FD_CLOEXEC);
+  } else if (pipe2(output, O_CLOEXEC) != 0) {
+    output[0] = output[1] = -1;
+  }
+  ch->output_in = output[0];
+  ch->output_out = output[1];
+  if (ch->output_in < 0 || ch->output_out < 0) {
+    *error = std::string("cannot create the output channel: ") + std::strerror(errno);
+    ch->CloseAll();
+    return false;
+  }
+  if (spec.has_stdin && !spec.stdin_data.empty()) {
+    ch->stdin_fd = MakeMemFile("phptrun-stdin");
+    if (ch->stdin_fd >= 0 &&
+        (!WriteAllFd(ch->stdin_fd, spec.stdin_data) || lseek(ch->stdin_fd, 0, SEEK_SET) != 0)) {
+      close(ch->stdin_fd);
+      ch->stdin_fd = -1;
+    }
+  } else {
+    int p[2];  // an empty pipe: reads see EOF at once
+    if (pipe2(p, O_CLOEXEC) == 0) {
+      close(p[1]);
+      ch->stdin_fd = p[0];
+    }
+  }
+  int control[2] = {-1, -1};
+  if (ch->stdin_fd < 0 || pipe2(control, O_CLOEXEC) != 0) {
+    *error = std::string("cannot set up the case process: ") + std::strerror(errno);
+    ch->CloseAll();
+    return false;
+  }
+  ch->control_in = control[0];
+  ch->control_out = control[1];
+  return true;
+}
+
+// How a warm case process ended a request (Collect with a socket).
+struct WarmEnd {
+  bool done = false;   // it answered: the request is over
+  bool ready = false;  // ... and it serves the next one
+  std::string why;     // ... or why it retires
+};
+
+// Reads the case's output and control messages until the request is over:
+// the process exited, or (warm) it answered on `socket`, or the deadline
+// passed, when the process group is killed. *exited tells whether the
+// process is gone; out->term_signal and exit_code say how.
+void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, Channels* ch,
+             RequestOutcome* out, WarmEnd* warm, bool* exited) {
+  fcntl(ch->control_in, F_SETFL, O_NONBLOCK);
+  fcntl(ch->output_in, F_SETFL, O_NONBLOCK);
+  MessageBuffer control_in;
+  bool control_open = true;
+  bool output_open = !ch->output_to_file;
+  bool socket_open = socket >= 0;
+  const size_t output_cap = spec.output_limit + (1 << 20);
+  // Reads what the pipe holds; beyond the cap it is drained and dropped so
+  // the writer never blocks on a full pipe.
+  auto drain_output = [&] {
+    char buf[65536];
+    for (;;) {
+      ssize_t n = read(ch->output_in, buf, sizeof buf);
+      if (n > 0) {
+        size_t keep = out->output.size() < output_cap ? output_cap - out->output.size() : 0;
+        out->output.append(buf, std::min(static_cast<size_t>(n), keep));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) output_open = false;
+      return;
+    }
+  };
+  double deadline = out->start_ms + spec.timeout_s * 1000;
+  int status = 0;
+  *exited = false;
+  while (!*exited && !warm->done) {
+    double left = deadline - NowMs();
+    if (left <= 0) {
+      out->timed_out = true;
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
+      break;
+    }
+    pollfd fds[4];
+    int n = 0;
+    if (pidfd >= 0) fds[n++] = {pidfd, POLLIN, 0};
+    if (control_open) fds[n++] = {ch->control_in, POLLIN, 0};
+    if (output_open) fds[n++] = {ch->output_in, POLLIN, 0};
+    if (socket_open) fds[n++] = {socket, POLLIN, 0};
+    int wait_ms = pidfd >= 0 ? static_cast<int>(left) + 1 : 5;
+    if (poll(fds, n, wait_ms) < 0 && errno != EINTR) break;
+    if (control_open && !control_in.Fill(ch->control_in)) control_open = false;
+    if (output_open) drain_output();
+    ReadControl(&control_in, out);  // as it comes: a resident run streams samples
+    if (socket_open) {
+      bool closed = false;
+      if (ReadWarmDone(socket, &warm->ready, &warm->why, &closed)) warm->done = true;
+      if (closed) socket_open = false;
+    }
+    if (waitpid(pid, &status, WNOHANG) == pid) *exited = true;
+  }
+  if (out->timed_out) {
+    waitpid(pid, &status, 0);
+    *exited = true;
+  }
+  control_in.Fill(ch->control_in);
+  ReadControl(&control_in, out);
+  if (*exited) {
+    if (WIFSIGNALED(status)) {
+      out->term_signal = WTERMSIG(status);
+      out->completed = false;
+    } else if (WIFEXITED(status)) {
+      out->exit_code = WEXITSTATUS(status);
+    }
+  }
+  if (out->timed_out) out->completed = false;
+  // What the case wrote before it ended is in the pipe; a grandchild that
+  // still holds the pipe open does not make us wait.
+  if (output_open) drain_output();
+  if (ch->output_to_file) {
+    char buf[65536];
+    off_t at = 0;
+    ssize_t n;
+    while (out->output.size() < output_cap &&
+           (n = pread(ch->output_in, buf, sizeof buf, at)) > 0) {
+      out->output.append(buf, std::min(static_cast<size_t>(n), output_cap - out->output.size()));
+      at += n;
+    }
+  }
+}
+
+int OpenPidfd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
+
 }  // namespace
 
 std::string SignalName(int sig) {
@@ -209,149 +244,127 @@ std::string SignalName(int sig) {
 
 RequestOutcome RunRequest(const RequestSpec& spec) {
   RequestOutcome out;
-  double start = NowMs();
-  out.start_ms = start;
-
-  // Output goes through a pipe, as with run-tests' proc_open: a seekable file
-  // would let PHP's STDOUT stream seek (proc_open casts it to an fd at its own
-  // position), scrambling what child processes write. A resident run needs
-  // the offsets of fd 1 to cut its output per iteration, so it writes into
-  // an anonymous memory file instead, read once the case process is gone.
-  const bool output_to_file = spec.resident.mode != PHPTRUN_RESIDENT_OFF;
-  int output_pipe[2] = {-1, -1};
-  if (output_to_file) {
-    output_pipe[1] = MakeMemFile("phptrun-output");
-    output_pipe[0] = output_pipe[1] >= 0 ? dup(output_pipe[1]) : -1;
-    if (output_pipe[0] >= 0) fcntl(output_pipe[0], F_SETFD, FD_CLOEXEC);
-  } else if (pipe2(output_pipe, O_CLOEXEC) != 0) {
-    output_pipe[0] = output_pipe[1] = -1;
-  }
-  if (output_pipe[0] < 0 || output_pipe[1] < 0) {
-    out.error = std::string("cannot create the output channel: ") + std::strerror(errno);
-    if (output_pipe[1] >= 0) close(output_pipe[1]);
-    return out;
-  }
-  int output_fd = output_pipe[1];
-  int stdin_fd = -1;
-  int control[2] = {-1, -1};
-  if (spec.has_stdin && !spec.stdin_data.empty()) {
-    stdin_fd = MakeMemFile("phptrun-stdin");
-    if (stdin_fd >= 0 && (!WriteAllFd(stdin_fd, spec.stdin_data) || lseek(stdin_fd, 0, SEEK_SET) != 0)) {
-      close(stdin_fd);
-      stdin_fd = -1;
-    }
-  } else {
-    int p[2];  // an empty pipe: reads see EOF at once
-    if (pipe2(p, O_CLOEXEC) == 0) {
-      close(p[1]);
-      stdin_fd = p[0];
-    }
-  }
-  if (stdin_fd < 0 || pipe2(control, O_CLOEXEC) != 0) {
-    out.error = std::string("cannot set up the case process: ") + std::strerror(errno);
-    close(output_pipe[0]);
-    close(output_pipe[1]);
-    if (stdin_fd >= 0) close(stdin_fd);
-    return out;
-  }
+  out.start_ms = NowMs();
+  Channels ch;
+  if (!OpenChannels(spec, &ch, &out.error)) return out;
 
   // The engine flushes stdout at every request's end: unflushed output of
   // this process would come out again in the case's output.
   std::fflush(nullptr);
   pid_t pid = fork();
   if (pid == 0) {
-    close(control[0]);
-    close(output_pipe[0]);
-    CaseProcess(spec, stdin_fd, output_fd, control[1]);
+    close(ch.control_in);
+    close(ch.output_in);
+    RunOneRequest(spec, ch.stdin_fd, ch.output_out, ch.control_out);
   }
-  close(control[1]);
-  close(stdin_fd);
-  close(output_fd);
-  int output_in = output_pipe[0];
+  ch.CloseCaseEnds();
   if (pid < 0) {
     out.error = std::string("fork failed: ") + std::strerror(errno);
-    close(control[0]);
-    close(output_in);
+    ch.CloseAll();
     return out;
   }
-
-  // Wait for the case process to exit, reading its control messages, until
-  // the deadline. A pidfd tells us about the exit even if a grandchild keeps
-  // the control pipe open.
-  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  fcntl(control[0], F_SETFL, O_NONBLOCK);
-  fcntl(output_in, F_SETFL, O_NONBLOCK);
-  MessageBuffer control_in;
-  bool control_open = true;
-  bool output_open = !output_to_file;
-  const size_t output_cap = spec.output_limit + (1 << 20);
-  // Reads what the pipe holds; beyond the cap it is drained and dropped so
-  // the writer never blocks on a full pipe.
-  auto drain_output = [&] {
-    char buf[65536];
-    for (;;) {
-      ssize_t n = read(output_in, buf, sizeof buf);
-      if (n > 0) {
-        size_t keep = out.output.size() < output_cap ? output_cap - out.output.size() : 0;
-        out.output.append(buf, std::min(static_cast<size_t>(n), keep));
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n == 0) output_open = false;
-      return;
-    }
-  };
-  double deadline = start + spec.timeout_s * 1000;
-  int status = 0;
+  // A pidfd tells us about the exit even if a grandchild keeps the control
+  // pipe open.
+  int pidfd = OpenPidfd(pid);
+  WarmEnd unused;
   bool exited = false;
-  while (!exited) {
-    double left = deadline - NowMs();
-    if (left <= 0) {
-      out.timed_out = true;
-      kill(-pid, SIGKILL);
-      kill(pid, SIGKILL);
-      break;
-    }
-    pollfd fds[3];
-    int n = 0;
-    if (pidfd >= 0) fds[n++] = {pidfd, POLLIN, 0};
-    if (control_open) fds[n++] = {control[0], POLLIN, 0};
-    if (output_open) fds[n++] = {output_in, POLLIN, 0};
-    int wait_ms = pidfd >= 0 ? static_cast<int>(left) + 1 : 5;
-    if (poll(fds, n, wait_ms) < 0 && errno != EINTR) break;
-    if (control_open && !control_in.Fill(control[0])) control_open = false;
-    if (output_open) drain_output();
-    ReadControl(&control_in, &out);  // as it comes: a resident run streams samples
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) exited = true;
-  }
-  if (!exited) waitpid(pid, &status, 0);
-  control_in.Fill(control[0]);
-  ReadControl(&control_in, &out);
+  Collect(spec, pid, pidfd, -1, &ch, &out, &unused, &exited);
+  if (!exited) waitpid(pid, nullptr, 0);
   if (pidfd >= 0) close(pidfd);
-  close(control[0]);
+  ch.CloseAll();
+  out.wall_ms = NowMs() - out.start_ms;
+  return out;
+}
 
-  if (WIFSIGNALED(status)) {
-    out.term_signal = WTERMSIG(status);
-    out.completed = false;
-  } else if (WIFEXITED(status)) {
-    out.exit_code = WEXITSTATUS(status);
+Sandbox::Sandbox(int max_reuse, std::vector<int> close_fds)
+    : max_reuse_(max_reuse), close_fds_(std::move(close_fds)) {}
+
+Sandbox::~Sandbox() { StopWarm(false); }
+
+bool Sandbox::Warmable(const RequestSpec& spec) const {
+  return max_reuse_ > 1 && !spec.fresh && spec.startup_ini.empty() && !spec.restart_as &&
+         (spec.runtime_ini.empty() || spec.runtime_ini_undoable) && spec.resident.mode == PHPTRUN_RESIDENT_OFF && spec.capture_stdin &&
+         spec.capture_stdout && spec.capture_stderr;
+}
+
+bool Sandbox::StartWarm() {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(sv[0]);
+    ServeWarmRequests(sv[1], max_reuse_, close_fds_);
   }
-  if (out.timed_out) out.completed = false;
-  // What the case wrote before it exited is in the pipe; a grandchild that
-  // still holds the pipe open does not make us wait.
-  if (output_open) drain_output();
-  if (output_to_file) {
-    char buf[65536];
-    off_t at = 0;
-    ssize_t n;
-    while (out.output.size() < output_cap && (n = pread(output_in, buf, sizeof buf, at)) > 0) {
-      out.output.append(buf, std::min(static_cast<size_t>(n), output_cap - out.output.size()));
-      at += n;
-    }
+  close(sv[1]);
+  if (pid < 0) {
+    close(sv[0]);
+    return false;
   }
-  close(output_in);
-  out.wall_ms = NowMs() - start;
+  warm_pid_ = pid;
+  warm_pidfd_ = OpenPidfd(pid);
+  warm_socket_ = sv[0];
+  warm_served_ = 0;
+  return true;
+}
+
+void Sandbox::StopWarm(bool kill_it) {
+  if (warm_pid_ <= 0) return;
+  close(warm_socket_);  // between requests, it exits when the socket closes
+  if (kill_it) {
+    kill(-warm_pid_, SIGKILL);
+    kill(warm_pid_, SIGKILL);
+  }
+  waitpid(warm_pid_, nullptr, 0);
+  if (warm_pidfd_ >= 0) close(warm_pidfd_);
+  warm_pid_ = -1;
+  warm_pidfd_ = -1;
+  warm_socket_ = -1;
+}
+
+RequestOutcome Sandbox::Run(const RequestSpec& spec) {
+  if (!Warmable(spec)) {
+    if (warm_socket_ < 0) return RunRequest(spec);
+    RequestSpec own = spec;  // the one-shot process must not hold the warm socket
+    own.close_fds.push_back(warm_socket_);
+    return RunRequest(own);
+  }
+  if (warm_pid_ <= 0 && !StartWarm()) return RunRequest(spec);
+
+  RequestOutcome out;
+  out.start_ms = NowMs();
+  out.reused = warm_served_ > 0;
+  Channels ch;
+  if (!OpenChannels(spec, &ch, &out.error)) return out;
+  if (!SendWarmRequest(warm_socket_, spec, ch.stdin_fd, ch.output_out, ch.control_out)) {
+    ch.CloseAll();
+    StopWarm(true);
+    RequestSpec own = spec;
+    own.fresh = true;
+    return Run(own);
+  }
+  ch.CloseCaseEnds();
+  ++warm_served_;
+  WarmEnd end;
+  bool exited = false;
+  Collect(spec, warm_pid_, warm_pidfd_, warm_socket_, &ch, &out, &end, &exited);
+  ch.CloseAll();
+  if (exited) {
+    // It died in the request (a crash, the OOM killer, a timeout): the
+    // next request gets a new process.
+    if (warm_pidfd_ >= 0) close(warm_pidfd_);
+    close(warm_socket_);
+    warm_pid_ = -1;
+    warm_pidfd_ = -1;
+    warm_socket_ = -1;
+  } else if (!end.ready) {
+    if (getenv("PHPTRUN_DEBUG_REUSE")) fprintf(stderr, "retire %s: %s\n", spec.script_path.c_str(), end.why.c_str());
+    if (out.completed) out.exit_code = out.engine.exit_status;
+    StopWarm(false);  // it retires: it exits once it has answered
+  } else {
+    out.exit_code = out.engine.exit_status;
+  }
+  out.wall_ms = NowMs() - out.start_ms;
   return out;
 }
 

@@ -1,5 +1,7 @@
-// Runs one PHP request in a fork of the started engine: the isolation of a
-// fresh `php` process for the price of a fork().
+// Runs one PHP request in a case process, a fork of the started engine: the
+// isolation of a fresh `php` process for the price of a fork(), or, in a
+// worker's Sandbox, a warm case process that already served requests and
+// proved after each that it left nothing behind.
 //
 //   RequestSpec spec;  spec.script_path = "/abs/t.php";  spec.argv = {spec.script_path};
 //   RequestOutcome out = RunRequest(spec);
@@ -11,6 +13,8 @@
 // own process group (a timeout kills the whole group), and the environment
 // of the spec. Its engine reports back over a second pipe.
 #pragma once
+
+#include <sys/types.h>
 
 #include <string>
 #include <utility>
@@ -30,6 +34,12 @@ struct RequestSpec {
   // Non-null: restart the engine with these options (another personality,
   // e.g. php-cgi's) and startup_ini. Must outlive the call.
   const phptrun_engine_options* restart_as = nullptr;
+  bool fresh = false;  // never in a reused case process (Sandbox::Run)
+  // runtime_ini only sets what the request itself reads (SKIPIF's display
+  // settings), so a reused process can take it and undo it. A test's own
+  // INI can have lasting effects (zend.multibyte changes how every later
+  // script is scanned) and always gets a fresh process.
+  bool runtime_ini_undoable = false;
   bool quiet = false;  // php-cgi -q: no headers (the CGI personality only)
   std::vector<std::pair<std::string, std::string>> env;  // an empty value unsets
   bool has_stdin = false;
@@ -58,6 +68,7 @@ struct RequestOutcome {
   std::string startup_error;  // the engine did not start for it; output says why
   phptrun_request_result engine{};
   phptrun_startup_timing restart{};  // when startup_ini restarted the engine
+  bool reused = false;        // a warm case process had served other requests before
   double wall_ms = 0;
   double start_ms = 0;        // CLOCK_MONOTONIC ms when RunRequest began
   // The lifecycle tracer's event log of the case process (tracer/event_log.h,
@@ -66,7 +77,46 @@ struct RequestOutcome {
   ResidentOutcome resident;          // resident runs: samples, sites, how the loop ended
 };
 
+// Runs the request in a fresh fork: a one-shot case process.
 RequestOutcome RunRequest(const RequestSpec& spec);
+
+// A worker's case processes. Run() gives a request that needs nothing of
+// its own at startup (no INI of its own, no restart, no resident loop, all
+// of stdio captured) to the worker's warm case process, which serves up to
+// max_reuse requests and retires as soon as one leaves a trace in the
+// process it cannot undo (runner/process_state.h); any other request gets a
+// one-shot process. A crash, timeout or retirement costs only the warm
+// process: the next request gets a new one, forked from the worker's
+// pristine engine.
+//
+//   Sandbox sandbox(100, {supervisor_fd});
+//   RequestOutcome out = sandbox.Run(spec);
+//   if (out.reused && ...) ...   // the process had run other requests first
+class Sandbox {
+ public:
+  // max_reuse <= 1: every request in a fresh fork, as RunRequest(). close_fds:
+  // the worker's descriptors a case process must not hold.
+  Sandbox(int max_reuse, std::vector<int> close_fds);
+  ~Sandbox();
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  RequestOutcome Run(const RequestSpec& spec);
+
+ private:
+  bool Warmable(const RequestSpec& spec) const;
+  bool StartWarm();
+  // Ends the warm process: one between requests exits when its socket
+  // closes; kill_it for one that may be anywhere.
+  void StopWarm(bool kill_it);
+
+  const int max_reuse_;
+  const std::vector<int> close_fds_;
+  pid_t warm_pid_ = -1;
+  int warm_pidfd_ = -1;
+  int warm_socket_ = -1;
+  int warm_served_ = 0;
+};
 
 // "SIGSEGV" for 11, "signal 77" for unknown numbers.
 std::string SignalName(int signal);

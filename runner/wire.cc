@@ -180,6 +180,8 @@ void EncodeCaseResult(const CaseResult& r, WireWriter* w, bool with_spans) {
     w->I64(p.persistent_after);
   }
   EncodeSpans(with_spans ? r.spans : std::vector<Span>{}, w);
+  w->U32(r.confirmed_fresh ? 1 : 0);
+  w->U32(static_cast<uint32_t>(r.reused_verdict));
 }
 
 void EncodeSpans(const std::vector<Span>& spans, WireWriter* w) {
@@ -255,8 +257,14 @@ bool DecodeCaseResult(WireReader* r, CaseResult* out) {
     r->I64(&p.persistent_before);
     r->I64(&p.persistent_after);
   }
-  if (!r->ok()) return false;
-  return DecodeSpans(r, &out->spans);
+  if (!r->ok() || !DecodeSpans(r, &out->spans)) return false;
+  uint32_t confirmed = 0, reused_verdict = 0;
+  r->U32(&confirmed);
+  r->U32(&reused_verdict);
+  if (!r->ok() || reused_verdict > static_cast<uint32_t>(Verdict::kXleak)) return false;
+  out->confirmed_fresh = confirmed != 0;
+  out->reused_verdict = static_cast<Verdict>(reused_verdict);
+  return true;
 }
 
 }  // namespace phptrun

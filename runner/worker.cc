@@ -117,7 +117,10 @@ struct Redirect {
 
 class CaseRunner {
  public:
-  explicit CaseRunner(const WorkerConfig& config) : config_(config), setup_(*config.setup) {
+  explicit CaseRunner(const WorkerConfig& config)
+      : config_(config),
+        setup_(*config.setup),
+        sandbox_(config.setup->reuse, {config.command_fd, config.result_fd}) {
     const char* dir = phptrun_engine_ini_value("extension_dir");
     extension_dir_ = dir ? dir : "";
     cgi_options_.sapi_name = "cgi-fcgi";
@@ -130,9 +133,18 @@ class CaseRunner {
   }
 
   // *redirect is filled when the case is a REDIRECTTEST that names a directory.
-  CaseResult Run(const std::string& path, const CaseContext& context, Redirect* redirect);
+  // A case that got another verdict than PASS with a reused case process
+  // runs again in fresh ones, and that verdict counts: a reused process
+  // must never change a verdict, so it can only cost time.
+  CaseResult RunCase(const std::string& path, const CaseContext& context, Redirect* redirect);
 
  private:
+  CaseResult Run(const std::string& path, const CaseContext& context, Redirect* redirect);
+  RequestOutcome Execute(const RequestSpec& spec) {
+    RequestOutcome out = sandbox_.Run(spec);
+    reused_ = reused_ || out.reused;
+    return out;
+  }
   // Extensions named by EXTENSIONS that are not loaded: the INI lines that
   // load them, or the names that cannot be loaded.
   void ResolveExtensions(const std::vector<std::string>& names, IniList* load,
@@ -162,7 +174,25 @@ class CaseRunner {
   std::string extension_dir_;
   phptrun_engine_options cgi_options_{};
   std::unordered_map<std::string, std::string> skipif_cache_;
+  Sandbox sandbox_;
+  bool fresh_ = false;   // this run of the case uses fresh processes only
+  bool reused_ = false;  // a request of this run of the case ran in a reused process
 };
+
+CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& context,
+                               Redirect* redirect) {
+  fresh_ = false;
+  reused_ = false;
+  CaseResult result = Run(path, context, redirect);
+  if (!reused_ || result.verdict == Verdict::kPass || getenv("PHPTRUN_NO_CONFIRM")) return result;
+  fresh_ = true;
+  *redirect = Redirect();
+  CaseResult fresh = Run(path, context, redirect);
+  fresh_ = false;
+  fresh.confirmed_fresh = true;
+  fresh.reused_verdict = result.verdict;
+  return fresh;
+}
 
 void CaseRunner::ResolveExtensions(const std::vector<std::string>& names, IniList* load,
                                    std::vector<std::string>* missing) {
@@ -187,6 +217,7 @@ RequestSpec CaseRunner::BaseSpec(const std::string& script) const {
   // config_.close_fds were closed when the worker started (their numbers
   // may since belong to other files); only the worker's own pipes remain.
   spec.close_fds = {config_.command_fd, config_.result_fd};
+  spec.fresh = fresh_;
   return spec;
 }
 
@@ -198,7 +229,7 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& ski
   // then the code; the environment is not part of it.
   std::string key = (cgi ? "cgi\n" : "") + startup_ini + '\0' + CaseDirectory(skip_file) + '\0' + code;
   bool use_cache = !std::getenv("DISABLE_SKIP_CACHE");
-  if (use_cache) {
+  if (use_cache && !fresh_) {  // a fresh run checks what a reused process said
     auto hit = skipif_cache_.find(key);
     if (hit != skipif_cache_.end()) return InterpretSkipif(hit->second);
   }
@@ -212,6 +243,7 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& ski
   RequestSpec spec = BaseSpec(skip_file);
   spec.startup_ini = startup_ini;
   spec.runtime_ini = "display_errors=1\ndisplay_startup_errors=0\n";
+  spec.runtime_ini_undoable = true;
   spec.env = env;
   // run-tests runs SKIPIF and CLEAN without 2>&1 and reads only stdout.
   spec.discard_stderr = true;
@@ -219,7 +251,7 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const std::string& ski
   for (const char* name : {"REQUEST_METHOD", "QUERY_STRING", "PATH_TRANSLATED", "SCRIPT_FILENAME"}) {
     spec.env.push_back({name, ""});
   }
-  RequestOutcome out = RunRequest(spec);
+  RequestOutcome out = Execute(spec);
   unlink(skip_file.c_str());
   Phase phase;
   phase.name = "SKIPIF";
@@ -256,7 +288,7 @@ bool CaseRunner::EvaluateRedirect(const PhptFile& test, const std::string& scrip
   }
   RequestSpec spec = BaseSpec(script);
   spec.env = env;
-  RequestOutcome out = RunRequest(spec);
+  RequestOutcome out = Execute(spec);
   unlink(script.c_str());
   nlohmann::json info = nlohmann::json::parse(out.output, nullptr, false);
   const std::string kNoDirectory =
@@ -518,7 +550,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
     if (!WriteFile(script, *test.Section("FILE"), &err)) {
       return finish(Verdict::kBork, "cannot write the test script: " + err);
     }
-    RequestOutcome out = RunRequest(spec);
+    RequestOutcome out = Execute(spec);
     unlink(script.c_str());
     AddPhases(out, "", &result.phases);
     AddRequestTrace(out, "FILE", config_.run_start_ms, setup_.spans, &result);
@@ -577,7 +609,7 @@ std::string CaseRunner::RunClean(const PhptFile& test, const std::string& clean_
   clean.env = env;
   clean.discard_stderr = true;
   if (cgi) UseCgi(&clean);
-  RequestOutcome out = RunRequest(clean);
+  RequestOutcome out = Execute(clean);
   unlink(clean_file.c_str());
   Phase phase;
   phase.name = "CLEAN";
@@ -700,7 +732,7 @@ void WorkerMain(const WorkerConfig& config) {
     if (!r.U32(&kind) || kind == kQuit) break;
     if (kind != kRunCase || !r.U32(&id) || !r.Str(&path) || !DecodeCaseContext(&r, &context)) break;
     Redirect redirect;
-    CaseResult result = runner.Run(path, context, &redirect);
+    CaseResult result = runner.RunCase(path, context, &redirect);
     if (!redirect.directory.empty()) {
       WireWriter rw;
       rw.U32(kRedirect);

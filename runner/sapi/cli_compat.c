@@ -24,6 +24,7 @@ ZEND_END_ARG_INFO()
  * its start so `ps -o comm` shows it. The CLI rewrites argv memory instead,
  * which a fork of our worker cannot do safely. */
 static char g_process_title[256];
+static char g_original_comm[16]; /* before the first title, to put it back */
 
 static PHP_FUNCTION(phptrun_cli_set_process_title) {
   char *title;
@@ -32,8 +33,15 @@ static PHP_FUNCTION(phptrun_cli_set_process_title) {
   if (len >= sizeof g_process_title) len = sizeof g_process_title - 1;
   memcpy(g_process_title, title, len);
   g_process_title[len] = '\0';
+  if (!g_original_comm[0]) prctl(PR_GET_NAME, g_original_comm, 0, 0, 0);
   prctl(PR_SET_NAME, g_process_title, 0, 0, 0);
   RETURN_TRUE;
+}
+
+void phptrun_cli_forget_process_title(void) {
+  if (!g_original_comm[0]) return;
+  g_process_title[0] = '\0';
+  prctl(PR_SET_NAME, g_original_comm, 0, 0, 0);
 }
 
 static PHP_FUNCTION(phptrun_cli_get_process_title) {
@@ -51,6 +59,13 @@ const zend_function_entry phptrun_cli_functions[] = {
 
 /* ---- constants ------------------------------------------------------------ */
 
+/* php://stdin and friends hand out the process's own FILE* the first time
+ * they are opened and a dup() of the fd from then on. A fresh CLI process
+ * gives the first opening to its constants, so a script's own
+ * fopen('php://stdout') gets a dup. A process serving another request
+ * builds its constants as that first opening did, keeping both true. */
+static int g_stdio_opened;
+
 void phptrun_cli_register_constants(int keep_open) {
   static const struct {
     const char *constant;
@@ -61,9 +76,12 @@ void phptrun_cli_register_constants(int keep_open) {
       {"STDOUT", "php://stdout", "wb"},
       {"STDERR", "php://stderr", "wb"},
   };
+  FILE *files[] = {stdin, stdout, stderr};
   for (size_t i = 0; i < sizeof kStreams / sizeof kStreams[0]; ++i) {
-    php_stream *stream = php_stream_open_wrapper_ex(kStreams[i].url, kStreams[i].mode, 0, NULL,
-                                                    NULL);
+    php_stream *stream =
+        g_stdio_opened
+            ? php_stream_fopen_from_file(files[i], kStreams[i].mode)
+            : php_stream_open_wrapper_ex(kStreams[i].url, kStreams[i].mode, 0, NULL, NULL);
     if (!stream) continue;
     /* Freeing the resource at shutdown leaves the fd open (extensions may
      * still write to stderr); only an explicit fclose() closes it. */
@@ -76,6 +94,7 @@ void phptrun_cli_register_constants(int keep_open) {
                                               strlen(kStreams[i].constant), 0);
     zend_register_constant(&constant);
   }
+  g_stdio_opened = 1;
   zend_register_bool_constant(ZEND_STRL("PHP_CLI_PROCESS_TITLE"), 1, CONST_CS, 0);
 }
 

@@ -10,6 +10,9 @@
 /* dl(), cli_set_process_title(), cli_get_process_title(). */
 extern const zend_function_entry phptrun_cli_functions[];
 
+/* A fresh process has no title; a reused one forgets the last request's. */
+void phptrun_cli_forget_process_title(void);
+
 /* After RINIT: the constants the CLI registers for `php -f`. keep_open makes
  * even fclose(STDOUT) leave fd 1 open (repeated requests need it). */
 void phptrun_cli_register_constants(int keep_open);

@@ -393,7 +393,10 @@ int phptrun_engine_startup(const phptrun_engine_options *options,
   return StartEngine(NULL, timing, err, err_size);
 }
 
+static void ForgetIniUndo(void);
+
 static void StopEngine(phptrun_shutdown_timing *timing) {
+  ForgetIniUndo();  /* the entries it would restore go with this engine */
   phptrun_shutdown_timing unused;
   if (!timing) timing = &unused;
   memset(timing, 0, sizeof *timing);
@@ -448,6 +451,29 @@ int phptrun_engine_ini_applies_at_runtime(const char *key) {
   return (entry->modifiable & (ZEND_INI_USER | ZEND_INI_PERDIR)) != 0;
 }
 
+/* What ApplyIniAsStartupValue replaced, newest last, so that a process
+ * serving another request can put it back (phptrun_engine_undo_runtime_ini).
+ * The old strings are owned here until then. */
+typedef struct IniUndo {
+  zend_string *key;
+  zend_string *value;  /* the entry's value before, may be NULL */
+  zend_string *config; /* its configuration-hash value before, or NULL */
+} IniUndo;
+static IniUndo *g_ini_undo;
+static size_t g_ini_undo_count, g_ini_undo_capacity;
+
+static void RememberIni(zend_string *key, zend_string *value, zend_string *config) {
+  if (g_ini_undo_count == g_ini_undo_capacity) {
+    size_t capacity = g_ini_undo_capacity ? 2 * g_ini_undo_capacity : 16;
+    g_ini_undo = realloc(g_ini_undo, capacity * sizeof *g_ini_undo);
+    g_ini_undo_capacity = capacity;
+  }
+  IniUndo *undo = &g_ini_undo[g_ini_undo_count++];
+  undo->key = zend_string_init(ZSTR_VAL(key), ZSTR_LEN(key), 1);
+  undo->value = value;
+  undo->config = config;
+}
+
 /* Sets an entry as php.ini would have: its on_modify handler runs at the
  * startup stage and the value becomes the entry's own (not a "modified"
  * local value), so ini_get_all() shows it as global and local value, and
@@ -462,14 +488,55 @@ static int ApplyIniAsStartupValue(zend_string *key, zend_string *value) {
     zend_string_release_ex(stored, 1);
     return FAILURE;
   }
-  zend_string *old = entry->value;
+  zval *old_config = zend_hash_find(php_ini_get_configuration_hash(), key);
+  zend_string *config_before =
+      old_config && Z_TYPE_P(old_config) == IS_STRING
+          ? zend_string_init(Z_STRVAL_P(old_config), Z_STRLEN_P(old_config), 1)
+          : NULL;
+  RememberIni(key, entry->value, config_before);
   entry->value = stored;
-  if (old && !ZSTR_IS_INTERNED(old)) zend_string_release_ex(old, 1);
 
   zval config;
   ZVAL_NEW_STR(&config, zend_string_init(ZSTR_VAL(value), ZSTR_LEN(value), 1));
   zend_hash_update(php_ini_get_configuration_hash(), key, &config);
   return SUCCESS;
+}
+
+static void ForgetIniUndo(void) {
+  while (g_ini_undo_count > 0) {
+    IniUndo *undo = &g_ini_undo[--g_ini_undo_count];
+    if (undo->value && !ZSTR_IS_INTERNED(undo->value)) zend_string_release_ex(undo->value, 1);
+    if (undo->config) zend_string_release_ex(undo->config, 1);
+    zend_string_release_ex(undo->key, 1);
+  }
+}
+
+int phptrun_engine_undo_runtime_ini(void) {
+  int failed = 0;
+  while (g_ini_undo_count > 0) {
+    IniUndo *undo = &g_ini_undo[--g_ini_undo_count];
+    zend_ini_entry *entry = zend_hash_find_ptr(EG(ini_directives), undo->key);
+    if (!entry || (entry->on_modify &&
+                   entry->on_modify(entry, undo->value, entry->mh_arg1, entry->mh_arg2,
+                                    entry->mh_arg3, ZEND_INI_STAGE_STARTUP) != SUCCESS)) {
+      failed = 1;
+    } else {
+      zend_string *current = entry->value;
+      entry->value = undo->value;
+      undo->value = NULL;
+      if (current && !ZSTR_IS_INTERNED(current)) zend_string_release_ex(current, 1);
+    }
+    if (undo->config) {
+      zval config;
+      ZVAL_NEW_STR(&config, undo->config);
+      zend_hash_update(php_ini_get_configuration_hash(), undo->key, &config);
+    } else {
+      zend_hash_del(php_ini_get_configuration_hash(), undo->key);
+    }
+    if (undo->value && !ZSTR_IS_INTERNED(undo->value)) zend_string_release_ex(undo->value, 1);
+    zend_string_release_ex(undo->key, 1);
+  }
+  return failed ? -1 : 0;
 }
 
 static void RuntimeIniCallback(zval *key, zval *value, zval *index, int callback_type,
@@ -532,6 +599,9 @@ static int RestartWithIni(const char *ini) {
 int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_result *result) {
   memset(result, 0, sizeof *result);
   g_request = request;
+  /* The engine sets it to 0 only at startup; a process that ran a request
+   * before would otherwise start this one with that request's status. */
+  EG(exit_status) = 0;
   g_output_bytes = 0;
   g_output_limit_hit = 0;
   g_compile_ms = 0;
@@ -612,6 +682,41 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
   result->output_limit_hit = g_output_limit_hit;
   g_request = NULL;
   return 0;
+}
+
+void phptrun_engine_count_tables(phptrun_engine_tables *tables) {
+  memset(tables, 0, sizeof *tables);
+  if (!g_started) return;
+  /* FNV-1a over every entry's name and value: an entry a request changed
+   * for good shows even when the counts agree. */
+  uint64_t hash = 1469598103934665603ull;
+  zend_string *key;
+  zend_ini_entry *entry;
+  ZEND_HASH_FOREACH_STR_KEY_PTR(EG(ini_directives), key, entry) {
+    const zend_string *parts[2] = {key, entry->value};
+    for (int p = 0; p < 2; ++p) {
+      if (!parts[p]) continue;
+      for (size_t i = 0; i < ZSTR_LEN(parts[p]); ++i) {
+        hash = (hash ^ (unsigned char)ZSTR_VAL(parts[p])[i]) * 1099511628211ull;
+      }
+      hash = (hash ^ 0xff) * 1099511628211ull;
+    }
+  } ZEND_HASH_FOREACH_END();
+  tables->ini_values = hash;
+  zend_gc_status gc;
+  zend_gc_get_status(&gc);
+  tables->gc_threshold = gc.threshold;
+  tables->modules = zend_hash_num_elements(&module_registry);
+  tables->persistent_resources = zend_hash_num_elements(&EG(persistent_list));
+  tables->functions = zend_hash_num_elements(CG(function_table));
+  tables->classes = zend_hash_num_elements(CG(class_table));
+  tables->constants = zend_hash_num_elements(EG(zend_constants));
+  tables->ini_entries = zend_hash_num_elements(EG(ini_directives));
+}
+
+void phptrun_engine_forget_process_caches(void) {
+  realpath_cache_clean();
+  phptrun_cli_forget_process_title();
 }
 
 /* ---- queries -------------------------------------------------------------- */

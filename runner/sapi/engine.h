@@ -113,6 +113,33 @@ int phptrun_engine_restart_as(const phptrun_engine_options *options, const char 
  * INI that needs startup. */
 int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_result *result);
 
+/* What a request should leave as it found it in the engine's process-wide
+ * tables: a reused case process compares these before and after each
+ * request (dl(), persistent resources, and engine bugs change them). */
+typedef struct phptrun_engine_tables {
+  uint32_t modules;
+  uint32_t persistent_resources;
+  uint32_t functions;
+  uint32_t classes;
+  uint32_t constants;
+  uint32_t ini_entries;
+  uint64_t ini_values; /* a hash of every entry's name and value */
+  uint32_t gc_threshold; /* adapts to a request's garbage and stays */
+} phptrun_engine_tables;
+
+void phptrun_engine_count_tables(phptrun_engine_tables *tables);
+
+/* Puts back the entries the last request's runtime_ini set (as they were at
+ * startup). 0 on success; -1 when an entry refused its old value. A
+ * request whose runtime_ini_failed restarted the engine: there is nothing
+ * to undo, the process is another engine now. */
+int phptrun_engine_undo_runtime_ini(void);
+
+/* Between two requests of one process: forgets what the engine and our CLI
+ * emulation keep for the process's lifetime but a fresh `php` would not
+ * have (the realpath cache, the process title). */
+void phptrun_engine_forget_process_caches(void);
+
 /* 1 when an INI entry `key` can be set in a started engine with the same
  * effect as at startup (a registered directive, not startup-only). */
 int phptrun_engine_ini_applies_at_runtime(const char *key);
