@@ -189,6 +189,8 @@ void ConsoleReporter::RunStarting(const RunInfo& info) {
 }
 
 void ConsoleReporter::CaseStarting(const std::string& file) {
+  // A case handed out again (given back, or its worker died) is one case.
+  if (std::find(running_.begin(), running_.end(), file) != running_.end()) return;
   running_.push_back(file);
   DrawProgress();
 }

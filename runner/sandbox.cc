@@ -149,8 +149,14 @@ struct WarmEnd {
 // the process exited, or (warm) it answered on `socket`, or the deadline
 // passed, when the process group is killed. *exited tells whether the
 // process is gone; out->term_signal and exit_code say how.
-void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, Channels* ch,
-             RequestOutcome* out, WarmEnd* warm, bool* exited) {
+// Called once when a request runs longer than after_ms.
+struct SlowHook {
+  double after_ms = 0;
+  const std::function<void()>* fn = nullptr;
+};
+
+void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const SlowHook& slow,
+             Channels* ch, RequestOutcome* out, WarmEnd* warm, bool* exited) {
   fcntl(ch->control_in, F_SETFL, O_NONBLOCK);
   fcntl(ch->output_in, F_SETFL, O_NONBLOCK);
   MessageBuffer control_in;
@@ -175,10 +181,17 @@ void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, Channels
     }
   };
   double deadline = out->start_ms + spec.timeout_s * 1000;
+  const bool has_hook = slow.fn && *slow.fn;
+  double slow_at = has_hook ? out->start_ms + slow.after_ms : deadline;
   int status = 0;
   *exited = false;
   while (!*exited && !warm->done) {
-    double left = deadline - NowMs();
+    double now = NowMs();
+    if (has_hook && now >= slow_at && slow_at < deadline) {
+      (*slow.fn)();
+      slow_at = deadline;
+    }
+    double left = deadline - now;
     if (left <= 0) {
       out->timed_out = true;
       kill(-pid, SIGKILL);
@@ -191,7 +204,7 @@ void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, Channels
     if (control_open) fds[n++] = {ch->control_in, POLLIN, 0};
     if (output_open) fds[n++] = {ch->output_in, POLLIN, 0};
     if (socket_open) fds[n++] = {socket, POLLIN, 0};
-    int wait_ms = pidfd >= 0 ? static_cast<int>(left) + 1 : 5;
+    int wait_ms = pidfd >= 0 ? static_cast<int>(std::min(deadline, slow_at) - now) + 1 : 5;
     if (poll(fds, n, wait_ms) < 0 && errno != EINTR) break;
     if (control_open && !control_in.Fill(ch->control_in)) control_open = false;
     if (output_open) drain_output();
@@ -242,7 +255,9 @@ std::string SignalName(int sig) {
   return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
 }
 
-RequestOutcome RunRequest(const RequestSpec& spec) {
+namespace {
+
+RequestOutcome RunFresh(const RequestSpec& spec, const SlowHook& slow) {
   RequestOutcome out;
   out.start_ms = NowMs();
   Channels ch;
@@ -268,13 +283,17 @@ RequestOutcome RunRequest(const RequestSpec& spec) {
   int pidfd = OpenPidfd(pid);
   WarmEnd unused;
   bool exited = false;
-  Collect(spec, pid, pidfd, -1, &ch, &out, &unused, &exited);
+  Collect(spec, pid, pidfd, -1, slow, &ch, &out, &unused, &exited);
   if (!exited) waitpid(pid, nullptr, 0);
   if (pidfd >= 0) close(pidfd);
   ch.CloseAll();
   out.wall_ms = NowMs() - out.start_ms;
   return out;
 }
+
+}  // namespace
+
+RequestOutcome RunRequest(const RequestSpec& spec) { return RunFresh(spec, SlowHook()); }
 
 Sandbox::Sandbox(int max_reuse, std::vector<int> close_fds)
     : max_reuse_(max_reuse), close_fds_(std::move(close_fds)) {}
@@ -323,13 +342,14 @@ void Sandbox::StopWarm(bool kill_it) {
 }
 
 RequestOutcome Sandbox::Run(const RequestSpec& spec) {
+  const SlowHook slow{slow_after_ms_, &slow_hook_};
   if (!Warmable(spec)) {
-    if (warm_socket_ < 0) return RunRequest(spec);
+    if (warm_socket_ < 0) return RunFresh(spec, slow);
     RequestSpec own = spec;  // the one-shot process must not hold the warm socket
     own.close_fds.push_back(warm_socket_);
-    return RunRequest(own);
+    return RunFresh(own, slow);
   }
-  if (warm_pid_ <= 0 && !StartWarm()) return RunRequest(spec);
+  if (warm_pid_ <= 0 && !StartWarm()) return RunFresh(spec, slow);
 
   RequestOutcome out;
   out.start_ms = NowMs();
@@ -347,7 +367,7 @@ RequestOutcome Sandbox::Run(const RequestSpec& spec) {
   ++warm_served_;
   WarmEnd end;
   bool exited = false;
-  Collect(spec, warm_pid_, warm_pidfd_, warm_socket_, &ch, &out, &end, &exited);
+  Collect(spec, warm_pid_, warm_pidfd_, warm_socket_, slow, &ch, &out, &end, &exited);
   ch.CloseAll();
   if (exited) {
     // It died in the request (a crash, the OOM killer, a timeout): the

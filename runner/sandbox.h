@@ -16,6 +16,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -103,6 +104,14 @@ class Sandbox {
 
   RequestOutcome Run(const RequestSpec& spec);
 
+  // Calls `hook` once in every request still running after `after_ms`,
+  // while the worker waits for it (the worker gives back the cases queued
+  // behind a slow one).
+  void OnSlowRequest(double after_ms, std::function<void()> hook) {
+    slow_after_ms_ = after_ms;
+    slow_hook_ = std::move(hook);
+  }
+
  private:
   bool Warmable(const RequestSpec& spec) const;
   bool StartWarm();
@@ -116,6 +125,8 @@ class Sandbox {
   int warm_pidfd_ = -1;
   int warm_socket_ = -1;
   int warm_served_ = 0;
+  double slow_after_ms_ = 0;
+  std::function<void()> slow_hook_;
 };
 
 // "SIGSEGV" for 11, "signal 77" for unknown numbers.

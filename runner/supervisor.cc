@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -111,6 +112,7 @@ bool Supervisor::StartWorker(WorkerSlot* slot, std::string* err) {
   slot->command_fd = to_worker[1];
   slot->result_fd = from_worker[0];
   slot->ready = false;
+  slot->running_slow = false;
   slot->in_flight.clear();
   slot->incoming = MessageBuffer();
   return true;
@@ -120,7 +122,7 @@ void Supervisor::Dispatch(WorkerSlot* slot) {
   // A second case waits in the worker's pipe only while plenty are pending:
   // at the end of the run it would wait behind a long case while another
   // worker idles.
-  size_t depth = scheduler_.pending() > 2 * slots_.size() ? 2 : 1;
+  size_t depth = scheduler_.pending() > 2 * slots_.size() && !slot->running_slow ? 2 : 1;
   size_t id;
   while (slot->ready && slot->in_flight.size() < depth && scheduler_.Next(&id)) {
     ++attempts_[id];
@@ -190,8 +192,23 @@ void Supervisor::HandleMessage(WorkerSlot* slot, const std::string& message, std
       return;
     }
     slot->in_flight.pop_front();
+    slot->running_slow = false;
     slot->deadline_ms = NowMs() + CaseDeadlineMs();  // the next one starts now
     Finish(id, std::move(result));
+  } else if (kind == kGiveBack) {
+    uint32_t id = 0;
+    auto waiting = slot->in_flight.end();
+    if (r.U32(&id) && slot->in_flight.size() > 1) {
+      waiting = std::find(slot->in_flight.begin() + 1, slot->in_flight.end(), id);
+    }
+    if (waiting == slot->in_flight.end()) {
+      *fatal = "worker " + std::to_string(slot->id) + " gave back a case it did not wait with";
+      return;
+    }
+    slot->in_flight.erase(waiting);
+    slot->running_slow = true;
+    --attempts_[id];  // handed out, never started
+    scheduler_.Requeue(id);
   } else if (kind == kWorkerSpans) {
     std::vector<Span> spans;
     if (DecodeSpans(&r, &spans)) {

@@ -49,6 +49,9 @@ class Supervisor {
     // others wait in its pipe so it never waits for us between cases.
     std::deque<size_t> in_flight;
     double deadline_ms = 0;  // for the running case
+    // It gave back a waiting case because the running one is slow: nothing
+    // more waits behind that one.
+    bool running_slow = false;
     MessageBuffer incoming;
   };
   bool StartWorker(WorkerSlot* slot, std::string* err);

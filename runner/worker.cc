@@ -1,6 +1,8 @@
 #include "runner/worker.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -12,6 +14,8 @@
 #include <cstring>
 #include <strings.h>
 #include <algorithm>
+#include <deque>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -138,6 +142,11 @@ class CaseRunner {
   // must never change a verdict, so it can only cost time.
   CaseResult RunCase(const std::string& path, const CaseContext& context, Redirect* redirect);
 
+  // `hook` runs while a case is still running after kSlowCaseMs.
+  void OnSlowRequest(std::function<void()> hook) {
+    sandbox_.OnSlowRequest(kSlowCaseMs, std::move(hook));
+  }
+
  private:
   CaseResult Run(const std::string& path, const CaseContext& context, Redirect* redirect);
   RequestOutcome Execute(const RequestSpec& spec) {
@@ -177,6 +186,58 @@ class CaseRunner {
   Sandbox sandbox_;
   bool fresh_ = false;   // this run of the case uses fresh processes only
   bool reused_ = false;  // a request of this run of the case ran in a reused process
+};
+
+// The supervisor's commands, read ahead while a case runs.
+class Inbox {
+ public:
+  explicit Inbox(int fd) : fd_(fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+  // Waits for the next command; false once the supervisor closed the pipe.
+  bool Next(std::string* message) {
+    for (;;) {
+      if (!queue_.empty()) {
+        *message = std::move(queue_.front());
+        queue_.pop_front();
+        return true;
+      }
+      if (closed_) return false;
+      pollfd p = {fd_, POLLIN, 0};
+      if (poll(&p, 1, -1) < 0 && errno != EINTR) return false;
+      Read();
+    }
+  }
+
+  // Sends kGiveBack for every case waiting here; other commands (kQuit) stay.
+  void GiveBackQueued(int result_fd) {
+    Read();
+    std::deque<std::string> keep;
+    for (std::string& message : queue_) {
+      WireReader r(message);
+      uint32_t kind = 0, id = 0;
+      if (r.U32(&kind) && kind == kRunCase && r.U32(&id)) {
+        WireWriter w;
+        w.U32(kGiveBack);
+        w.U32(id);
+        WriteMessage(result_fd, w.data());
+      } else {
+        keep.push_back(std::move(message));
+      }
+    }
+    queue_ = std::move(keep);
+  }
+
+ private:
+  void Read() {
+    if (!buffer_.Fill(fd_)) closed_ = true;
+    std::string message;
+    while (buffer_.Next(&message)) queue_.push_back(std::move(message));
+  }
+
+  int fd_;
+  MessageBuffer buffer_;
+  std::deque<std::string> queue_;
+  bool closed_ = false;
 };
 
 CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& context,
@@ -722,9 +783,13 @@ void WorkerMain(const WorkerConfig& config) {
   SendReady(config.result_fd, timing, startup_output);
   SendWorkerSpans(config.result_fd, TakeEngineSpans(config.run_start_ms));
 
+  Inbox inbox(config.command_fd);
   CaseRunner runner(config);
+  // While a case runs long, the cases queued behind it go back to the
+  // supervisor, which gives them to a worker that is free.
+  runner.OnSlowRequest([&] { inbox.GiveBackQueued(config.result_fd); });
   std::string message;
-  while (ReadMessage(config.command_fd, &message)) {
+  while (inbox.Next(&message)) {
     WireReader r(message);
     uint32_t kind = 0, id = 0;
     std::string path;

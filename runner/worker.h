@@ -8,6 +8,9 @@
 //                          kStartFailed {error}
 //                          kRedirect {case id, directory, CaseContext for its cases}
 //                          kCaseResult {case id, CaseResult}
+//                          kGiveBack {case id}: a case queued behind one that
+//                            runs long (kSlowCaseMs), never started; the
+//                            supervisor hands it to another worker
 //                          kWorkerSpans {spans}: the worker's own engine phases
 //                            (SINIT, MINIT after kReady; MSHUTDOWN, SSHUTDOWN
 //                            after kQuit), with the lifecycle tracer on
@@ -30,7 +33,11 @@ enum WorkerMessage : uint32_t {
   kCaseResult = 12,
   kRedirect = 13,
   kWorkerSpans = 14,
+  kGiveBack = 15,
 };
+
+// A case still running after this long gives back the cases queued behind it.
+constexpr double kSlowCaseMs = 50;
 
 // What a REDIRECTTEST hands down to the cases of the directory it names
 // (run-tests.php: they run with its ENV and REDIR_TEST_DIR, its EXTENSIONS,
