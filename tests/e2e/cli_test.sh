@@ -75,5 +75,23 @@ php8.2 -r '
 ' "$tmp/killer.json"
 check "a case that kills its worker BORKs; the others still run once each" $(( $? + (status != 1) )) "status $status; $(cat "$tmp/killer.out")"
 
+# A case queued in a worker's pipe behind a slow case is given back and run
+# by the other worker: nothing runs on the slow case's worker after it.
+mkdir -p "$tmp/slow"
+printf -- '--TEST--\nslow\n--FILE--\n<?php sleep(3); echo "ok";\n--EXPECT--\nok\n' > "$tmp/slow/a-slow.phpt"
+for i in $(seq 1 12); do
+  printf -- '--TEST--\nquick %s\n--FILE--\n<?php echo "ok";\n--EXPECT--\nok\n' $i > "$tmp/slow/b-quick-$i.phpt"
+done
+"$PHPTRUN" -q -j2 --trace "$tmp/slow.trace" "$tmp/slow" >"$tmp/slow.out" 2>&1; status=$?
+php8.2 -r '
+  $t = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
+  $cases = array_filter($t["traceEvents"], fn($e) => ($e["ph"] ?? "") === "X" && str_contains($e["cat"] ?? "", "case"));
+  $slow = array_values(array_filter($cases, fn($e) => str_contains($e["name"], "a-slow")));
+  if (count($cases) !== 13 || count($slow) !== 1) exit(1);
+  $after = array_filter($cases, fn($e) => $e["tid"] === $slow[0]["tid"] && $e["ts"] > $slow[0]["ts"]);
+  exit(count($after) === 0 ? 0 : 1);
+' "$tmp/slow.trace"
+check "a case waiting behind a slow one runs on the other worker" $(( $? + (status != 0) )) "status $status; $(cat "$tmp/slow.out")"
+
 echo "$fails failed"
 [ $fails = 0 ]
