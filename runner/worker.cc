@@ -245,7 +245,7 @@ CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& conte
   fresh_ = false;
   reused_ = false;
   CaseResult result = Run(path, context, redirect);
-  if (!reused_ || result.verdict == Verdict::kPass || getenv("PHPTRUN_NO_CONFIRM")) return result;
+  if (!reused_ || result.verdict == Verdict::kPass) return result;
   fresh_ = true;
   *redirect = Redirect();
   CaseResult fresh = Run(path, context, redirect);
