@@ -442,5 +442,23 @@ TEST_CASE("requests that need their own process do not use the warm one") {
   CHECK(StateOf(after) == StateOf(first));
 }
 
+TEST_CASE("a request that retires the warm process still reports the script's exit status") {
+  // The process answers "retiring" and exits at once; the worker may see
+  // the exit before the answer. Either way exit_code is the script's, not
+  // the retiring process's 0. Many rounds, as which comes first is a race.
+  EngineScript warm_up("<?php echo 'first';");
+  EngineScript closer("<?php fclose(STDOUT); exit(3);");
+  int wrong = 0;
+  for (int i = 0; i < 100; ++i) {
+    Sandbox sandbox(100, {});
+    sandbox.Run(warm_up.Spec());
+    RequestOutcome out = sandbox.Run(closer.Spec());
+    if (!out.reused || !out.completed || out.engine.exit_status != 3 || out.exit_code != 3) {
+      ++wrong;
+    }
+  }
+  CHECK(wrong == 0);
+}
+
 }  // namespace
 }  // namespace phptrun
