@@ -25,6 +25,11 @@ constexpr int kLimits[] = {RLIMIT_AS,     RLIMIT_CORE,   RLIMIT_CPU,    RLIMIT_D
                            RLIMIT_FSIZE,  RLIMIT_MEMLOCK, RLIMIT_NOFILE, RLIMIT_NPROC,
                            RLIMIT_STACK};
 
+// glibc adds the kernel's SA_RESTORER (not in its headers) to every
+// sigaction() it makes, SIG_DFL too: a handler set and put back would
+// otherwise look changed.
+constexpr int kSaRestorer = 0x04000000;
+
 std::string CurrentDirectory() {
   std::string dir(4096, '\0');
   if (!getcwd(dir.data(), dir.size())) return "";
@@ -88,7 +93,7 @@ ProcessState ProcessState::Capture() {
     struct sigaction action {};
     if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, nullptr, &action) != 0) continue;
     s.signals_[sig].handler = reinterpret_cast<uintptr_t>(action.sa_handler);
-    s.signals_[sig].flags = action.sa_flags;
+    s.signals_[sig].flags = action.sa_flags & ~kSaRestorer;
   }
   sigset_t blocked;
   sigemptyset(&blocked);

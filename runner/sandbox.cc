@@ -370,8 +370,10 @@ RequestOutcome Sandbox::Run(const RequestSpec& spec) {
   Collect(spec, warm_pid_, warm_pidfd_, warm_socket_, slow, &ch, &out, &end, &exited);
   ch.CloseAll();
   if (exited) {
-    // It died in the request (a crash, the OOM killer, a timeout): the
-    // next request gets a new process.
+    // It died in the request (a crash, the OOM killer, a timeout), or it
+    // retired and exited before its answer was read: the next request gets
+    // a new process. A retired process exits with 0, not the script's status.
+    if (out.completed) out.exit_code = out.engine.exit_status;
     if (warm_pidfd_ >= 0) close(warm_pidfd_);
     close(warm_socket_);
     warm_pid_ = -1;

@@ -93,5 +93,30 @@ php8.2 -r '
 ' "$tmp/slow.trace"
 check "a case waiting behind a slow one runs on the other worker" $(( $? + (status != 0) )) "status $status; $(cat "$tmp/slow.out")"
 
+# A verdict other than PASS from a reused case process is confirmed in a
+# fresh one (fixtures/reuse, in file order in one worker): b fails in the
+# process a ran in and passes in a fresh one; the JSON keeps what the reused
+# process said. With --reuse 1 every request has a process of its own: b
+# passes the first time and there is nothing to confirm. The fixtures keep
+# their file in sys_get_temp_dir(), here $tmp.
+reuse_verdicts() {  # reuse_verdicts JSON: "file verdict reused_verdict" per case
+  php8.2 -r '
+    $j = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
+    foreach ($j["tests"] as $t) {
+      echo basename($t["file"]), " ", $t["verdict"], " ", $t["reused_verdict"] ?? "-", "\n";
+    }' "$1"
+}
+TMPDIR=$tmp "$PHPTRUN" -q -j1 --json "$tmp/reuse.json" fixtures/reuse >"$tmp/reuse.out" 2>&1; status=$?
+got=$(reuse_verdicts "$tmp/reuse.json")
+want=$'a_remember_pid.phpt PASS -\nb_other_process.phpt PASS FAIL\nc_forget_pid.phpt PASS -'
+[ $status = 0 ] && [ "$got" = "$want" ] && [ ! -e "$tmp/phptrun-reuse-fixture.pid" ]
+check "a FAIL in a reused process is confirmed in a fresh one (reused_verdict)" $? \
+  "status $status; got: $got; $(cat "$tmp/reuse.out")"
+TMPDIR=$tmp "$PHPTRUN" -q -j1 --reuse 1 --json "$tmp/reuse1.json" fixtures/reuse >"$tmp/reuse1.out" 2>&1; status=$?
+got=$(reuse_verdicts "$tmp/reuse1.json")
+want=$'a_remember_pid.phpt PASS -\nb_other_process.phpt PASS -\nc_forget_pid.phpt PASS -'
+[ $status = 0 ] && [ "$got" = "$want" ] && ! grep -q reused_verdict "$tmp/reuse1.json"
+check "--reuse 1: no reused process, no reused_verdict" $? "status $status; got: $got; $(cat "$tmp/reuse1.out")"
+
 echo "$fails failed"
 [ $fails = 0 ]
