@@ -4,9 +4,12 @@
 
 namespace phptrun {
 
-void Scheduler::Add(size_t id, std::vector<std::string> keys) {
+void Scheduler::Add(size_t id, std::vector<std::string> keys, bool slow) {
   bool alone = std::find(keys.begin(), keys.end(), "all") != keys.end();
-  (alone ? alone_ : pending_).push_back(Entry{id, std::move(keys)});
+  std::deque<Entry>& queue = alone ? alone_ : pending_;
+  auto at = queue.end();
+  if (slow) at = std::find_if(queue.begin(), queue.end(), [](const Entry& e) { return !e.slow; });
+  queue.insert(at, Entry{id, std::move(keys), slow});
 }
 
 bool Scheduler::Blocked(const Entry& e) const {

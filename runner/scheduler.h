@@ -1,7 +1,8 @@
-// Which case runs next: dynamic hand-out in file order, honouring CONFLICTS.
+// Which case runs next: dynamic hand-out in file order, cases known to be
+// slow first, honouring CONFLICTS.
 //
 //   Scheduler s;
-//   s.Add(id, conflict_keys);           // for every case
+//   s.Add(id, conflict_keys, slow);     // for every case
 //   size_t id;
 //   while (s.Next(&id)) start(id);      // whenever a worker is free
 //   s.Finished(id);                     // when its result arrives
@@ -20,7 +21,8 @@ namespace phptrun {
 
 class Scheduler {
  public:
-  void Add(size_t id, std::vector<std::string> conflict_keys);
+  // `slow` cases go before every case that is not, in the order added.
+  void Add(size_t id, std::vector<std::string> conflict_keys, bool slow = false);
   // The next case that may start now. False when none may (all pending ones
   // are blocked by running cases) or none is left.
   bool Next(size_t* id);
@@ -36,6 +38,7 @@ class Scheduler {
   struct Entry {
     size_t id;
     std::vector<std::string> keys;
+    bool slow = false;
   };
   bool Blocked(const Entry& e) const;
   void Start(Entry e);

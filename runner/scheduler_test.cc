@@ -54,6 +54,28 @@ TEST_CASE("scheduler: cases without conflicts start in file order") {
   CHECK(s.Done());
 }
 
+TEST_CASE("scheduler: slow cases start first, each group in file order") {
+  Scheduler s;
+  s.Add(0, {});
+  s.Add(1, {}, /*slow=*/true);
+  s.Add(2, {});
+  s.Add(3, {}, /*slow=*/true);
+  s.Add(4, {"all"}, /*slow=*/true);  // "all" still runs alone, last
+  CHECK(StartAll(&s) == std::vector<size_t>{1, 3, 0, 2});
+  for (size_t i : {0, 1, 2, 3}) s.Finished(i);
+  CHECK(StartAll(&s) == std::vector<size_t>{4});
+}
+
+TEST_CASE("scheduler: a slow case blocked by a conflict lets the others start") {
+  Scheduler s;
+  s.Add(0, {"db"});
+  s.Add(1, {"db"}, /*slow=*/true);
+  s.Add(2, {});
+  CHECK(StartAll(&s) == std::vector<size_t>{1, 2});
+  s.Finished(1);
+  CHECK(StartAll(&s) == std::vector<size_t>{0});
+}
+
 TEST_CASE("scheduler: ids need not be dense or sorted") {
   Scheduler s;
   s.Add(30, {});

@@ -51,21 +51,27 @@ std::string ReadWholeFile(const std::string& path) {
   return content;
 }
 
-// CONFLICTS keys of a case without parsing every file in full: most files
-// have no CONFLICTS section, and a directory's CONFLICTS file is read once.
-class ConflictReader {
+// What the scheduler needs to know of a case before it runs, without
+// parsing every file in full: its CONFLICTS keys (most files have no
+// CONFLICTS section, and a directory's CONFLICTS file is read once), and
+// whether it says it is slow: php-src's convention for that is a SKIPIF
+// that skips when SKIP_SLOW_TESTS (run-tests -x) is set. Slow cases start
+// first, so that none of them starts last while the other workers idle.
+class CaseHintReader {
  public:
-  std::vector<std::string> Keys(const std::string& path) {
+  void AddTo(Scheduler* scheduler, size_t id, const std::string& path) {
     std::string content = ReadWholeFile(path);
+    bool slow = content.find("SKIP_SLOW_TESTS") != std::string::npos;
     if (content.find("--CONFLICTS--") != std::string::npos) {
-      return PhptFile::Parse(path, content).ConflictKeys();
+      scheduler->Add(id, PhptFile::Parse(path, content).ConflictKeys(), slow);
+      return;
     }
     std::string dir = CaseDirectory(path);
     auto it = by_directory_.find(dir);
     if (it == by_directory_.end()) {
       it = by_directory_.emplace(dir, ParseConflictKeys(ReadWholeFile(dir + "/CONFLICTS"))).first;
     }
-    return it->second;
+    scheduler->Add(id, it->second, slow);
   }
 
  private:
@@ -258,10 +264,10 @@ void Supervisor::AddRedirectedCases(const std::string& directory, CaseContext co
   context.env.push_back({"REDIR_TEST_DIR", std::string(real ? real : directory.c_str()) + "/"});
   free(real);
   auto shared = std::make_shared<const CaseContext>(std::move(context));
-  ConflictReader conflicts;
+  CaseHintReader hints;
   for (std::string& path : found) {
     size_t id = cases_.size();
-    scheduler_.Add(id, conflicts.Keys(path));
+    hints.AddTo(&scheduler_, id, path);
     cases_.push_back(std::move(path));
     contexts_.push_back(shared);
     attempts_.push_back(0);
@@ -333,10 +339,10 @@ int Supervisor::Run(std::string* err) {
   for (auto& slot : slots_) {
     if (!StartWorker(slot.get(), err)) return 2;
   }
-  // Read CONFLICTS keys while the workers start their engines.
+  // Read CONFLICTS keys and slowness while the workers start their engines.
   {
-    ConflictReader conflicts;
-    for (size_t i = 0; i < cases_.size(); ++i) scheduler_.Add(i, conflicts.Keys(cases_[i]));
+    CaseHintReader hints;
+    for (size_t i = 0; i < cases_.size(); ++i) hints.AddTo(&scheduler_, i, cases_[i]);
   }
 
   std::string fatal;
