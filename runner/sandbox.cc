@@ -216,7 +216,22 @@ void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const Sl
     }
     if (waitpid(pid, &status, WNOHANG) == pid) *exited = true;
   }
-  if (out->timed_out) {
+  // run-tests reads the output until EOF: a process the script started may
+  // still be writing when the case process is done. Wait for that until the
+  // deadline, where the whole process group is killed as for a timeout.
+  while (output_open && !out->timed_out) {
+    double left = deadline - NowMs();
+    if (left <= 0) {
+      out->timed_out = true;
+      kill(-pid, SIGKILL);
+      if (!*exited) kill(pid, SIGKILL);
+      break;
+    }
+    pollfd p = {ch->output_in, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left) + 1) < 0 && errno != EINTR) break;
+    drain_output();
+  }
+  if (out->timed_out && !*exited) {
     waitpid(pid, &status, 0);
     *exited = true;
   }
@@ -231,9 +246,6 @@ void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const Sl
     }
   }
   if (out->timed_out) out->completed = false;
-  // What the case wrote before it ended is in the pipe; a grandchild that
-  // still holds the pipe open does not make us wait.
-  if (output_open) drain_output();
   if (ch->output_to_file) {
     char buf[65536];
     off_t at = 0;

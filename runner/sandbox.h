@@ -104,6 +104,10 @@ class Sandbox {
 
   RequestOutcome Run(const RequestSpec& spec);
 
+  // Ends the warm process now: a case behaved differently in it than in a
+  // fresh one, so it holds state the checks did not see.
+  void RetireWarm() { StopWarm(false); }
+
   // Calls `hook` once in every request still running after `after_ms`,
   // while the worker waits for it (the worker gives back the cases queued
   // behind a slow one).

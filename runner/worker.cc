@@ -252,6 +252,9 @@ CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& conte
   fresh_ = false;
   fresh.confirmed_fresh = true;
   fresh.reused_verdict = result.verdict;
+  // The warm process made a difference: it carries state our checks did not
+  // see, and would pass it on to the cases after this one.
+  if (fresh.verdict != result.verdict) sandbox_.RetireWarm();
   return fresh;
 }
 

@@ -687,20 +687,14 @@ int phptrun_engine_run_request(const phptrun_request *request, phptrun_request_r
 void phptrun_engine_count_tables(phptrun_engine_tables *tables) {
   memset(tables, 0, sizeof *tables);
   if (!g_started) return;
-  /* FNV-1a over every entry's name and value: an entry a request changed
-   * for good shows even when the counts agree. */
+  /* Every entry's value pointer, mixed: a value a request replaced for good
+   * shows even when the counts agree. Values are immutable strings that
+   * ini_restore and our undo put back as the very same pointer. */
   uint64_t hash = 1469598103934665603ull;
-  zend_string *key;
   zend_ini_entry *entry;
-  ZEND_HASH_FOREACH_STR_KEY_PTR(EG(ini_directives), key, entry) {
-    const zend_string *parts[2] = {key, entry->value};
-    for (int p = 0; p < 2; ++p) {
-      if (!parts[p]) continue;
-      for (size_t i = 0; i < ZSTR_LEN(parts[p]); ++i) {
-        hash = (hash ^ (unsigned char)ZSTR_VAL(parts[p])[i]) * 1099511628211ull;
-      }
-      hash = (hash ^ 0xff) * 1099511628211ull;
-    }
+  ZEND_HASH_FOREACH_PTR(EG(ini_directives), entry) {
+    hash = (hash ^ (uint64_t)(uintptr_t)entry->value) * 1099511628211ull;
+    hash = (hash ^ (uint64_t)(uintptr_t)entry) * 1099511628211ull;
   } ZEND_HASH_FOREACH_END();
   tables->ini_values = hash;
   zend_gc_status gc;

@@ -123,7 +123,7 @@ typedef struct phptrun_engine_tables {
   uint32_t classes;
   uint32_t constants;
   uint32_t ini_entries;
-  uint64_t ini_values; /* a hash of every entry's name and value */
+  uint64_t ini_values; /* a hash of every entry and its value (by address) */
   uint32_t gc_threshold; /* adapts to a request's garbage and stays */
 } phptrun_engine_tables;
 
