@@ -1,5 +1,6 @@
 #include "runner/expect.h"
 
+#include "runner/expectf_pattern.h"
 #include "runner/pcre_to_re2.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -7,9 +8,12 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -78,7 +82,14 @@ PregPattern& PregPattern::operator=(PregPattern&&) noexcept = default;
 
 bool PregPattern::uses_pcre() const { return rep_ && rep_->pcre != nullptr; }
 
+namespace {
+std::atomic<uint64_t> compile_count{0};
+}  // namespace
+
+uint64_t PregPattern::compile_calls() { return compile_count.load(); }
+
 PregPattern PregPattern::Compile(std::string_view pattern) {
+  ++compile_count;
   PregPattern result;
   size_t slash = 0;
   if (FindUnescapedSlash(pattern, &slash)) {
@@ -236,7 +247,19 @@ std::string ExpectfToRegex(std::string_view wanted) {
 }
 
 struct ExpectMatcher::Impl {
-  PregPattern pattern;
+  // EXPECTF without %r; the regex below is then only compiled when a match
+  // exceeds the direct search's budget.
+  std::optional<ExpectfPattern> direct;
+  std::once_flag compiled;
+  PregPattern regex;
+
+  // Thread-safe, so that Matches() stays callable concurrently.
+  const PregPattern& Regex(std::string_view kind, const std::string& expected) {
+    std::call_once(compiled, [&] {
+      regex = PregPattern::Compile(kind == "EXPECTF" ? ExpectfToRegex(expected) : expected);
+    });
+    return regex;
+  }
 };
 
 ExpectMatcher::ExpectMatcher(std::string_view kind, std::string_view body)
@@ -247,8 +270,12 @@ ExpectMatcher::ExpectMatcher(std::string_view kind, std::string_view body)
     return;
   }
   impl_ = std::make_unique<Impl>();
-  impl_->pattern = PregPattern::Compile(kind == "EXPECTF" ? ExpectfToRegex(expected_) : expected_);
-  if (!impl_->pattern.ok()) error_ = "invalid " + kind_ + ": " + impl_->pattern.error();
+  if (kind == "EXPECTF" && ExpectfPattern::Applies(expected_)) {
+    impl_->direct.emplace(expected_);
+    return;
+  }
+  const PregPattern& regex = impl_->Regex(kind_, expected_);
+  if (!regex.ok()) error_ = "invalid " + kind_ + ": " + regex.error();
 }
 
 ExpectMatcher::~ExpectMatcher() = default;
@@ -258,7 +285,17 @@ ExpectMatcher& ExpectMatcher::operator=(ExpectMatcher&&) noexcept = default;
 bool ExpectMatcher::Matches(std::string_view output) const {
   if (!ok()) return false;
   if (!impl_) return output == expected_;
-  return impl_->pattern.Matches(output);
+  if (impl_->direct) {
+    switch (impl_->direct->Match(output)) {
+      case ExpectfPattern::Outcome::kMatch:
+        return true;
+      case ExpectfPattern::Outcome::kMismatch:
+        return false;
+      case ExpectfPattern::Outcome::kGaveUp:
+        break;
+    }
+  }
+  return impl_->Regex(kind_, expected_).Matches(output);
 }
 
 }  // namespace phptrun

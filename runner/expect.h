@@ -10,8 +10,14 @@
 // pattern can backtrack for minutes. The few EXPECTREGEX/%r patterns RE2
 // cannot compile (lookaround, backreferences) fall back to PCRE2 without UTF
 // and with DOTALL, as preg_match('/^...$/s') would run them.
+//
+// Most EXPECTF sections have no %r, and for them compiling a one-off RE2
+// costs far more than the match: those are judged by ExpectfPattern
+// (runner/expectf_pattern.h), which gives the same answers with a bounded
+// search, and the regex is only compiled if that search runs out of budget.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,6 +61,10 @@ class PregPattern {
 
   bool Matches(std::string_view subject) const;
 
+  // How many times Compile() has run in this process (for tests that check
+  // a path compiles no regex).
+  static uint64_t compile_calls();
+
  private:
   struct Rep;
   std::string error_ = "not compiled";
@@ -75,7 +85,8 @@ class ExpectMatcher {
   // unescaped delimiter '/' at offset 1" (run-tests' preg_match fails there).
   const std::string& error() const { return error_; }
 
-  // `output` must already be NormalizeOutput()ed.
+  // `output` must already be NormalizeOutput()ed. Safe to call from several
+  // threads at once (a regex compiled on first need is built once).
   bool Matches(std::string_view output) const;
 
   // The normalised expectation (for diffs and reports).

@@ -1,5 +1,7 @@
 #include "runner/expect.h"
 
+#include "runner/expectf_pattern.h"
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <unistd.h>
@@ -465,6 +467,26 @@ TEST_CASE("patterns too big for RE2 fail quietly, as in preg_match") {
   CHECK(written == 0);
   CHECK_FALSE(m.ok());
   CHECK(m.error().rfind("invalid EXPECTF: regular expression is too large", 0) == 0);
+}
+
+TEST_CASE("EXPECTF bodies the direct matcher takes always compile with RE2") {
+  // ExpectMatcher judges EXPECTF bodies without %r of up to
+  // ExpectfPattern::kMaxSize bytes directly and only compiles their regex if
+  // the direct search gives up; that regex must then compile (with RE2, whose
+  // answers the direct matcher gives), as it did when it was built up front.
+  // %f is by far the densest placeholder in RE2 nodes and instructions.
+  const size_t max = ExpectfPattern::kMaxSize;
+  for (std::string unit :
+       {"%f"s, "%i"s, "%x"s, "%s"s, "%w"s, "%c"s, "%0"s, "%e"s, "\\"s, "\0"s, "%f."s, "%d%f"s}) {
+    std::string body;
+    while (body.size() + unit.size() <= max) body += unit;
+    INFO(unit << " x " << body.size() / unit.size());
+    REQUIRE(ExpectfPattern::Applies(body));
+    PregPattern p = PregPattern::Compile(ExpectfToRegex(body));
+    INFO(p.error());
+    REQUIRE(p.ok());
+    CHECK_FALSE(p.uses_pcre());
+  }
 }
 
 TEST_CASE("RE2 translation agrees with PCRE2") {
