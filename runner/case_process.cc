@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 
 #include "runner/process_state.h"
 #include "runner/resident_control.h"
@@ -26,10 +27,36 @@ namespace {
 constexpr size_t kMaxWarmRequest = 60 * 1024;
 constexpr int kWarmDescriptors = 3;  // stdin, output, control
 
-// The signals whose handlers the engine itself installs in every request
-// (Zend/zend_signal.c, zend_sigs).
-const std::vector<int> kEngineSignals = {SIGPROF, SIGHUP,  SIGINT, SIGQUIT,
-                                         SIGTERM, SIGUSR1, SIGUSR2};
+// The signals whose handlers the engine installs in every request and
+// leaves installed (Zend/zend_signal.c, zend_sigs). At the next request's
+// start it records the handler it finds as the one to forward to, unless
+// that is its own: then it forwards to what it recorded at MINIT, in the
+// worker (the supervisor's SIGTERM handler). So a warm process puts the
+// handlers of a fresh case process back before every request: a script's
+// SIGTERM to its pcntl_fork() child must kill it, as it does in the CLI.
+constexpr int kEngineSignals[] = {SIGPROF, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+
+// The engine signals' handlers and the signal mask, as a fresh case
+// process has them before its request.
+class FreshSignals {
+ public:
+  FreshSignals() {
+    for (size_t i = 0; i < std::size(kEngineSignals); ++i) {
+      sigaction(kEngineSignals[i], nullptr, &actions_[i]);
+    }
+    sigprocmask(SIG_BLOCK, nullptr, &mask_);
+  }
+  void Restore() const {
+    for (size_t i = 0; i < std::size(kEngineSignals); ++i) {
+      sigaction(kEngineSignals[i], &actions_[i], nullptr);
+    }
+    sigprocmask(SIG_SETMASK, &mask_, nullptr);
+  }
+
+ private:
+  struct sigaction actions_[std::size(kEngineSignals)];
+  sigset_t mask_;
+};
 
 void SendControl(int fd, ControlKind kind, const void* data, size_t size) {
   WireWriter w;
@@ -253,7 +280,8 @@ void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& clo
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   for (int fd = 0; fd <= 2; ++fd) dup2(null_fd, fd);
   const pid_t self = getpid();
-  ProcessState baseline = ProcessState::Capture();
+  const FreshSignals fresh_signals;
+  const ProcessState baseline = ProcessState::Capture();
   phptrun_engine_tables tables;
   phptrun_engine_count_tables(&tables);
 
@@ -303,15 +331,9 @@ void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& clo
       why = "an INI entry refused its old value";
     } else if (!baseline.Restore()) {
       why = "cannot return to the working directory";
-    } else if (served > 0) {
-      why = baseline.Difference(ProcessState::Capture());
     } else {
-      // The engine's first request installs its deferring handlers for the
-      // signals it manages, and leaves them for good: from then on, that is
-      // how the process is between requests.
-      ProcessState now = ProcessState::Capture();
-      why = baseline.Difference(now, kEngineSignals);
-      if (why.empty()) baseline = now;
+      fresh_signals.Restore();
+      why = baseline.Difference(ProcessState::Capture());
     }
     phptrun_engine_tables now;
     phptrun_engine_count_tables(&now);

@@ -37,6 +37,19 @@ std::string CurrentDirectory() {
   return dir;
 }
 
+std::string ReadLink(const char* path) {
+  char target[256];
+  ssize_t n = readlink(path, target, sizeof target - 1);
+  return n > 0 ? std::string(target, static_cast<size_t>(n)) : "";
+}
+
+// The namespaces pcntl_unshare() can change (net, pid for children, user,
+// mount, uts, ipc, cgroup, time for children).
+constexpr const char* kNamespaces[] = {
+    "/proc/self/ns/net", "/proc/self/ns/pid_for_children", "/proc/self/ns/user",
+    "/proc/self/ns/mnt", "/proc/self/ns/uts", "/proc/self/ns/ipc", "/proc/self/ns/cgroup",
+    "/proc/self/ns/time_for_children"};
+
 std::vector<int> OpenDescriptors() {
   std::vector<int> fds;
   DIR* dir = opendir("/proc/self/fd");
@@ -86,6 +99,8 @@ std::string Octal(mode_t mode) {
 ProcessState ProcessState::Capture() {
   ProcessState s;
   s.cwd_ = CurrentDirectory();
+  s.root_ = ReadLink("/proc/self/root");
+  for (const char* ns : kNamespaces) s.namespaces_.push_back(ReadLink(ns));
   for (char** e = environ; e && *e; ++e) s.environment_.emplace_back(*e);
   std::sort(s.environment_.begin(), s.environment_.end());
   s.descriptors_ = OpenDescriptors();
@@ -144,9 +159,12 @@ bool ProcessState::Restore() const {
   return cwd_.empty() || chdir(cwd_.c_str()) == 0;
 }
 
-std::string ProcessState::Difference(const ProcessState& now,
-                                     const std::vector<int>& ignore) const {
+std::string ProcessState::Difference(const ProcessState& now) const {
   if (cwd_ != now.cwd_) return "working directory " + now.cwd_;
+  if (root_ != now.root_) return "root directory " + now.root_;
+  for (size_t i = 0; i < namespaces_.size() && i < now.namespaces_.size(); ++i) {
+    if (namespaces_[i] != now.namespaces_[i]) return "namespace " + now.namespaces_[i];
+  }
   if (environment_ != now.environment_) return "environment";
   if (descriptors_ != now.descriptors_) {
     for (int fd : now.descriptors_) {
@@ -165,7 +183,6 @@ std::string ProcessState::Difference(const ProcessState& now,
     }
   }
   for (size_t sig = 1; sig < signals_.size(); ++sig) {
-    if (std::find(ignore.begin(), ignore.end(), static_cast<int>(sig)) != ignore.end()) continue;
     if (!(signals_[sig] == now.signals_[sig])) return "handler of signal " + std::to_string(sig);
     if (blocked_[sig] != now.blocked_[sig]) return "blocking of signal " + std::to_string(sig);
   }

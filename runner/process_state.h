@@ -1,9 +1,10 @@
 // What a PHP request can change in its process that PHP itself does not put
 // back at request end, so that a reused case process would show it to the
-// next case: the working directory, the environment, open descriptors,
-// signal dispositions and mask, interval timers, resource limits, user and
-// group ids, process group and session, umask, scheduling priority, the C
-// locale and child processes.
+// next case: the working directory and root (chroot), the environment, open
+// descriptors, signal dispositions and mask, interval timers, resource
+// limits, user and group ids, process group and session, namespaces
+// (pcntl_unshare), umask, scheduling priority, the C locale and child
+// processes.
 //
 // A reused ("warm") case process captures the state once, before its first
 // request, and after every request puts back what it safely can and asks
@@ -40,8 +41,7 @@ class ProcessState {
 
   // Empty when `now` equals this state; otherwise the first thing that
   // differs, for a message ("umask 022 -> 077", "descriptor 5 open").
-  // The handlers and blocking of the signals in `ignore` are not compared.
-  std::string Difference(const ProcessState& now, const std::vector<int>& ignore = {}) const;
+  std::string Difference(const ProcessState& now) const;
 
  private:
   struct Signal {
@@ -51,6 +51,8 @@ class ProcessState {
   };
 
   std::string cwd_;
+  std::string root_;                      // /proc/self/root
+  std::vector<std::string> namespaces_;   // /proc/self/ns/*, as the links read
   std::vector<std::string> environment_;  // "NAME=value", sorted
   std::vector<int> descriptors_;          // open fds, ascending
   std::array<Signal, 65> signals_{};      // by signal number; 0 unused

@@ -392,7 +392,6 @@ RequestOutcome Sandbox::Run(const RequestSpec& spec) {
     warm_pidfd_ = -1;
     warm_socket_ = -1;
   } else if (!end.ready) {
-    if (getenv("PHPTRUN_DEBUG_REUSE")) fprintf(stderr, "retire %s: %s\n", spec.script_path.c_str(), end.why.c_str());
     if (out.completed) out.exit_code = out.engine.exit_status;
     StopWarm(false);  // it retires: it exits once it has answered
   } else {

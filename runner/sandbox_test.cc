@@ -389,6 +389,25 @@ TEST_CASE("a background process that holds the output past the deadline is kille
   CHECK(sleeper_gone);
 }
 
+TEST_CASE("in a reused process, SIGTERM kills a pcntl_fork() child as in a fresh one") {
+  // The engine keeps its signal handlers installed between requests and
+  // would forward SIGTERM to the handler it found in the worker at MINIT.
+  EngineScript probe(kProbe);
+  EngineScript killer(
+      "<?php $pid = pcntl_fork(); if ($pid === 0) { while (true); }"
+      "exec(\"kill -TERM $pid\"); pcntl_waitpid($pid, $status);"
+      "echo pcntl_wifsignaled($status) ? pcntl_wtermsig($status) : 'not signaled';");
+  Sandbox sandbox(100, {});
+  RequestSpec spec = killer.Spec();
+  spec.timeout_s = 10;
+  RequestOutcome first = sandbox.Run(probe.Spec());
+  RequestOutcome out = sandbox.Run(spec);
+  REQUIRE(first.completed);
+  CHECK(out.reused);
+  CHECK_FALSE(out.timed_out);
+  CHECK(out.output == std::to_string(SIGTERM));
+}
+
 TEST_CASE("a crash in a reused process is reported; the next request gets a new process") {
   EngineScript warm_up(kProbe);
   EngineScript crasher(

@@ -252,6 +252,12 @@ CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& conte
   fresh_ = false;
   fresh.confirmed_fresh = true;
   fresh.reused_verdict = result.verdict;
+  // The time of both runs is the case's; the first shows as a phase.
+  Phase first;
+  first.name = "first run (reused process)";
+  first.ms = result.time_ms;
+  fresh.phases.insert(fresh.phases.begin(), first);
+  fresh.time_ms += result.time_ms;
   // The warm process made a difference: it carries state our checks did not
   // see, and would pass it on to the cases after this one.
   if (fresh.verdict != result.verdict) sandbox_.RetireWarm();
