@@ -150,6 +150,13 @@ struct EngineRequest {
   phptrun_request request{};
 };
 
+// RINIT failed (or the restart for runtime INI did); returns what it sent.
+const char* ReportCouldNotStart(int control_fd) {
+  static const char kWhy[] = "the request could not start";
+  SendControl(control_fd, kControlError, kWhy, sizeof kWhy - 1);
+  return kWhy;
+}
+
 void ReportResult(int control_fd, const phptrun_request_result& result) {
   if (phptrun_lifecycle_enabled()) SendLifecycleLog(control_fd);
   SendControl(control_fd, kControlResult, &result, sizeof result);
@@ -263,8 +270,7 @@ void RunOneRequest(const RequestSpec& spec, int stdin_fd, int output_fd, int con
   if (spec.resident.mode != PHPTRUN_RESIDENT_OFF) {
     RunResidentAndReport(engine.request, spec.resident, control_fd, &result);
   } else if (phptrun_engine_run_request(&engine.request, &result) != 0) {
-    static const char kWhy[] = "the request could not start";
-    SendControl(control_fd, kControlError, kWhy, sizeof kWhy - 1);
+    ReportCouldNotStart(control_fd);
     _exit(1);
   }
   ReportResult(control_fd, result);
@@ -301,9 +307,7 @@ void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& clo
     EngineRequest engine(spec);
     phptrun_request_result result{};
     if (phptrun_engine_run_request(&engine.request, &result) != 0) {
-      static const char kWhy[] = "the request could not start";
-      SendControl(control_fd, kControlError, kWhy, sizeof kWhy - 1);
-      SendWarmDone(socket, kWhy);
+      SendWarmDone(socket, ReportCouldNotStart(control_fd));
       _exit(1);
     }
     ReportResult(control_fd, result);

@@ -64,7 +64,6 @@ void ReadControl(MessageBuffer* buffer, RequestOutcome* out) {
   }
 }
 
-
 // The descriptors of one request: the case's stdin, its output (fds 1 and
 // 2) and its control pipe, each with the worker's end and the case's end.
 struct Channels {
@@ -145,15 +144,16 @@ struct WarmEnd {
   std::string why;     // ... or why it retires
 };
 
-// Reads the case's output and control messages until the request is over:
-// the process exited, or (warm) it answered on `socket`, or the deadline
-// passed, when the process group is killed. *exited tells whether the
-// process is gone; out->term_signal and exit_code say how.
 // Called once when a request runs longer than after_ms.
 struct SlowHook {
   double after_ms = 0;
   const std::function<void()>* fn = nullptr;
 };
+
+// Reads the case's output and control messages until the request is over:
+// the process exited, or (warm) it answered on `socket`, or the deadline
+// passed, when the process group is killed. *exited tells whether the
+// process is gone; out->term_signal and exit_code say how.
 
 void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const SlowHook& slow,
              Channels* ch, RequestOutcome* out, WarmEnd* warm, bool* exited) {
@@ -314,8 +314,9 @@ Sandbox::~Sandbox() { StopWarm(false); }
 
 bool Sandbox::Warmable(const RequestSpec& spec) const {
   return max_reuse_ > 1 && !spec.fresh && spec.startup_ini.empty() && !spec.restart_as &&
-         (spec.runtime_ini.empty() || spec.runtime_ini_undoable) && spec.resident.mode == PHPTRUN_RESIDENT_OFF && spec.capture_stdin &&
-         spec.capture_stdout && spec.capture_stderr;
+         (spec.runtime_ini.empty() || spec.runtime_ini_undoable) &&
+         spec.resident.mode == PHPTRUN_RESIDENT_OFF && spec.capture_stdin && spec.capture_stdout &&
+         spec.capture_stderr;
 }
 
 bool Sandbox::StartWarm() {
@@ -342,12 +343,18 @@ bool Sandbox::StartWarm() {
 void Sandbox::StopWarm(bool kill_it) {
   if (warm_pid_ <= 0) return;
   close(warm_socket_);  // between requests, it exits when the socket closes
+  warm_socket_ = -1;
   if (kill_it) {
     kill(-warm_pid_, SIGKILL);
     kill(warm_pid_, SIGKILL);
   }
   waitpid(warm_pid_, nullptr, 0);
+  ForgetWarm();
+}
+
+void Sandbox::ForgetWarm() {
   if (warm_pidfd_ >= 0) close(warm_pidfd_);
+  if (warm_socket_ >= 0) close(warm_socket_);
   warm_pid_ = -1;
   warm_pidfd_ = -1;
   warm_socket_ = -1;
@@ -383,20 +390,15 @@ RequestOutcome Sandbox::Run(const RequestSpec& spec) {
   ch.CloseAll();
   if (exited) {
     // It died in the request (a crash, the OOM killer, a timeout), or it
-    // retired and exited before its answer was read: the next request gets
-    // a new process. A retired process exits with 0, not the script's status.
-    if (out.completed) out.exit_code = out.engine.exit_status;
-    if (warm_pidfd_ >= 0) close(warm_pidfd_);
-    close(warm_socket_);
-    warm_pid_ = -1;
-    warm_pidfd_ = -1;
-    warm_socket_ = -1;
+    // retired and exited before its answer was read (Collect reaped it):
+    // the next request gets a new process.
+    ForgetWarm();
   } else if (!end.ready) {
-    if (out.completed) out.exit_code = out.engine.exit_status;
     StopWarm(false);  // it retires: it exits once it has answered
-  } else {
-    out.exit_code = out.engine.exit_status;
   }
+  // The script's exit status, as a one-shot process exits with it; a warm
+  // process that retired exits with 0.
+  if (out.completed) out.exit_code = out.engine.exit_status;
   out.wall_ms = NowMs() - out.start_ms;
   return out;
 }

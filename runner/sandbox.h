@@ -122,6 +122,8 @@ class Sandbox {
   // Ends the warm process: one between requests exits when its socket
   // closes; kill_it for one that may be anywhere.
   void StopWarm(bool kill_it);
+  // Lets go of a warm process that is gone (reaped) or being stopped.
+  void ForgetWarm();
 
   const int max_reuse_;
   const std::vector<int> close_fds_;
