@@ -34,9 +34,9 @@
 #include <string>
 #include <vector>
 
-#include "runner/expect.h"
-#include "runner/expectf_pattern.h"
-#include "runner/phpt_file.h"
+#include "runner/phpt/expect.h"
+#include "runner/phpt/expectf_pattern.h"
+#include "runner/phpt/phpt_file.h"
 
 namespace phptrun {
 namespace {

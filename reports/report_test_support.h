@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "reports/reporter.h"
-#include "runner/result.h"
+#include "runner/result/result.h"
 
 namespace phptrun {
 namespace testing {

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "runner/result.h"
+#include "runner/result/result.h"
 
 namespace phptrun {
 

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <vector>
 
-#include "runner/wire.h"
+#include "runner/result/wire.h"
 
 namespace phptrun {
 namespace {

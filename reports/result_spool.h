@@ -24,7 +24,7 @@
 #include <cstdint>
 #include <string>
 
-#include "runner/result.h"
+#include "runner/result/result.h"
 
 namespace phptrun {
 

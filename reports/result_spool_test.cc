@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "reports/report_test_support.h"
-#include "runner/wire.h"
+#include "runner/result/wire.h"
 
 using namespace phptrun;
 using namespace phptrun::testing;

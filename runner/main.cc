@@ -12,11 +12,11 @@
 #include "reports/junit_reporter.h"
 #include "reports/profile_reporter.h"
 #include "reports/trace_reporter.h"
-#include "runner/case_list.h"
-#include "runner/ini.h"
+#include "runner/phpt/case_list.h"
+#include "runner/phpt/ini.h"
 #include "runner/options.h"
 #include "runner/sapi/engine.h"
-#include "runner/supervisor.h"
+#include "runner/pool/supervisor.h"
 
 namespace phptrun {
 namespace {

@@ -9,7 +9,7 @@
 
 #include <cstdio>
 
-#include "runner/ini.h"
+#include "runner/phpt/ini.h"
 #include "runner/sapi/engine.h"
 #include "runner/sapi/lifecycle_hooks.h"
 

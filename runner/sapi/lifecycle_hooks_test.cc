@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "runner/sandbox.h"
+#include "runner/process/sandbox.h"
 #include "tracer/event_log.h"
 #include "tracer/span_builder.h"
 

@@ -1,0 +1,40 @@
+// Runs a case's resident scenario (RESIDENT section, or --repeat) in one
+// case process and judges its iterations (resident_case.h). When the run
+// leaks and attribution was not on from the start, the case runs a second
+// time with the tracking heap (runner/sapi/alloc_tracker.h) to find the
+// PHP code that allocated what stays: attribution costs time only for
+// cases that leak. `--attribute` turns it on in the first (judged) run. The
+// two passes share the case's timeout: when the first used more than half
+// of it, the second is skipped and the report says so.
+//
+//   ResidentRun run = RunResident(spec, resident, /*attribute=*/false);
+//   if (run.evaluation.bork) ...
+//   run.outcome      the judged run, for phases and errors
+//   run.evaluation   output to match, failure, leak, report
+#pragma once
+
+#include "runner/resident/resident_case.h"
+#include "runner/resident/resident_spec.h"
+#include "runner/process/sandbox.h"
+
+namespace phptrun {
+
+struct ResidentRun {
+  RequestOutcome outcome;
+  ResidentEvaluation evaluation;
+  double attribution_ms = 0;  // wall time of the second pass; 0 when there was none
+};
+
+// At most this many sites are reported, largest first.
+inline constexpr int kMaxLeakSites = 20;
+
+// `spec` is the test request (script written, INI, env); its resident
+// config is set here.
+ResidentRun RunResident(RequestSpec spec, const ResidentSpec& resident, bool attribute);
+
+// Why a case process did not finish normally, as the verdict's reason puts
+// it ("timed out after 60 s", "crashed: SIGSEGV", "output exceeded 64 MiB"),
+// or "".
+std::string CrashReason(const RequestOutcome& out, double timeout_s, size_t output_limit);
+
+}  // namespace phptrun

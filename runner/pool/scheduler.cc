@@ -1,0 +1,64 @@
+#include "runner/pool/scheduler.h"
+
+#include <algorithm>
+
+namespace phptrun {
+
+void Scheduler::Add(size_t id, std::vector<std::string> keys, bool slow) {
+  bool alone = std::find(keys.begin(), keys.end(), "all") != keys.end();
+  std::deque<Entry>& queue = alone ? alone_ : pending_;
+  auto at = queue.end();
+  if (slow) at = std::find_if(queue.begin(), queue.end(), [](const Entry& e) { return !e.slow; });
+  queue.insert(at, Entry{id, std::move(keys), slow});
+}
+
+bool Scheduler::Blocked(const Entry& e) const {
+  for (const std::string& key : e.keys) {
+    if (held_keys_.count(key)) return true;
+  }
+  return false;
+}
+
+void Scheduler::Start(Entry e) {
+  for (const std::string& key : e.keys) ++held_keys_[key];
+  size_t id = e.id;
+  running_.emplace(id, std::move(e));
+}
+
+bool Scheduler::Next(size_t* id) {
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    if (Blocked(*it)) continue;
+    *id = it->id;
+    Entry e = std::move(*it);
+    pending_.erase(it);
+    Start(std::move(e));
+    return true;
+  }
+  if (pending_.empty() && running_.empty() && !alone_.empty()) {
+    *id = alone_.front().id;
+    Start(std::move(alone_.front()));
+    alone_.pop_front();
+    return true;
+  }
+  return false;
+}
+
+void Scheduler::Requeue(size_t id) {
+  auto it = running_.find(id);
+  if (it == running_.end()) return;
+  Entry e = it->second;  // a copy: Finished still needs the keys to release them
+  Finished(id);
+  bool alone = std::find(e.keys.begin(), e.keys.end(), "all") != e.keys.end();
+  (alone ? alone_ : pending_).push_front(std::move(e));
+}
+
+void Scheduler::Finished(size_t id) {
+  auto it = running_.find(id);
+  if (it == running_.end()) return;
+  for (const std::string& key : it->second.keys) {
+    if (--held_keys_[key] == 0) held_keys_.erase(key);
+  }
+  running_.erase(it);
+}
+
+}  // namespace phptrun

@@ -1,0 +1,442 @@
+#include "runner/pool/supervisor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include "runner/phpt/case_list.h"
+#include "runner/phpt/phpt_file.h"
+
+namespace phptrun {
+namespace {
+
+// Grace beyond the case timeout before a silent worker is killed: SKIPIF,
+// test and CLEAN each have the timeout, plus forking and judging.
+constexpr double kWorkerGraceMs = 30000;
+
+int g_signal_pipe[2] = {-1, -1};
+
+void OnStopSignal(int sig) {
+  char c = static_cast<char>(sig);
+  ssize_t ignored = write(g_signal_pipe[1], &c, 1);
+  (void)ignored;
+}
+
+double NowMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// The file's bytes, or "" when it cannot be read.
+std::string ReadWholeFile(const std::string& path) {
+  std::string content;
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
+    std::fclose(f);
+  }
+  return content;
+}
+
+// What the scheduler needs to know of a case before it runs, without
+// parsing every file in full: its CONFLICTS keys (most files have no
+// CONFLICTS section, and a directory's CONFLICTS file is read once), and
+// whether it says it is slow: php-src's convention for that is a SKIPIF
+// that skips when SKIP_SLOW_TESTS (run-tests -x) is set. Slow cases start
+// first, so that none of them starts last while the other workers idle.
+class CaseHintReader {
+ public:
+  void AddTo(Scheduler* scheduler, size_t id, const std::string& path) {
+    std::string content = ReadWholeFile(path);
+    bool slow = content.find("SKIP_SLOW_TESTS") != std::string::npos;
+    if (content.find("--CONFLICTS--") != std::string::npos) {
+      scheduler->Add(id, PhptFile::Parse(path, content).ConflictKeys(), slow);
+      return;
+    }
+    std::string dir = CaseDirectory(path);
+    auto it = by_directory_.find(dir);
+    if (it == by_directory_.end()) {
+      it = by_directory_.emplace(dir, ParseConflictKeys(ReadWholeFile(dir + "/CONFLICTS"))).first;
+    }
+    scheduler->Add(id, it->second, slow);
+  }
+
+ private:
+  std::map<std::string, std::vector<std::string>> by_directory_;
+};
+
+}  // namespace
+
+Supervisor::Supervisor(const EngineSetup& setup, int jobs, std::vector<std::string> cases,
+                       std::vector<Reporter*> reporters)
+    : setup_(setup), jobs_(jobs), cases_(std::move(cases)), reporters_(std::move(reporters)) {}
+
+bool Supervisor::StartWorker(WorkerSlot* slot, std::string* err) {
+  int to_worker[2], from_worker[2];
+  if (pipe2(to_worker, O_CLOEXEC) != 0 || pipe2(from_worker, O_CLOEXEC) != 0) {
+    *err = std::string("cannot create worker pipes: ") + std::strerror(errno);
+    return false;
+  }
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    *err = std::string("cannot fork a worker: ") + std::strerror(errno);
+    return false;
+  }
+  if (pid == 0) {
+    WorkerConfig config;
+    config.id = slot->id;
+    config.command_fd = to_worker[0];
+    config.result_fd = from_worker[1];
+    config.close_fds = {to_worker[1], from_worker[0], g_signal_pipe[0], g_signal_pipe[1]};
+    for (const auto& other : slots_) {
+      if (other.get() == slot) continue;
+      if (other->command_fd >= 0) config.close_fds.push_back(other->command_fd);
+      if (other->result_fd >= 0) config.close_fds.push_back(other->result_fd);
+    }
+    config.run_start_ms = run_start_ms_;
+    config.setup = &setup_;
+    WorkerMain(config);
+  }
+  close(to_worker[0]);
+  close(from_worker[1]);
+  fcntl(from_worker[0], F_SETFL, O_NONBLOCK);
+  slot->pid = pid;
+  slot->command_fd = to_worker[1];
+  slot->result_fd = from_worker[0];
+  slot->ready = false;
+  slot->running_slow = false;
+  slot->in_flight.clear();
+  slot->incoming = MessageBuffer();
+  return true;
+}
+
+void Supervisor::Dispatch(WorkerSlot* slot) {
+  // A second case waits in the worker's pipe only while plenty are pending:
+  // at the end of the run it would wait behind a long case while another
+  // worker idles.
+  size_t depth = scheduler_.pending() > 2 * slots_.size() && !slot->running_slow ? 2 : 1;
+  size_t id;
+  while (slot->ready && slot->in_flight.size() < depth && scheduler_.Next(&id)) {
+    ++attempts_[id];
+    WireWriter w;
+    w.U32(kRunCase);
+    w.U32(static_cast<uint32_t>(id));
+    w.Str(cases_[id]);
+    static const CaseContext kNoContext;
+    EncodeCaseContext(contexts_[id] ? *contexts_[id] : kNoContext, &w);
+    if (slot->in_flight.empty()) slot->deadline_ms = NowMs() + CaseDeadlineMs();
+    slot->in_flight.push_back(id);
+    for (Reporter* r : reporters_) r->CaseStarting(cases_[id]);
+    if (!WriteMessage(slot->command_fd, w.data())) {
+      HandleDeath(slot);
+      return;
+    }
+  }
+}
+
+double Supervisor::CaseDeadlineMs() const {
+  // SKIPIF, test and CLEAN each have the timeout, plus a grace period.
+  return setup_.timeout_s * 3000 + kWorkerGraceMs;
+}
+
+void Supervisor::Finish(size_t case_id, CaseResult result) {
+  scheduler_.Finished(case_id);
+  summary_.Add(result.verdict);
+  ++finished_;
+  for (Reporter* r : reporters_) r->CaseFinished(result);
+}
+
+void Supervisor::HandleMessage(WorkerSlot* slot, const std::string& message, std::string* fatal) {
+  WireReader r(message);
+  uint32_t kind = 0;
+  r.U32(&kind);
+  if (kind == kReady) {
+    double sinit = 0, minit = 0;
+    std::string startup_output;
+    r.Str(&php_version_);
+    r.F64(&sinit);
+    r.F64(&minit);
+    r.Str(&startup_output);
+    if (!startup_output.empty() && startup_output_.empty()) {
+      startup_output_ = startup_output;
+      std::fprintf(stderr, "phptrun: the engine printed this at startup:\n%s\n", startup_output.c_str());
+    }
+    slot->ready = true;
+  } else if (kind == kStartFailed) {
+    std::string why;
+    r.Str(&why);
+    *fatal = "the PHP engine did not start: " + why;
+  } else if (kind == kRedirect) {
+    uint32_t id = 0;
+    std::string directory;
+    CaseContext context;
+    if (!r.U32(&id) || !r.Str(&directory) || !DecodeCaseContext(&r, &context)) {
+      *fatal = "worker " + std::to_string(slot->id) + " sent a malformed redirect";
+      return;
+    }
+    AddRedirectedCases(directory, std::move(context));
+  } else if (kind == kCaseResult) {
+    uint32_t id = 0;
+    CaseResult result;
+    if (!r.U32(&id) || !DecodeCaseResult(&r, &result) || slot->in_flight.empty() ||
+        id != slot->in_flight.front()) {
+      *fatal = "worker " + std::to_string(slot->id) + " sent a malformed result";
+      return;
+    }
+    slot->in_flight.pop_front();
+    slot->running_slow = false;
+    slot->deadline_ms = NowMs() + CaseDeadlineMs();  // the next one starts now
+    Finish(id, std::move(result));
+  } else if (kind == kGiveBack) {
+    uint32_t id = 0;
+    auto waiting = slot->in_flight.end();
+    if (r.U32(&id) && slot->in_flight.size() > 1) {
+      waiting = std::find(slot->in_flight.begin() + 1, slot->in_flight.end(), id);
+    }
+    if (waiting == slot->in_flight.end()) {
+      *fatal = "worker " + std::to_string(slot->id) + " gave back a case it did not wait with";
+      return;
+    }
+    slot->in_flight.erase(waiting);
+    slot->running_slow = true;
+    --attempts_[id];  // handed out, never started
+    scheduler_.Requeue(id);
+  } else if (kind == kWorkerSpans) {
+    std::vector<Span> spans;
+    if (DecodeSpans(&r, &spans)) {
+      for (Reporter* reporter : reporters_) reporter->WorkerSpans(slot->id, spans);
+    }
+  }
+}
+
+void Supervisor::CollectShutdownMessages() {
+  // Workers shut their engines down after kQuit and report it (MSHUTDOWN
+  // spans) before exiting; wait for their pipes to close, but not for ever.
+  double deadline = NowMs() + 10000;
+  std::string ignored;
+  for (;;) {
+    std::vector<pollfd> fds;
+    std::vector<WorkerSlot*> open;
+    for (auto& slot : slots_) {
+      if (slot->pid <= 0 || slot->result_fd < 0) continue;
+      fds.push_back({slot->result_fd, POLLIN, 0});
+      open.push_back(slot.get());
+    }
+    double left = deadline - NowMs();
+    if (fds.empty() || left <= 0) return;
+    if (poll(fds.data(), fds.size(), static_cast<int>(left) + 1) < 0 && errno != EINTR) return;
+    for (size_t i = 0; i < fds.size(); ++i) {
+      if (!fds[i].revents) continue;
+      WorkerSlot* slot = open[i];
+      bool alive = slot->incoming.Fill(slot->result_fd);
+      std::string message;
+      while (slot->incoming.Next(&message)) HandleMessage(slot, message, &ignored);
+      if (!alive) {
+        close(slot->result_fd);
+        slot->result_fd = -1;
+      }
+    }
+  }
+}
+
+void Supervisor::AddRedirectedCases(const std::string& directory, CaseContext context) {
+  std::vector<std::string> found;
+  std::string err;
+  if (!CollectCases({directory}, &found, &err)) {
+    std::fprintf(stderr, "phptrun: REDIRECTTEST: %s\n", err.c_str());
+    return;
+  }
+  char* real = realpath(directory.c_str(), nullptr);
+  context.env.push_back({"REDIR_TEST_DIR", std::string(real ? real : directory.c_str()) + "/"});
+  free(real);
+  auto shared = std::make_shared<const CaseContext>(std::move(context));
+  CaseHintReader hints;
+  for (std::string& path : found) {
+    size_t id = cases_.size();
+    hints.AddTo(&scheduler_, id, path);
+    cases_.push_back(std::move(path));
+    contexts_.push_back(shared);
+    attempts_.push_back(0);
+  }
+}
+
+void Supervisor::RequeueWaiting(WorkerSlot* slot) {
+  // Requeue() puts a case at the front of the queue: last first keeps order.
+  while (slot->in_flight.size() > 1) {
+    size_t waiting = slot->in_flight.back();
+    slot->in_flight.pop_back();
+    --attempts_[waiting];  // handed out, never started
+    scheduler_.Requeue(waiting);
+  }
+}
+
+void Supervisor::HandleDeath(WorkerSlot* slot) {
+  int status = 0;
+  kill(slot->pid, SIGKILL);
+  waitpid(slot->pid, &status, 0);
+  close(slot->command_fd);
+  close(slot->result_fd);
+  slot->command_fd = slot->result_fd = -1;
+  // The running case is run once more (or borks on a second death); the
+  // ones waiting behind it never started and simply go back in the queue.
+  RequeueWaiting(slot);
+  if (!slot->in_flight.empty()) {
+    size_t id = slot->in_flight.front();
+    if (attempts_[id] < 2) {
+      scheduler_.Requeue(id);
+    } else {
+      CaseResult result;
+      result.file = cases_[id];
+      result.name = cases_[id];
+      result.worker = slot->id;
+      result.verdict = Verdict::kBork;
+      result.reason = "the worker running this case died twice (" +
+                      (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
+                                           : "exit status " + std::to_string(WEXITSTATUS(status))) +
+                      ")";
+      Finish(id, std::move(result));
+    }
+  }
+  slot->in_flight.clear();
+}
+
+int Supervisor::Run(std::string* err) {
+  run_start_ms_ = NowMs();
+  attempts_.assign(cases_.size(), 0);
+  contexts_.assign(cases_.size(), nullptr);
+
+  if (pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+    *err = "cannot create the signal pipe";
+    return 2;
+  }
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  int workers = jobs_ < 1 ? 1 : jobs_;
+  if (static_cast<size_t>(workers) > cases_.size()) workers = static_cast<int>(cases_.size());
+  for (int i = 0; i < workers; ++i) {
+    auto slot = std::make_unique<WorkerSlot>();
+    slot->id = i + 1;
+    slots_.push_back(std::move(slot));
+  }
+  for (auto& slot : slots_) {
+    if (!StartWorker(slot.get(), err)) return 2;
+  }
+  // Read CONFLICTS keys and slowness while the workers start their engines.
+  {
+    CaseHintReader hints;
+    for (size_t i = 0; i < cases_.size(); ++i) hints.AddTo(&scheduler_, i, cases_[i]);
+  }
+
+  std::string fatal;
+  bool interrupted = false;
+  while (finished_ < cases_.size() && fatal.empty() && !interrupted) {
+    for (auto& slot : slots_) Dispatch(slot.get());
+
+    std::vector<pollfd> fds;
+    fds.push_back({g_signal_pipe[0], POLLIN, 0});
+    double now = NowMs(), next_deadline = now + 60000;
+    for (auto& slot : slots_) {
+      fds.push_back({slot->result_fd, POLLIN, 0});
+      if (!slot->in_flight.empty() && slot->deadline_ms < next_deadline) {
+        next_deadline = slot->deadline_ms;
+      }
+    }
+    int wait_ms = static_cast<int>(next_deadline - now) + 1;
+    if (poll(fds.data(), fds.size(), wait_ms < 0 ? 0 : wait_ms) < 0 && errno != EINTR) {
+      *err = std::string("poll failed: ") + std::strerror(errno);
+      return 2;
+    }
+    char sig;
+    if (read(g_signal_pipe[0], &sig, 1) == 1) interrupted = true;
+
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      WorkerSlot* slot = slots_[i].get();
+      bool alive = true;
+      if (fds[i + 1].revents) alive = slot->incoming.Fill(slot->result_fd);
+      std::string message;
+      while (fatal.empty() && slot->incoming.Next(&message)) HandleMessage(slot, message, &fatal);
+      if (!fatal.empty()) break;
+      if (alive && !slot->in_flight.empty() && NowMs() > slot->deadline_ms) {
+        // The worker itself is stuck: its own timeout handling did not fire.
+        size_t id = slot->in_flight.front();
+        RequeueWaiting(slot);
+        slot->in_flight.clear();
+        CaseResult result;
+        result.file = result.name = cases_[id];
+        result.worker = slot->id;
+        result.verdict = Verdict::kFail;
+        result.reason = "timed out: the worker stopped answering and was killed";
+        Finish(id, std::move(result));
+        alive = false;
+      }
+      if (!alive) {
+        HandleDeath(slot);
+        if (finished_ < cases_.size() && !StartWorker(slot, err)) return 2;
+      }
+    }
+  }
+
+  for (auto& slot : slots_) {
+    if (slot->pid <= 0) continue;
+    if (interrupted || !fatal.empty()) {
+      kill(slot->pid, SIGKILL);
+    } else {
+      WireWriter w;
+      w.U32(kQuit);
+      WriteMessage(slot->command_fd, w.data());
+    }
+    close(slot->command_fd);
+  }
+  if (!interrupted && fatal.empty()) CollectShutdownMessages();
+  for (auto& slot : slots_) {
+    if (slot->pid <= 0) continue;
+    if (slot->result_fd >= 0) close(slot->result_fd);
+    waitpid(slot->pid, nullptr, 0);
+  }
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+
+  RunEnd end;
+  end.summary = summary_;
+  end.duration_s = (NowMs() - run_start_ms_) / 1000;
+  end.interrupted = interrupted;
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) end.supervisor_max_rss_kb = usage.ru_maxrss;
+  bool reports_ok = true;
+  for (Reporter* r : reporters_) {
+    std::string report_err;
+    if (!r->RunFinished(end, &report_err)) {
+      std::fprintf(stderr, "phptrun: error: %s\n", report_err.c_str());
+      reports_ok = false;
+    }
+  }
+  if (!fatal.empty()) {
+    *err = fatal;
+    return 2;
+  }
+  bool failed = interrupted || !reports_ok;
+  for (Verdict v : kAllVerdicts) {
+    if (VerdictFailsRun(v) && summary_.Count(v) > 0) failed = true;
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace phptrun

@@ -1,0 +1,89 @@
+// The supervisor: hands cases to a pool of workers, collects their results
+// and feeds the reporters. It never starts the engine or runs user code.
+//
+//   Supervisor s(setup, jobs, cases, reporters);
+//   int exit_status = s.Run();
+//
+// Cases are handed out to whichever worker is free (no static split), in
+// file order, with CONFLICTS honoured (scheduler.h); while many are pending,
+// each worker also holds its next case, so it never waits for a round trip. A worker that
+// dies is replaced; the case it was running is run once more and, if it
+// kills the next worker too, gets a BORK that says so. A worker that does not
+// answer within the case timeout plus a grace period is killed. SIGINT and
+// SIGTERM stop the run; the reports still get written with what finished.
+#pragma once
+
+#include <sys/types.h>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "reports/reporter.h"
+#include "runner/pool/scheduler.h"
+#include "runner/result/wire.h"
+#include "runner/pool/worker.h"
+
+namespace phptrun {
+
+class Supervisor {
+ public:
+  Supervisor(const EngineSetup& setup, int jobs, std::vector<std::string> cases,
+             std::vector<Reporter*> reporters);
+  // Runs every case. Returns the exit status: 0, 1 when a case FAILed,
+  // BORKed or LEAKed (or the run was interrupted), 2 when the engine could
+  // not start (*err says why).
+  int Run(std::string* err);
+
+  const std::string& php_version() const { return php_version_; }
+
+ private:
+  struct WorkerSlot {
+    int id = 0;            // 1-based, stays with the slot across replacements
+    pid_t pid = -1;
+    int command_fd = -1;   // write end, to the worker
+    int result_fd = -1;    // read end, from the worker
+    bool ready = false;
+    // Cases handed to the worker, in order; the first is running, the
+    // others wait in its pipe so it never waits for us between cases.
+    std::deque<size_t> in_flight;
+    double deadline_ms = 0;  // for the running case
+    // It gave back a waiting case because the running one is slow: nothing
+    // more waits behind that one.
+    bool running_slow = false;
+    MessageBuffer incoming;
+  };
+  bool StartWorker(WorkerSlot* slot, std::string* err);
+  void Dispatch(WorkerSlot* slot);
+  void HandleMessage(WorkerSlot* slot, const std::string& message, std::string* fatal);
+  void HandleDeath(WorkerSlot* slot);
+  // Puts back in the queue the cases waiting behind the running one of the
+  // slot (they never started); the running one stays in in_flight.
+  void RequeueWaiting(WorkerSlot* slot);
+  // After kQuit: handles what workers send while they shut down, until
+  // they close their pipes.
+  void CollectShutdownMessages();
+  // Adds the cases of a REDIRECTTEST's directory.
+  void AddRedirectedCases(const std::string& directory, CaseContext context);
+  void Finish(size_t case_id, CaseResult result);
+  double CaseDeadlineMs() const;
+
+  EngineSetup setup_;
+  int jobs_;
+  std::vector<std::string> cases_;
+  // Per case: what a REDIRECTTEST hands down; null for ordinary cases, so
+  // plain runs keep one pointer per case.
+  std::vector<std::shared_ptr<const CaseContext>> contexts_;
+  std::vector<Reporter*> reporters_;
+  std::vector<std::unique_ptr<WorkerSlot>> slots_;
+  std::vector<unsigned char> attempts_;  // per case: times handed out
+  std::string php_version_;
+  std::string startup_output_;
+  double run_start_ms_ = 0;
+  Summary summary_;
+  Scheduler scheduler_;
+  size_t finished_ = 0;
+};
+
+}  // namespace phptrun

@@ -1,0 +1,406 @@
+#include "runner/process/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "runner/process/case_process.h"
+#include "runner/process/resident_control.h"
+#include "runner/result/wire.h"
+
+namespace phptrun {
+namespace {
+
+double NowMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int MakeMemFile(const char* name) { return memfd_create(name, MFD_CLOEXEC); }
+
+bool WriteAllFd(int fd, const std::string& data) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = write(fd, data.data() + off, data.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+void ReadControl(MessageBuffer* buffer, RequestOutcome* out) {
+  std::string message;
+  while (buffer->Next(&message)) {
+    WireReader r(message);
+    uint32_t kind = 0;
+    std::string body;
+    if (!r.U32(&kind) || !r.Str(&body)) continue;
+    if (kind == kControlResult && body.size() == sizeof out->engine) {
+      std::memcpy(&out->engine, body.data(), body.size());
+      out->completed = true;
+    } else if (kind == kControlRestart && body.size() == sizeof out->restart) {
+      std::memcpy(&out->restart, body.data(), body.size());
+    } else if (kind == kControlError) {
+      out->startup_error = body;
+    } else if (kind == kControlLifecycle) {
+      out->lifecycle_log = std::move(body);
+    } else {
+      ReadResidentControl(kind, body, &out->resident);
+    }
+  }
+}
+
+// The descriptors of one request: the case's stdin, its output (fds 1 and
+// 2) and its control pipe, each with the worker's end and the case's end.
+struct Channels {
+  int stdin_fd = -1;     // the case's fd 0
+  int output_in = -1;    // the worker reads
+  int output_out = -1;   // the case's fds 1 and 2
+  int control_in = -1;   // the worker reads
+  int control_out = -1;  // the case writes
+  bool output_to_file = false;
+
+  // The case's ends, once the case process has them.
+  void CloseCaseEnds() {
+    for (int* fd : {&stdin_fd, &output_out, &control_out}) {
+      if (*fd >= 0) close(*fd);
+      *fd = -1;
+    }
+  }
+  void CloseAll() {
+    CloseCaseEnds();
+    for (int* fd : {&output_in, &control_in}) {
+      if (*fd >= 0) close(*fd);
+      *fd = -1;
+    }
+  }
+};
+
+bool OpenChannels(const RequestSpec& spec, Channels* ch, std::string* error) {
+  // Output goes through a pipe, as with run-tests' proc_open: a seekable file
+  // would let PHP's STDOUT stream seek (proc_open casts it to an fd at its own
+  // position), scrambling what child processes write. A resident run needs
+  // the offsets of fd 1 to cut its output per iteration, so it writes into
+  // an anonymous memory file instead, read once the case process is gone.
+  ch->output_to_file = spec.resident.mode != PHPTRUN_RESIDENT_OFF;
+  int output[2] = {-1, -1};
+  if (ch->output_to_file) {
+    output[1] = MakeMemFile("phptrun-output");
+    output[0] = output[1] >= 0 ? dup(output[1]) : -1;
+    if (output[0] >= 0) fcntl(output[0], F_SETFD, FD_CLOEXEC);
+  } else if (pipe2(output, O_CLOEXEC) != 0) {
+    output[0] = output[1] = -1;
+  }
+  ch->output_in = output[0];
+  ch->output_out = output[1];
+  if (ch->output_in < 0 || ch->output_out < 0) {
+    *error = std::string("cannot create the output channel: ") + std::strerror(errno);
+    ch->CloseAll();
+    return false;
+  }
+  if (spec.has_stdin && !spec.stdin_data.empty()) {
+    ch->stdin_fd = MakeMemFile("phptrun-stdin");
+    if (ch->stdin_fd >= 0 &&
+        (!WriteAllFd(ch->stdin_fd, spec.stdin_data) || lseek(ch->stdin_fd, 0, SEEK_SET) != 0)) {
+      close(ch->stdin_fd);
+      ch->stdin_fd = -1;
+    }
+  } else {
+    int p[2];  // an empty pipe: reads see EOF at once
+    if (pipe2(p, O_CLOEXEC) == 0) {
+      close(p[1]);
+      ch->stdin_fd = p[0];
+    }
+  }
+  int control[2] = {-1, -1};
+  if (ch->stdin_fd < 0 || pipe2(control, O_CLOEXEC) != 0) {
+    *error = std::string("cannot set up the case process: ") + std::strerror(errno);
+    ch->CloseAll();
+    return false;
+  }
+  ch->control_in = control[0];
+  ch->control_out = control[1];
+  return true;
+}
+
+// How a warm case process ended a request (Collect with a socket).
+struct WarmEnd {
+  bool done = false;   // it answered: the request is over
+  bool ready = false;  // ... and it serves the next one
+  std::string why;     // ... or why it retires
+};
+
+// Called once when a request runs longer than after_ms.
+struct SlowHook {
+  double after_ms = 0;
+  const std::function<void()>* fn = nullptr;
+};
+
+// Reads the case's output and control messages until the request is over:
+// the process exited, or (warm) it answered on `socket`, or the deadline
+// passed, when the process group is killed. *exited tells whether the
+// process is gone; out->term_signal and exit_code say how.
+
+void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const SlowHook& slow,
+             Channels* ch, RequestOutcome* out, WarmEnd* warm, bool* exited) {
+  fcntl(ch->control_in, F_SETFL, O_NONBLOCK);
+  fcntl(ch->output_in, F_SETFL, O_NONBLOCK);
+  MessageBuffer control_in;
+  bool control_open = true;
+  bool output_open = !ch->output_to_file;
+  bool socket_open = socket >= 0;
+  const size_t output_cap = spec.output_limit + (1 << 20);
+  // Reads what the pipe holds; beyond the cap it is drained and dropped so
+  // the writer never blocks on a full pipe.
+  auto drain_output = [&] {
+    char buf[65536];
+    for (;;) {
+      ssize_t n = read(ch->output_in, buf, sizeof buf);
+      if (n > 0) {
+        size_t keep = out->output.size() < output_cap ? output_cap - out->output.size() : 0;
+        out->output.append(buf, std::min(static_cast<size_t>(n), keep));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) output_open = false;
+      return;
+    }
+  };
+  double deadline = out->start_ms + spec.timeout_s * 1000;
+  const bool has_hook = slow.fn && *slow.fn;
+  double slow_at = has_hook ? out->start_ms + slow.after_ms : deadline;
+  int status = 0;
+  *exited = false;
+  while (!*exited && !warm->done) {
+    double now = NowMs();
+    if (has_hook && now >= slow_at && slow_at < deadline) {
+      (*slow.fn)();
+      slow_at = deadline;
+    }
+    double left = deadline - now;
+    if (left <= 0) {
+      out->timed_out = true;
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
+      break;
+    }
+    pollfd fds[4];
+    int n = 0;
+    if (pidfd >= 0) fds[n++] = {pidfd, POLLIN, 0};
+    if (control_open) fds[n++] = {ch->control_in, POLLIN, 0};
+    if (output_open) fds[n++] = {ch->output_in, POLLIN, 0};
+    if (socket_open) fds[n++] = {socket, POLLIN, 0};
+    int wait_ms = pidfd >= 0 ? static_cast<int>(std::min(deadline, slow_at) - now) + 1 : 5;
+    if (poll(fds, n, wait_ms) < 0 && errno != EINTR) break;
+    if (control_open && !control_in.Fill(ch->control_in)) control_open = false;
+    if (output_open) drain_output();
+    ReadControl(&control_in, out);  // as it comes: a resident run streams samples
+    if (socket_open) {
+      bool closed = false;
+      if (ReadWarmDone(socket, &warm->ready, &warm->why, &closed)) warm->done = true;
+      if (closed) socket_open = false;
+    }
+    if (waitpid(pid, &status, WNOHANG) == pid) *exited = true;
+  }
+  // run-tests reads the output until EOF: a process the script started may
+  // still be writing when the case process is done. Wait for that until the
+  // deadline, where the whole process group is killed as for a timeout.
+  while (output_open && !out->timed_out) {
+    double left = deadline - NowMs();
+    if (left <= 0) {
+      out->timed_out = true;
+      kill(-pid, SIGKILL);
+      if (!*exited) kill(pid, SIGKILL);
+      break;
+    }
+    pollfd p = {ch->output_in, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left) + 1) < 0 && errno != EINTR) break;
+    drain_output();
+  }
+  if (out->timed_out && !*exited) {
+    waitpid(pid, &status, 0);
+    *exited = true;
+  }
+  control_in.Fill(ch->control_in);
+  ReadControl(&control_in, out);
+  if (*exited) {
+    if (WIFSIGNALED(status)) {
+      out->term_signal = WTERMSIG(status);
+      out->completed = false;
+    } else if (WIFEXITED(status)) {
+      out->exit_code = WEXITSTATUS(status);
+    }
+  }
+  if (out->timed_out) out->completed = false;
+  if (ch->output_to_file) {
+    char buf[65536];
+    off_t at = 0;
+    ssize_t n;
+    while (out->output.size() < output_cap &&
+           (n = pread(ch->output_in, buf, sizeof buf, at)) > 0) {
+      out->output.append(buf, std::min(static_cast<size_t>(n), output_cap - out->output.size()));
+      at += n;
+    }
+  }
+}
+
+int OpenPidfd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
+
+}  // namespace
+
+std::string SignalName(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+namespace {
+
+RequestOutcome RunFresh(const RequestSpec& spec, const SlowHook& slow) {
+  RequestOutcome out;
+  out.start_ms = NowMs();
+  Channels ch;
+  if (!OpenChannels(spec, &ch, &out.error)) return out;
+
+  // The engine flushes stdout at every request's end: unflushed output of
+  // this process would come out again in the case's output.
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(ch.control_in);
+    close(ch.output_in);
+    RunOneRequest(spec, ch.stdin_fd, ch.output_out, ch.control_out);
+  }
+  ch.CloseCaseEnds();
+  if (pid < 0) {
+    out.error = std::string("fork failed: ") + std::strerror(errno);
+    ch.CloseAll();
+    return out;
+  }
+  // A pidfd tells us about the exit even if a grandchild keeps the control
+  // pipe open.
+  int pidfd = OpenPidfd(pid);
+  WarmEnd unused;
+  bool exited = false;
+  Collect(spec, pid, pidfd, -1, slow, &ch, &out, &unused, &exited);
+  if (!exited) waitpid(pid, nullptr, 0);
+  if (pidfd >= 0) close(pidfd);
+  ch.CloseAll();
+  out.wall_ms = NowMs() - out.start_ms;
+  return out;
+}
+
+}  // namespace
+
+RequestOutcome RunRequest(const RequestSpec& spec) { return RunFresh(spec, SlowHook()); }
+
+Sandbox::Sandbox(int max_reuse, std::vector<int> close_fds)
+    : max_reuse_(max_reuse), close_fds_(std::move(close_fds)) {}
+
+Sandbox::~Sandbox() { StopWarm(false); }
+
+bool Sandbox::Warmable(const RequestSpec& spec) const {
+  return max_reuse_ > 1 && !spec.fresh && spec.startup_ini.empty() && !spec.restart_as &&
+         (spec.runtime_ini.empty() || spec.runtime_ini_undoable) &&
+         spec.resident.mode == PHPTRUN_RESIDENT_OFF && spec.capture_stdin && spec.capture_stdout &&
+         spec.capture_stderr;
+}
+
+bool Sandbox::StartWarm() {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(sv[0]);
+    ServeWarmRequests(sv[1], max_reuse_, close_fds_);
+  }
+  close(sv[1]);
+  if (pid < 0) {
+    close(sv[0]);
+    return false;
+  }
+  warm_pid_ = pid;
+  warm_pidfd_ = OpenPidfd(pid);
+  warm_socket_ = sv[0];
+  warm_served_ = 0;
+  return true;
+}
+
+void Sandbox::StopWarm(bool kill_it) {
+  if (warm_pid_ <= 0) return;
+  close(warm_socket_);  // between requests, it exits when the socket closes
+  warm_socket_ = -1;
+  if (kill_it) {
+    kill(-warm_pid_, SIGKILL);
+    kill(warm_pid_, SIGKILL);
+  }
+  waitpid(warm_pid_, nullptr, 0);
+  ForgetWarm();
+}
+
+void Sandbox::ForgetWarm() {
+  if (warm_pidfd_ >= 0) close(warm_pidfd_);
+  if (warm_socket_ >= 0) close(warm_socket_);
+  warm_pid_ = -1;
+  warm_pidfd_ = -1;
+  warm_socket_ = -1;
+}
+
+RequestOutcome Sandbox::Run(const RequestSpec& spec) {
+  const SlowHook slow{slow_after_ms_, &slow_hook_};
+  if (!Warmable(spec)) {
+    if (warm_socket_ < 0) return RunFresh(spec, slow);
+    RequestSpec own = spec;  // the one-shot process must not hold the warm socket
+    own.close_fds.push_back(warm_socket_);
+    return RunFresh(own, slow);
+  }
+  if (warm_pid_ <= 0 && !StartWarm()) return RunFresh(spec, slow);
+
+  RequestOutcome out;
+  out.start_ms = NowMs();
+  out.reused = warm_served_ > 0;
+  Channels ch;
+  if (!OpenChannels(spec, &ch, &out.error)) return out;
+  if (!SendWarmRequest(warm_socket_, spec, ch.stdin_fd, ch.output_out, ch.control_out)) {
+    ch.CloseAll();
+    StopWarm(true);
+    RequestSpec own = spec;
+    own.fresh = true;
+    return Run(own);
+  }
+  ch.CloseCaseEnds();
+  ++warm_served_;
+  WarmEnd end;
+  bool exited = false;
+  Collect(spec, warm_pid_, warm_pidfd_, warm_socket_, slow, &ch, &out, &end, &exited);
+  ch.CloseAll();
+  if (exited) {
+    // It died in the request (a crash, the OOM killer, a timeout), or it
+    // retired and exited before its answer was read (Collect reaped it):
+    // the next request gets a new process.
+    ForgetWarm();
+  } else if (!end.ready) {
+    StopWarm(false);  // it retires: it exits once it has answered
+  }
+  // The script's exit status, as a one-shot process exits with it; a warm
+  // process that retired exits with 0.
+  if (out.completed) out.exit_code = out.engine.exit_status;
+  out.wall_ms = NowMs() - out.start_ms;
+  return out;
+}
+
+}  // namespace phptrun

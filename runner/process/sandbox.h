@@ -1,0 +1,141 @@
+// Runs one PHP request in a case process, a fork of the started engine: the
+// isolation of a fresh `php` process for the price of a fork(), or, in a
+// worker's Sandbox, a warm case process that already served requests and
+// proved after each that it left nothing behind.
+//
+//   RequestSpec spec;  spec.script_path = "/abs/t.php";  spec.argv = {spec.script_path};
+//   RequestOutcome out = RunRequest(spec);
+//   if (out.term_signal) ...            // crashed: out.output holds what it printed
+//
+// The case process gets fd 0 from STDIN (or an empty pipe), fds 1 and 2 on
+// one pipe the worker drains while it waits (as run-tests' 2>&1; output
+// written before a crash survives it; a flood is dropped past a cap), its
+// own process group (a timeout kills the whole group), and the environment
+// of the spec. Its engine reports back over a second pipe.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runner/resident/resident_case.h"
+#include "runner/sapi/engine.h"
+#include "runner/sapi/resident.h"
+
+namespace phptrun {
+
+struct RequestSpec {
+  std::string script_path;                 // absolute
+  std::vector<std::string> argv;           // argv[0] is the script path
+  std::string runtime_ini;                 // "key=value\n" applied before RINIT
+  std::string startup_ini;                 // non-empty: restart the engine with these first
+  // Non-null: restart the engine with these options (another personality,
+  // e.g. php-cgi's) and startup_ini. Must outlive the call.
+  const phptrun_engine_options* restart_as = nullptr;
+  bool fresh = false;  // never in a reused case process (Sandbox::Run)
+  // runtime_ini only sets what the request itself reads (SKIPIF's display
+  // settings), so a reused process can take it and undo it. A test's own
+  // INI can have lasting effects (zend.multibyte changes how every later
+  // script is scanned) and always gets a fresh process.
+  bool runtime_ini_undoable = false;
+  bool quiet = false;  // php-cgi -q: no headers (the CGI personality only)
+  std::vector<std::pair<std::string, std::string>> env;  // an empty value unsets
+  bool has_stdin = false;
+  std::string stdin_data;
+  bool discard_stderr = false;             // fd 2 to /dev/null (run-tests' ARGS quirk)
+  // CAPTURE_STDIO: a stream that is not captured is inherited from phptrun
+  // (the terminal, usually), as run-tests leaves it to its own.
+  bool capture_stdin = true;
+  bool capture_stdout = true;
+  bool capture_stderr = true;
+  double timeout_s = 60;
+  size_t output_limit = 64 << 20;
+  std::vector<int> close_fds;              // fds of the worker the case must not inherit
+  // mode != PHPTRUN_RESIDENT_OFF: run the resident scenario (resident.h)
+  // instead of one request; RequestOutcome::resident gets what it reports.
+  phptrun_resident_config resident{};
+};
+
+struct RequestOutcome {
+  std::string output;         // fds 1 and 2, as written
+  bool completed = false;     // the engine returned: no crash, no timeout
+  bool timed_out = false;
+  int term_signal = 0;        // the signal that killed the case process
+  int exit_code = 0;          // the case process's exit code
+  std::string error;          // the request could not be set up (pipes, fork)
+  std::string startup_error;  // the engine did not start for it; output says why
+  phptrun_request_result engine{};
+  phptrun_startup_timing restart{};  // when startup_ini restarted the engine
+  bool reused = false;        // a warm case process had served other requests before
+  double wall_ms = 0;
+  double start_ms = 0;        // CLOCK_MONOTONIC ms when RunRequest began
+  // The lifecycle tracer's event log of the case process (tracer/event_log.h,
+  // encoded), when the tracer is on and the engine returned.
+  std::string lifecycle_log;
+  ResidentOutcome resident;          // resident runs: samples, sites, how the loop ended
+};
+
+// Runs the request in a fresh fork: a one-shot case process.
+RequestOutcome RunRequest(const RequestSpec& spec);
+
+// A worker's case processes. Run() gives a request that needs nothing of
+// its own at startup (no INI of its own, no restart, no resident loop, all
+// of stdio captured) to the worker's warm case process, which serves up to
+// max_reuse requests and retires as soon as one leaves a trace in the
+// process it cannot undo (runner/process_state.h); any other request gets a
+// one-shot process. A crash, timeout or retirement costs only the warm
+// process: the next request gets a new one, forked from the worker's
+// pristine engine.
+//
+//   Sandbox sandbox(100, {supervisor_fd});
+//   RequestOutcome out = sandbox.Run(spec);
+//   if (out.reused && ...) ...   // the process had run other requests first
+class Sandbox {
+ public:
+  // max_reuse <= 1: every request in a fresh fork, as RunRequest(). close_fds:
+  // the worker's descriptors a case process must not hold.
+  Sandbox(int max_reuse, std::vector<int> close_fds);
+  ~Sandbox();
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  RequestOutcome Run(const RequestSpec& spec);
+
+  // Ends the warm process now: a case behaved differently in it than in a
+  // fresh one, so it holds state the checks did not see.
+  void RetireWarm() { StopWarm(false); }
+
+  // Calls `hook` once in every request still running after `after_ms`,
+  // while the worker waits for it (the worker gives back the cases queued
+  // behind a slow one).
+  void OnSlowRequest(double after_ms, std::function<void()> hook) {
+    slow_after_ms_ = after_ms;
+    slow_hook_ = std::move(hook);
+  }
+
+ private:
+  bool Warmable(const RequestSpec& spec) const;
+  bool StartWarm();
+  // Ends the warm process: one between requests exits when its socket
+  // closes; kill_it for one that may be anywhere.
+  void StopWarm(bool kill_it);
+  // Lets go of a warm process that is gone (reaped) or being stopped.
+  void ForgetWarm();
+
+  const int max_reuse_;
+  const std::vector<int> close_fds_;
+  pid_t warm_pid_ = -1;
+  int warm_pidfd_ = -1;
+  int warm_socket_ = -1;
+  int warm_served_ = 0;
+  double slow_after_ms_ = 0;
+  std::function<void()> slow_hook_;
+};
+
+// "SIGSEGV" for 11, "signal 77" for unknown numbers.
+std::string SignalName(int signal);
+
+}  // namespace phptrun

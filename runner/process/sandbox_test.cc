@@ -1,0 +1,507 @@
+// Engine tests: real requests in forks of the real engine (tests/engine_main.cc
+// starts it). Each test writes a PHP script to a temp directory and checks
+// what RunRequest reports, or, below, what a Sandbox's warm case process
+// does across requests.
+#include "runner/process/sandbox.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "runner/process/engine_test_support.h"
+
+namespace phptrun {
+namespace {
+
+RequestOutcome Run(const std::string& code) { return RunRequest(EngineScript(code).Spec()); }
+
+TEST_CASE("a request behaves like php -f for the script") {
+  EngineScript s("<?php echo PHP_SAPI, '|', PHP_BINARY, '|', $argc, '|', $argv[1], '|', __FILE__;");
+  RequestSpec spec = s.Spec();
+  spec.argv.push_back("one arg");
+  RequestOutcome out = RunRequest(spec);
+  REQUIRE(out.completed);
+  CHECK(out.output == "cli|" PHPTRUN_PHP_CLI "|2|one arg|" + s.path());
+  CHECK(out.exit_code == 0);
+  CHECK(out.engine.exit_status == 0);
+  CHECK(out.engine.rinit.ms >= 0);
+  CHECK(out.engine.execute.heap_peak > 0);
+}
+
+TEST_CASE("echo, STDOUT and STDERR interleave in the order written") {
+  RequestOutcome out = Run("<?php echo 'a'; fwrite(STDERR, 'b'); fwrite(STDOUT, 'c'); echo 'd';");
+  CHECK(out.output == "abcd");
+}
+
+TEST_CASE("exit status, fatal errors and shutdown output") {
+  RequestOutcome out =
+      Run("<?php register_shutdown_function(function () { echo 'bye'; }); exit(3);");
+  CHECK(out.completed);
+  CHECK(out.engine.exit_status == 3);
+  CHECK(out.output == "bye");
+
+  out = Run("<?php register_shutdown_function(function () { exit(7); }); echo 'x';");
+  CHECK(out.engine.exit_status == 7);
+  CHECK(out.exit_code == 7);
+
+  out = Run("<?php undefined_function();");
+  CHECK(out.completed);
+  CHECK(out.engine.exit_status == 255);
+  CHECK(out.output.find("Fatal error: Uncaught Error: Call to undefined function") !=
+        std::string::npos);
+}
+
+TEST_CASE("a case that never ends is killed at the timeout") {
+  EngineScript s("<?php echo 'started'; while (true) {}");
+  RequestSpec spec = s.Spec();
+  spec.timeout_s = 0.5;
+  RequestOutcome out = RunRequest(spec);
+  CHECK(out.timed_out);
+  CHECK_FALSE(out.completed);
+  CHECK(out.term_signal == SIGKILL);
+  CHECK(out.output == "started");  // what it printed before is kept
+  CHECK(out.wall_ms < 5000);
+}
+
+TEST_CASE("a case that dies of a signal reports it, with its output") {
+  RequestOutcome out = Run("<?php echo 'before'; exec('kill -SEGV ' . getmypid());");
+  CHECK_FALSE(out.completed);
+  CHECK(out.term_signal == SIGSEGV);
+  CHECK(SignalName(out.term_signal) == "SIGSEGV");
+  CHECK(out.output.rfind("before", 0) == 0);
+}
+
+TEST_CASE("a flood of output stops at the output limit") {
+  EngineScript s("<?php while (true) echo str_repeat('x', 1000);");
+  RequestSpec spec = s.Spec();
+  spec.output_limit = 100000;
+  RequestOutcome out = RunRequest(spec);
+  CHECK(out.completed);
+  CHECK(out.engine.output_limit_hit);
+  CHECK(out.output.size() == 100000);
+}
+
+TEST_CASE("runtime INI looks like startup INI to the script") {
+  EngineScript s(
+      "<?php $all = ini_get_all(null, true); echo ini_get('precision'), '|', "
+      "$all['precision']['global_value'], '|', get_cfg_var('precision'), '|', 1/3;");
+  RequestSpec spec = s.Spec();
+  spec.runtime_ini = "precision=5\n";
+  RequestOutcome out = RunRequest(spec);
+  REQUIRE(out.completed);
+  CHECK_FALSE(out.engine.runtime_ini_failed);
+  CHECK(out.output == "5|5|5|0.33333");
+}
+
+TEST_CASE("runtime INI values are parsed as php -d parses them") {
+  EngineScript s("<?php echo error_reporting(), '|', ini_get('display_errors');");
+  RequestSpec spec = s.Spec();
+  spec.runtime_ini = "error_reporting=E_ALL & ~E_DEPRECATED\ndisplay_errors=Off\n";
+  RequestOutcome out = RunRequest(spec);
+  CHECK(out.output == std::to_string(32767 & ~8192) + "|");
+}
+
+TEST_CASE("startup-only INI restarts the engine in the case process") {
+  REQUIRE_FALSE(phptrun_engine_ini_applies_at_runtime("disable_functions"));
+  REQUIRE(phptrun_engine_ini_applies_at_runtime("precision"));
+  EngineScript s("<?php echo function_exists('strrev') ? 'there' : 'disabled';");
+  RequestSpec spec = s.Spec();
+  spec.startup_ini = "disable_functions=strrev\n";
+  RequestOutcome out = RunRequest(spec);
+  CHECK(out.completed);
+  CHECK(out.output == "disabled");
+  CHECK(out.restart.minit.ms > 0);
+  // The worker's own engine is untouched.
+  CHECK(Run("<?php echo function_exists('strrev') ? 'there' : 'disabled';").output == "there");
+}
+
+TEST_CASE("STDIN, environment and cwd") {
+  EngineScript s(
+      "<?php echo stream_get_contents(STDIN), '|', getenv('PHPTRUN_X'), '|', "
+      "var_export(getenv('PHPTRUN_GONE'), true), '|', $_ENV['PHPTRUN_X'] ?? 'no-env';");
+  setenv("PHPTRUN_GONE", "still here", 1);
+  RequestSpec spec = s.Spec();
+  spec.has_stdin = true;
+  spec.stdin_data = "line 1\nline 2\n";
+  spec.env = {{"PHPTRUN_X", "x value"}, {"PHPTRUN_GONE", ""}};
+  RequestOutcome out = RunRequest(spec);
+  unsetenv("PHPTRUN_GONE");
+  CHECK(out.output.rfind("line 1\nline 2\n|x value|false|", 0) == 0);
+
+  // Without STDIN the script reads EOF at once.
+  CHECK(Run("<?php var_dump(fgets(STDIN));").output == "bool(false)\n");
+}
+
+TEST_CASE("cases are isolated from each other") {
+  EngineScript s(
+      "<?php echo class_exists('Leftover') ? 'leaked' : 'clean'; eval('class Leftover {}'); "
+      "ini_set('precision', 3); putenv('PHPTRUN_SET_BY_CASE=1');");
+  CHECK(RunRequest(s.Spec()).output == "clean");
+  CHECK(RunRequest(s.Spec()).output == "clean");
+  CHECK(
+      Run("<?php echo ini_get('precision'), '|', var_export(getenv('PHPTRUN_SET_BY_CASE'), true);")
+          .output == "14|false");
+}
+
+// ---- Sandbox: a warm case process serves request after request ----------
+
+// What a script can see of the process it runs in, on one line.
+constexpr const char* kProbe =
+    "<?php printf('%s|%s|%04o|[%s]|%s|%d', getcwd(), var_export(getenv('PHPTRUN_X'), true), "
+    "umask(), cli_get_process_title(), ini_get('precision'), getmypid());";
+
+std::string CurrentDirectoryOfTest() {
+  char dir[PATH_MAX];
+  return getcwd(dir, sizeof dir) ? dir : "";
+}
+
+// kProbe's line without its pid, and the pid.
+std::string StateOf(const RequestOutcome& out) {
+  return out.output.substr(0, out.output.rfind('|'));
+}
+std::string PidOf(const RequestOutcome& out) {
+  return out.output.substr(out.output.rfind('|') + 1);
+}
+
+TEST_CASE("a warm process serves the next request: reused, same pid, right output") {
+  EngineScript probe(kProbe);
+  EngineScript echo("<?php echo 'hello ', $argv[1];");
+  Sandbox sandbox(100, {});
+  RequestOutcome first = sandbox.Run(probe.Spec());
+  RequestSpec spec = echo.Spec();
+  spec.argv.push_back("second");
+  RequestOutcome second = sandbox.Run(spec);
+  RequestOutcome third = sandbox.Run(probe.Spec());
+  REQUIRE(first.completed);
+  REQUIRE(second.completed);
+  REQUIRE(third.completed);
+  CHECK_FALSE(first.reused);
+  CHECK(second.reused);
+  CHECK(second.output == "hello second");
+  CHECK(second.exit_code == 0);
+  CHECK(third.reused);
+  CHECK(PidOf(third) == PidOf(first));
+  CHECK(StateOf(third) == StateOf(first));
+}
+
+TEST_CASE("a sandbox with max_reuse 1 forks every request afresh") {
+  EngineScript probe(kProbe);
+  Sandbox sandbox(1, {});
+  RequestOutcome first = sandbox.Run(probe.Spec());
+  RequestOutcome second = sandbox.Run(probe.Spec());
+  RequestOutcome third = sandbox.Run(probe.Spec());
+  CHECK_FALSE(first.reused);
+  CHECK_FALSE(second.reused);
+  CHECK_FALSE(third.reused);
+  CHECK(PidOf(first) != PidOf(second));
+  CHECK(PidOf(second) != PidOf(third));
+  CHECK(StateOf(second) == StateOf(first));
+}
+
+TEST_CASE("a reused process shows the next request none of what the last one changed") {
+  // Each change on its own, so that a failure names it; the probe before and
+  // after must agree, in the same (reused) process.
+  const char* changes[] = {
+      "chdir(__DIR__);",
+      "putenv('PHPTRUN_X=1');",
+      "umask(077);",
+      "cli_set_process_title('x');",
+      "ini_set('precision', 5);",
+      "exit(3);",
+  };
+  EngineScript probe(kProbe);
+  for (const char* change : changes) {
+    DYNAMIC_SECTION(change) {
+      EngineScript dirty(std::string("<?php ") + change + " echo 'changed';");
+      Sandbox sandbox(100, {});
+      RequestOutcome before = sandbox.Run(probe.Spec());
+      RequestOutcome changed = sandbox.Run(dirty.Spec());
+      RequestOutcome after = sandbox.Run(probe.Spec());
+      REQUIRE(before.completed);
+      REQUIRE(changed.completed);
+      REQUIRE(after.completed);
+      CHECK(after.reused);
+      CHECK(PidOf(after) == PidOf(before));
+      CHECK(StateOf(after) == StateOf(before));
+      CHECK(after.engine.exit_status == 0);
+      CHECK(after.exit_code == 0);
+    }
+  }
+}
+
+TEST_CASE("what the last request changed is really gone, not just equal by chance") {
+  // The values the change sets are not the ones the probe expects.
+  mode_t mask = umask(022);
+  umask(mask);
+  char octal[8];
+  std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mask));
+  const std::string clean = CurrentDirectoryOfTest() + "|false|" + octal + "|[]|14";
+  EngineScript probe(kProbe);
+  EngineScript dirty(
+      "<?php chdir(__DIR__); putenv('PHPTRUN_X=1'); umask(0); cli_set_process_title('x'); "
+      "ini_set('precision', 5); echo getcwd() === __DIR__ ? 'moved' : 'stayed'; exit(3);");
+  Sandbox sandbox(100, {});
+  RequestOutcome before = sandbox.Run(probe.Spec());
+  RequestOutcome changed = sandbox.Run(dirty.Spec());
+  RequestOutcome after = sandbox.Run(probe.Spec());
+  CHECK(StateOf(before) == clean);
+  CHECK(changed.output == "moved");
+  CHECK(changed.engine.exit_status == 3);
+  CHECK(changed.exit_code == 3);
+  REQUIRE(after.completed);
+  CHECK(after.reused);
+  CHECK(StateOf(after) == clean);
+  CHECK(after.engine.exit_status == 0);
+}
+
+TEST_CASE("STDIN, STDOUT and STDERR work in a reused process") {
+  EngineScript warm_up("<?php echo 'first';");
+  EngineScript io(
+      "<?php fwrite(STDOUT, 'out|'); fwrite(STDERR, 'err|'); var_dump(fgets(STDIN)); "
+      "echo 'echo';");
+  Sandbox sandbox(100, {});
+  RequestOutcome first = sandbox.Run(warm_up.Spec());
+  RequestSpec spec = io.Spec();
+  spec.has_stdin = true;
+  spec.stdin_data = "line 1\nline 2\n";
+  RequestOutcome second = sandbox.Run(spec);
+  // Without stdin data the next request reads EOF, not what is left of the
+  // last one's.
+  RequestOutcome third = sandbox.Run(io.Spec());
+  CHECK(first.output == "first");
+  CHECK(second.reused);
+  CHECK(second.output == "out|err|string(7) \"line 1\n\"\necho");
+  CHECK(third.reused);
+  CHECK(third.output == "out|err|bool(false)\necho");
+}
+
+TEST_CASE("a request that closes STDIN, STDOUT or STDERR retires the warm process") {
+  for (const char* stream : {"STDIN", "STDOUT", "STDERR"}) {
+    DYNAMIC_SECTION(stream) {
+      EngineScript closer(std::string("<?php echo 'closing '; fclose(") + stream + ");");
+      EngineScript io(
+          "<?php fwrite(STDOUT, 'out|'); fwrite(STDERR, 'err|'); var_dump(fgets(STDIN));");
+      Sandbox sandbox(100, {});
+      RequestOutcome first = sandbox.Run(io.Spec());
+      RequestOutcome closing = sandbox.Run(closer.Spec());
+      RequestSpec spec = io.Spec();
+      spec.has_stdin = true;
+      spec.stdin_data = "in\n";
+      RequestOutcome after = sandbox.Run(spec);
+      CHECK(first.output == "out|err|bool(false)\n");
+      CHECK(closing.reused);
+      CHECK(closing.completed);
+      CHECK_FALSE(after.reused);
+      CHECK(after.completed);
+      CHECK(after.output == "out|err|string(3) \"in\n\"\n");
+    }
+  }
+}
+
+TEST_CASE("a request that leaves a child running retires the process without waiting for it") {
+  EngineScript probe(kProbe);
+  // proc_open's resource only polls its child at request end (no
+  // proc_close): the sleep is still a child of the case process. Its output
+  // goes elsewhere, so nothing waits for it.
+  EngineScript spawner(
+      "<?php $null = ['file', '/dev/null', 'w'];"
+      "$p = proc_open(['sleep', '3'], [1 => $null, 2 => $null], $pipes);"
+      "echo proc_get_status($p)['pid'];");
+  Sandbox sandbox(100, {});
+  RequestOutcome first = sandbox.Run(probe.Spec());
+  RequestOutcome spawning = sandbox.Run(spawner.Spec());
+  RequestOutcome after = sandbox.Run(probe.Spec());
+  pid_t child = std::atoi(spawning.output.c_str());
+  bool child_alive_after_both = child > 0 && kill(child, 0) == 0;
+  if (child > 0) kill(child, SIGKILL);
+  REQUIRE(first.completed);
+  CHECK(spawning.reused);
+  CHECK(spawning.completed);
+  REQUIRE(child > 0);
+  CHECK(child_alive_after_both);  // neither request waited for it to end
+  REQUIRE(after.completed);
+  CHECK_FALSE(after.reused);
+  CHECK(PidOf(after) != PidOf(first));
+  CHECK(StateOf(after) == StateOf(first));
+}
+
+TEST_CASE("a child the request waited for does not retire the process") {
+  EngineScript probe(kProbe);
+  EngineScript spawner(
+      "<?php $p = proc_open(['true'], [], $pipes); echo proc_close($p), '|', "
+      "exec('echo done');");
+  Sandbox sandbox(100, {});
+  RequestOutcome first = sandbox.Run(probe.Spec());
+  RequestOutcome spawning = sandbox.Run(spawner.Spec());
+  RequestOutcome after = sandbox.Run(probe.Spec());
+  CHECK(spawning.output == "0|done");
+  REQUIRE(after.completed);
+  CHECK(after.reused);
+  CHECK(PidOf(after) == PidOf(first));
+}
+
+// Alive and not a zombie waiting for init to reap it.
+bool Running(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  size_t paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] != 'Z';
+}
+
+TEST_CASE("output a background process writes after the script ended is the request's, as run-tests reads to EOF") {
+  // The subshell is not a child of the case process; its stderr is the
+  // request's output pipe, which run-tests reads until EOF.
+  EngineScript probe(kProbe);
+  EngineScript spawner(
+      "<?php exec('(sleep 0.3; echo late >&2) > /dev/null &'); echo 'script done';");
+  Sandbox sandbox(100, {});
+  RequestOutcome first = sandbox.Run(probe.Spec());
+  RequestOutcome spawning = sandbox.Run(spawner.Spec());
+  RequestOutcome after = sandbox.Run(probe.Spec());
+  CHECK(spawning.completed);
+  CHECK(spawning.output == "script donelate\n");
+  REQUIRE(after.completed);
+  CHECK(StateOf(after) == StateOf(first));
+}
+
+TEST_CASE("a background process that holds the output past the deadline is killed with a timeout") {
+  EngineScript spawner("<?php echo exec('sleep 30 > /dev/null & echo $!');");
+  Sandbox sandbox(100, {});
+  RequestSpec spec = spawner.Spec();
+  spec.timeout_s = 1;
+  RequestOutcome out = sandbox.Run(spec);
+  pid_t sleeper = std::atoi(out.output.c_str());
+  bool sleeper_gone = sleeper > 0 && !Running(sleeper);
+  if (sleeper > 0 && !sleeper_gone) kill(sleeper, SIGKILL);
+  CHECK(out.timed_out);
+  CHECK_FALSE(out.completed);
+  REQUIRE(sleeper > 0);
+  CHECK(sleeper_gone);
+}
+
+TEST_CASE("in a reused process, SIGTERM kills a pcntl_fork() child as in a fresh one") {
+  // The engine keeps its signal handlers installed between requests and
+  // would forward SIGTERM to the handler it found in the worker at MINIT.
+  EngineScript probe(kProbe);
+  EngineScript killer(
+      "<?php $pid = pcntl_fork(); if ($pid === 0) { while (true); }"
+      "exec(\"kill -TERM $pid\"); pcntl_waitpid($pid, $status);"
+      "echo pcntl_wifsignaled($status) ? pcntl_wtermsig($status) : 'not signaled';");
+  Sandbox sandbox(100, {});
+  RequestSpec spec = killer.Spec();
+  spec.timeout_s = 10;
+  RequestOutcome first = sandbox.Run(probe.Spec());
+  RequestOutcome out = sandbox.Run(spec);
+  REQUIRE(first.completed);
+  CHECK(out.reused);
+  CHECK_FALSE(out.timed_out);
+  CHECK(out.output == std::to_string(SIGTERM));
+}
+
+TEST_CASE("a crash in a reused process is reported; the next request gets a new process") {
+  EngineScript warm_up(kProbe);
+  EngineScript crasher(
+      "<?php echo 'before'; function_exists('posix_kill') ? posix_kill(getmypid(), 11) "
+      ": exec('kill -SEGV ' . getmypid());");
+  Sandbox sandbox(100, {});
+  RequestOutcome first = sandbox.Run(warm_up.Spec());
+  RequestOutcome crash = sandbox.Run(crasher.Spec());
+  RequestOutcome after = sandbox.Run(warm_up.Spec());
+  CHECK(crash.reused);
+  CHECK_FALSE(crash.completed);
+  CHECK(crash.term_signal == SIGSEGV);
+  CHECK(crash.output.rfind("before", 0) == 0);
+  REQUIRE(after.completed);
+  CHECK_FALSE(after.reused);
+  CHECK(after.term_signal == 0);
+  CHECK(PidOf(after) != PidOf(first));
+  CHECK(StateOf(after) == StateOf(first));
+}
+
+TEST_CASE("a timeout in a reused process is reported; the next request gets a new process") {
+  EngineScript warm_up(kProbe);
+  EngineScript endless("<?php echo 'started'; while (true) {}", 0.5);
+  Sandbox sandbox(100, {});
+  RequestOutcome first = sandbox.Run(warm_up.Spec());
+  RequestOutcome timeout = sandbox.Run(endless.Spec());
+  RequestOutcome after = sandbox.Run(warm_up.Spec());
+  CHECK(timeout.reused);
+  CHECK(timeout.timed_out);
+  CHECK_FALSE(timeout.completed);
+  CHECK(timeout.term_signal == SIGKILL);
+  CHECK(timeout.output == "started");
+  CHECK(timeout.wall_ms < 5000);
+  REQUIRE(after.completed);
+  CHECK_FALSE(after.reused);
+  CHECK_FALSE(after.timed_out);
+  CHECK(PidOf(after) != PidOf(first));
+}
+
+TEST_CASE("a warm process serves max_reuse requests, then a new one takes over") {
+  EngineScript probe(kProbe);
+  Sandbox sandbox(3, {});
+  std::vector<RequestOutcome> outs;
+  for (int i = 0; i < 5; ++i) outs.push_back(sandbox.Run(probe.Spec()));
+  CHECK_FALSE(outs[0].reused);
+  CHECK(outs[1].reused);
+  CHECK(outs[2].reused);
+  CHECK_FALSE(outs[3].reused);
+  CHECK(outs[4].reused);
+  CHECK(PidOf(outs[1]) == PidOf(outs[0]));
+  CHECK(PidOf(outs[2]) == PidOf(outs[0]));
+  CHECK(PidOf(outs[3]) != PidOf(outs[0]));
+  CHECK(PidOf(outs[4]) == PidOf(outs[3]));
+}
+
+TEST_CASE("requests that need their own process do not use the warm one") {
+  EngineScript probe(kProbe);
+  Sandbox sandbox(100, {});
+  RequestOutcome first = sandbox.Run(probe.Spec());
+  RequestSpec fresh = probe.Spec();
+  fresh.fresh = true;
+  RequestOutcome own = sandbox.Run(fresh);
+  RequestSpec with_ini = probe.Spec();
+  with_ini.runtime_ini = "precision=5\n";
+  RequestOutcome ini = sandbox.Run(with_ini);
+  RequestOutcome after = sandbox.Run(probe.Spec());
+  CHECK_FALSE(own.reused);
+  CHECK(PidOf(own) != PidOf(first));
+  CHECK_FALSE(ini.reused);
+  CHECK(StateOf(ini).substr(StateOf(ini).rfind('|') + 1) == "5");
+  CHECK(PidOf(ini) != PidOf(first));
+  // The warm process waited for them and serves the next request.
+  CHECK(after.reused);
+  CHECK(PidOf(after) == PidOf(first));
+  CHECK(StateOf(after) == StateOf(first));
+}
+
+TEST_CASE("a request that retires the warm process still reports the script's exit status") {
+  // The process answers "retiring" and exits at once; the worker may see
+  // the exit before the answer. Either way exit_code is the script's, not
+  // the retiring process's 0. Many rounds, as which comes first is a race.
+  EngineScript warm_up("<?php echo 'first';");
+  EngineScript closer("<?php fclose(STDOUT); exit(3);");
+  int wrong = 0;
+  for (int i = 0; i < 100; ++i) {
+    Sandbox sandbox(100, {});
+    sandbox.Run(warm_up.Spec());
+    RequestOutcome out = sandbox.Run(closer.Spec());
+    if (!out.reused || !out.completed || out.engine.exit_status != 3 || out.exit_code != 3) {
+      ++wrong;
+    }
+  }
+  CHECK(wrong == 0);
+}
+
+}  // namespace
+}  // namespace phptrun

@@ -1,0 +1,197 @@
+#include "runner/resident/resident_case.h"
+
+#include <algorithm>
+
+#include "runner/phpt/expect.h"
+#include "tracer/leak_analysis.h"
+
+namespace phptrun {
+namespace {
+
+std::string Slice(const std::string& text, int64_t begin, int64_t end) {
+  int64_t size = static_cast<int64_t>(text.size());
+  begin = std::clamp<int64_t>(begin, 0, size);
+  end = std::clamp<int64_t>(end, begin, size);
+  return text.substr(static_cast<size_t>(begin), static_cast<size_t>(end - begin));
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// What ended a loop early, in words, without the iteration.
+std::string StopWords(int stop) {
+  switch (stop) {
+    case PHPTRUN_RESIDENT_STOP_EXIT:
+      return "exit()";
+    case PHPTRUN_RESIDENT_STOP_FATAL:
+      return "a fatal error";
+    case PHPTRUN_RESIDENT_STOP_EXCEPTION:
+      return "an uncaught exception";
+    default:
+      return "";
+  }
+}
+
+std::string LoopName(ResidentSpec::Mode mode) {
+  switch (mode) {
+    case ResidentSpec::Mode::kWorker:
+      return "the worker";
+    case ResidentSpec::Mode::kReload:
+      return "the reload loop";
+    case ResidentSpec::Mode::kRequests:
+      return "the requests";
+  }
+  return "the loop";
+}
+
+std::string Join(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  return a + "; " + b;
+}
+
+}  // namespace
+
+ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutcome& outcome,
+                                    const std::string& output, const std::string& crash_reason) {
+  ResidentEvaluation ev;
+  ResidentReport& rep = ev.report;
+  const phptrun_resident_result& res = outcome.result;
+  const std::vector<phptrun_resident_sample>& samples = outcome.samples;
+  rep.present = true;
+  rep.mode = ResidentModeName(spec.mode);
+  rep.iterations = spec.iterations;
+  rep.completed = static_cast<int>(samples.size());
+  rep.warmup = spec.warmup;
+  rep.max_growth = spec.max_growth;
+  for (size_t m = 0; m < ResidentMetrics().size(); ++m) {
+    std::vector<int64_t> values;
+    values.reserve(samples.size());
+    for (const phptrun_resident_sample& s : samples) values.push_back(s.metrics[m]);
+    rep.series.emplace_back(ResidentMetrics()[m].name, std::move(values));
+  }
+  if (outcome.finished && res.loop_ms > 0) {
+    rep.iterations_per_s = static_cast<double>(samples.size()) * 1000.0 / res.loop_ms;
+    rep.loop_ms = res.loop_ms;
+    rep.sampling_ms = res.sampling_ms;
+  }
+  if (outcome.finished && res.attribution < 0) rep.attribution = res.message;
+
+  if (outcome.finished && res.stop == PHPTRUN_RESIDENT_STOP_NOT_CALLABLE) {
+    ev.bork = true;
+    ev.bork_reason = res.message;
+    ev.first_output = output;
+    return ev;
+  }
+
+  // Cutting the output: known when fd 1 was a file (always, unless
+  // CAPTURE_STDIO left stdout to the terminal).
+  bool cut = std::all_of(samples.begin(), samples.end(), [](const phptrun_resident_sample& s) {
+    return s.output_start >= 0 && s.output_end >= s.output_start;
+  });
+  auto iteration_output = [&](size_t i) {  // 1-based, completed iterations
+    const phptrun_resident_sample& s = samples[i - 1];
+    return NormalizeOutput(Slice(output, s.output_start, s.output_end));
+  };
+  ev.first_output = cut && !samples.empty() ? Slice(output, 0, samples[0].output_end) : output;
+
+  // Did the loop run to its end?
+  std::string stopped;
+  std::string stopped_output;
+  int stopped_in = 0;
+  bool ran_all = outcome.finished && res.stop == PHPTRUN_RESIDENT_RAN_ALL && crash_reason.empty() &&
+                 static_cast<int>(samples.size()) == spec.iterations;
+  if (!ran_all) {
+    stopped_in = static_cast<int>(samples.size()) + 1;
+    std::string of = " of " + std::to_string(spec.iterations);
+    if (outcome.finished && res.stop == PHPTRUN_RESIDENT_STOP_BOOT) {
+      stopped = res.message[0] ? res.message : "worker mode: the boot script did not complete";
+      stopped_in = 0;
+    } else if (outcome.finished && res.stop == PHPTRUN_RESIDENT_STOP_RINIT) {
+      stopped = "request " + std::to_string(stopped_in) + of + " could not start (RINIT failed)";
+    } else if (!crash_reason.empty()) {
+      stopped = crash_reason + " in iteration " + std::to_string(stopped_in) + of;
+    } else if (outcome.finished && res.stop != PHPTRUN_RESIDENT_RAN_ALL) {
+      stopped = StopWords(res.stop) + " in iteration " + std::to_string(stopped_in) + of +
+                " ended " + LoopName(spec.mode);
+    } else {
+      stopped = "the case process ended in iteration " + std::to_string(stopped_in) + of +
+                " without reporting";
+    }
+    int64_t from = samples.empty() ? 0 : samples.back().output_end;
+    if (cut)
+      stopped_output = NormalizeOutput(Slice(output, from, static_cast<int64_t>(output.size())));
+  }
+
+  // Does every iteration print what the first printed?
+  int differs = 0;
+  if (spec.same_output && cut && samples.size() >= 2) {
+    std::string first = iteration_output(1);
+    for (size_t i = 2; i <= samples.size(); ++i) {
+      std::string mine = iteration_output(i);
+      if (mine != first) {
+        differs = static_cast<int>(i);
+        ev.failure_diff = MakeDiff("EXPECT", first, mine);
+        break;
+      }
+    }
+  }
+  if (differs) {
+    ev.failure_reason = "output of iteration " + std::to_string(differs) +
+                        " differs from iteration 1 (state kept between iterations?)";
+  }
+  ev.failure_reason = Join(ev.failure_reason, stopped);
+  if (!differs && !stopped.empty() && stopped_in >= 2 && cut && !samples.empty()) {
+    ev.failure_diff = MakeDiff("EXPECT", iteration_output(1), stopped_output);
+  }
+
+  // Leaks: only a run that completed has a whole series to judge.
+  if (ran_all && spec.judge_leaks) {
+    std::vector<MetricSeries> series;
+    for (size_t m = 0; m < rep.series.size(); ++m) {
+      series.push_back({rep.series[m].first, ResidentMetrics()[m].bytes, rep.series[m].second});
+    }
+    LeakAnalysis analysis = AnalyzeLeaks(series, spec.warmup, spec.max_growth);
+    if (analysis.judged) {
+      for (const MetricVerdict& m : analysis.metrics) {
+        rep.growth.emplace_back(m.name, m.growth);
+        if (m.leaking) rep.leaking.push_back(m.name);
+      }
+      if (analysis.leaking()) {
+        ev.leaked = true;
+        ev.leak_reason = analysis.Summary() + " after warm-up (" + std::to_string(spec.warmup) +
+                         " of " + std::to_string(spec.iterations) + " " + rep.mode + " iterations)";
+      }
+    }
+  }
+  return ev;
+}
+
+void AttachSites(const ResidentOutcome& attributed, const std::string& how,
+                 ResidentEvaluation* ev) {
+  ResidentReport& rep = ev->report;
+  if (attributed.finished && attributed.result.attribution < 0) {
+    rep.attribution = attributed.result.message;
+    return;
+  }
+  if (!attributed.have_sites) {
+    rep.attribution = how + ": the attribution run did not finish";
+    return;
+  }
+  rep.attribution = how;
+  rep.sites = attributed.sites;
+  rep.retained_bytes = attributed.retained_bytes;
+  rep.retained_blocks = attributed.retained_blocks;
+  if (ev->leaked && !rep.sites.empty()) {
+    const LeakSite& top = rep.sites.front();
+    std::string where =
+        top.file.empty() ? "" : " at " + BaseName(top.file) + ":" + std::to_string(top.line);
+    ev->leak_reason += "; top site: " + top.function + where + " (" +
+                       HumanBytes(static_cast<double>(top.bytes)) + " in " +
+                       std::to_string(top.count) + (top.count == 1 ? " block)" : " blocks)");
+  }
+}
+
+}  // namespace phptrun

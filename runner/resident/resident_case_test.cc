@@ -1,0 +1,241 @@
+#include "runner/resident/resident_case.h"
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace phptrun {
+namespace {
+
+// A made-up run: `outputs[i]` is what iteration i+1 printed, after `boot`;
+// heap(i) the heap after iteration i (1-based); everything else flat.
+struct FakeRun {
+  std::string boot;
+  std::vector<std::string> outputs;
+  std::function<int64_t(int)> heap = [](int) { return 400000; };
+  std::function<int64_t(int)> classes = [](int) { return 2; };
+  int stop = PHPTRUN_RESIDENT_RAN_ALL;
+  std::string tail;  // printed after the last sample (stop message, shutdown)
+  bool finished = true;
+
+  ResidentOutcome Outcome() const {
+    ResidentOutcome o;
+    o.finished = finished;
+    o.result.stop = stop;
+    o.result.loop_ms = 10;
+    int64_t at = static_cast<int64_t>(boot.size());
+    o.result.boot_output_end = at;
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      phptrun_resident_sample s{};
+      s.iteration = static_cast<int64_t>(i + 1);
+      s.output_start = at;
+      at += static_cast<int64_t>(outputs[i].size());
+      s.output_end = at;
+      s.metrics[PHPTRUN_METRIC_HEAP] = heap(static_cast<int>(i + 1));
+      s.metrics[PHPTRUN_METRIC_PERSISTENT] = 2 << 20;
+      s.metrics[PHPTRUN_METRIC_CLASSES] = classes(static_cast<int>(i + 1));
+      o.samples.push_back(s);
+    }
+    o.result.completed = static_cast<int>(outputs.size());
+    return o;
+  }
+  std::string Output() const {
+    std::string all = boot;
+    for (const std::string& o : outputs) all += o;
+    return all + tail;
+  }
+};
+
+ResidentSpec Spec(int iterations, ResidentSpec::Mode mode = ResidentSpec::Mode::kWorker) {
+  ResidentSpec spec;
+  spec.mode = mode;
+  spec.iterations = iterations;
+  spec.warmup = DefaultWarmup(iterations);
+  return spec;
+}
+
+FakeRun Same(int n, const std::string& line = "ok\n") {
+  FakeRun run;
+  run.boot = "boot\n";
+  run.outputs.assign(static_cast<size_t>(n), line);
+  return run;
+}
+
+ResidentEvaluation Evaluate(const ResidentSpec& spec, const FakeRun& run,
+                            const std::string& crash = "") {
+  return EvaluateResident(spec, run.Outcome(), run.Output(), crash);
+}
+
+TEST_CASE("resident: a clean run, EXPECT sees boot and iteration 1, series filled") {
+  ResidentEvaluation ev = Evaluate(Spec(20), Same(20));
+  CHECK(ev.first_output == "boot\nok\n");
+  CHECK(ev.failure_reason.empty());
+  CHECK_FALSE(ev.leaked);
+  CHECK_FALSE(ev.bork);
+  const ResidentReport& r = ev.report;
+  CHECK(r.present);
+  CHECK(r.mode == "worker");
+  CHECK(r.iterations == 20);
+  CHECK(r.completed == 20);
+  CHECK(r.warmup == 5);
+  REQUIRE(r.series.size() == 9);
+  CHECK(r.series[0].first == "heap");
+  CHECK(r.series[8].first == "interned_strings");
+  for (const auto& [name, values] : r.series) CHECK(values.size() == 20);
+  REQUIRE(r.growth.size() == 9);
+  for (const auto& [name, g] : r.growth) CHECK(g == 0);
+  CHECK(r.leaking.empty());
+  CHECK(r.iterations_per_s == Approx(2000));  // 20 in 10 ms
+}
+
+TEST_CASE("resident: the first iteration whose output differs is named, with a diff") {
+  FakeRun run = Same(20);
+  run.outputs[6] = "ok\nflash: saved!\n";
+  run.outputs[9] = "other\n";
+  ResidentEvaluation ev = Evaluate(Spec(20), run);
+  CHECK(ev.failure_reason ==
+        "output of iteration 7 differs from iteration 1 (state kept between iterations?)");
+  CHECK(ev.failure_diff.find("+ flash: saved!") != std::string::npos);
+  CHECK(ev.first_output == "boot\nok\n");
+
+  ResidentSpec lax = Spec(20);
+  lax.same_output = false;
+  CHECK(Evaluate(lax, run).failure_reason.empty());
+}
+
+TEST_CASE("resident: outputs are compared as run-tests compares them") {
+  FakeRun run = Same(10, "ok\n");
+  run.outputs[3] = "ok\r\n";  // CRLF and trailing whitespace do not count
+  run.outputs[4] = "ok  \n";
+  CHECK(Evaluate(Spec(10), run).failure_reason.empty());
+}
+
+TEST_CASE("resident: what ended the loop, in which iteration") {
+  FakeRun run = Same(3);
+  run.stop = PHPTRUN_RESIDENT_STOP_EXIT;
+  run.tail = "bye\n";
+  ResidentEvaluation ev = Evaluate(Spec(20), run);
+  CHECK(ev.failure_reason == "exit() in iteration 4 of 20 ended the worker");
+  CHECK(ev.failure_diff.find("+ bye") != std::string::npos);
+  CHECK_FALSE(ev.leaked);
+  CHECK(ev.report.completed == 3);
+  CHECK(ev.report.growth.empty());
+
+  run.stop = PHPTRUN_RESIDENT_STOP_FATAL;
+  CHECK(Evaluate(Spec(20, ResidentSpec::Mode::kReload), run).failure_reason ==
+        "a fatal error in iteration 4 of 20 ended the reload loop");
+  run.stop = PHPTRUN_RESIDENT_STOP_EXCEPTION;
+  CHECK(Evaluate(Spec(20), run).failure_reason ==
+        "an uncaught exception in iteration 4 of 20 ended the worker");
+}
+
+TEST_CASE("resident: a fatal error in iteration 1 leaves EXPECT everything") {
+  FakeRun run;
+  run.boot = "boot\n";
+  run.stop = PHPTRUN_RESIDENT_STOP_FATAL;
+  run.tail = "Fatal error: nope\n";
+  ResidentEvaluation ev = Evaluate(Spec(20), run);
+  CHECK(ev.first_output == "boot\nFatal error: nope\n");
+  CHECK(ev.failure_reason == "a fatal error in iteration 1 of 20 ended the worker");
+  CHECK(ev.failure_diff.empty());
+}
+
+TEST_CASE("resident: a crash or timeout names the iteration it happened in") {
+  FakeRun run = Same(7);
+  run.finished = false;
+  ResidentEvaluation ev = Evaluate(Spec(20), run, "timed out after 2 s");
+  CHECK(ev.failure_reason == "timed out after 2 s in iteration 8 of 20");
+  CHECK(ev.report.completed == 7);
+  run.finished = true;  // output limit: the engine returned
+  run.stop = PHPTRUN_RESIDENT_STOP_FATAL;
+  CHECK(Evaluate(Spec(20), run, "output exceeded 64 MiB").failure_reason ==
+        "output exceeded 64 MiB in iteration 8 of 20");
+}
+
+TEST_CASE("resident: boot failures and a worker that returns no callable") {
+  FakeRun run;
+  run.boot = "Fatal error: boom\n";
+  run.stop = PHPTRUN_RESIDENT_STOP_BOOT;
+  ResidentOutcome o = run.Outcome();
+  std::strcpy(o.result.message, "worker mode: the boot script did not complete");
+  ResidentEvaluation ev = EvaluateResident(Spec(20), o, run.Output(), "");
+  CHECK(ev.failure_reason == "worker mode: the boot script did not complete");
+  CHECK(ev.first_output == "Fatal error: boom\n");
+
+  o.result.stop = PHPTRUN_RESIDENT_STOP_NOT_CALLABLE;
+  std::strcpy(o.result.message, "worker mode: FILE must return a callable; it returned int");
+  ev = EvaluateResident(Spec(20), o, run.Output(), "");
+  CHECK(ev.bork);
+  CHECK(ev.bork_reason == "worker mode: FILE must return a callable; it returned int");
+}
+
+TEST_CASE("resident: a climbing heap and class count leak; the reason says by how much") {
+  FakeRun run = Same(100);
+  run.heap = [](int i) { return 400000 + 1024 * i; };
+  run.classes = [](int i) { return i; };
+  ResidentEvaluation ev = Evaluate(Spec(100, ResidentSpec::Mode::kReload), run);
+  CHECK(ev.leaked);
+  CHECK(
+      ev.leak_reason ==
+      "heap +1.0 KiB/iteration, classes +1/iteration after warm-up (10 of 100 reload iterations)");
+  CHECK(ev.report.leaking == std::vector<std::string>{"heap", "classes"});
+  CHECK(ev.report.growth[0].second == Approx(1024));
+
+  ResidentSpec tolerant = Spec(100, ResidentSpec::Mode::kReload);
+  tolerant.max_growth = 2048;
+  ev = Evaluate(tolerant, run);
+  CHECK(ev.report.leaking == std::vector<std::string>{"classes"});
+}
+
+TEST_CASE("resident: --repeat too short to judge compares outputs only") {
+  FakeRun run = Same(3);
+  run.heap = [](int i) { return 1000 * i; };
+  ResidentSpec spec = RepeatSpec(3);
+  ResidentEvaluation ev = Evaluate(spec, run);
+  CHECK_FALSE(ev.leaked);
+  CHECK(ev.report.growth.empty());
+  CHECK(ev.report.mode == "requests");
+}
+
+TEST_CASE("resident: sites name the top one in the leak reason") {
+  FakeRun run = Same(100);
+  run.heap = [](int i) { return 400000 + 100 * i; };
+  ResidentEvaluation ev = Evaluate(Spec(100), run);
+  REQUIRE(ev.leaked);
+  ResidentOutcome attributed;
+  attributed.finished = true;
+  attributed.have_sites = true;
+  attributed.sites = {{"/srv/app/cache.php", 12, "Cache::put", 9000, 90},
+                      {"/srv/app/a.php", 3, "{main}", 40, 1}};
+  attributed.retained_bytes = 9040;
+  attributed.retained_blocks = 91;
+  AttachSites(attributed, "second pass", &ev);
+  CHECK(
+      ev.leak_reason ==
+      "heap +100 B/iteration after warm-up (10 of 100 worker iterations); top site: Cache::put at "
+      "cache.php:12 (8.8 KiB in 90 blocks)");
+  CHECK(ev.report.sites.size() == 2);
+  CHECK(ev.report.attribution == "second pass");
+  CHECK(ev.report.retained_bytes == 9040);
+  std::string details = ResidentDetails(ev.report);
+  CHECK(details.find("heap grows +100 B per iteration") != std::string::npos);
+  CHECK(details.find("Cache::put  /srv/app/cache.php:12") != std::string::npos);
+
+  ResidentOutcome unfinished;
+  AttachSites(unfinished, "second pass", &ev);
+  CHECK(ev.report.attribution == "second pass: the attribution run did not finish");
+}
+
+TEST_CASE("resident: without offsets (stdout not captured) EXPECT sees everything") {
+  FakeRun run = Same(10);
+  ResidentOutcome o = run.Outcome();
+  for (auto& s : o.samples) s.output_start = s.output_end = -1;
+  ResidentEvaluation ev = EvaluateResident(Spec(10), o, "all of it", "");
+  CHECK(ev.first_output == "all of it");
+  CHECK(ev.failure_reason.empty());
+}
+
+}  // namespace
+}  // namespace phptrun

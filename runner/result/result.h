@@ -1,0 +1,88 @@
+// The result model: what one case's run produced, as every reporter sees it.
+//
+// A CaseResult is built in a worker, sent to the supervisor over a pipe
+// (result_wire.h) and handed to each Reporter (reports/reporter.h). It holds
+// plain values only, so it can be copied and serialised freely.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runner/result/resident_report.h"
+#include "tracer/span.h"
+
+namespace phptrun {
+
+// Verdicts of run-tests.php 8.2 (phpt-reference.md §2.9), in its order of
+// precedence for combined labels: LEAK and WARN come before the failure kind.
+enum class Verdict { kPass, kFail, kSkip, kBork, kXfail, kWarn, kLeak, kXleak };
+
+// All verdicts, in the order reports list them.
+inline constexpr Verdict kAllVerdicts[] = {Verdict::kPass,  Verdict::kFail, Verdict::kSkip,
+                                           Verdict::kBork,  Verdict::kXfail, Verdict::kWarn,
+                                           Verdict::kLeak,  Verdict::kXleak};
+
+// "PASS", "FAIL", ... as printed on the console and in reports.
+const char* VerdictName(Verdict v);
+// Inverse of VerdictName; false for anything else.
+bool ParseVerdict(std::string_view name, Verdict* out);
+// True for the verdicts that make the run exit 1: FAIL, BORK, LEAK.
+bool VerdictFailsRun(Verdict v);
+
+// One timed step of the engine while running a case: a request phase
+// ("RINIT", "compile", "execute", "RSHUTDOWN") or a whole auxiliary request
+// ("SKIPIF", "CLEAN"), or "runner": the rest of the case's time (reading
+// the phpt, forking, collecting output, judging), so phases add up to
+// time_ms. Heap figures are Zend MM bytes (zend_memory_usage); persistent
+// figures are malloc'd bytes in use, -1 when the lifecycle tracer was off.
+struct Phase {
+  std::string name;
+  double ms = 0;
+  int64_t heap_before = 0;
+  int64_t heap_after = 0;
+  int64_t heap_peak = 0;
+  int64_t persistent_before = -1;
+  int64_t persistent_after = -1;
+};
+
+struct CaseResult {
+  std::string file;      // path as reached from the command-line argument
+  std::string name;      // trimmed TEST section; the file name when unparseable
+  Verdict verdict = Verdict::kPass;
+  std::string reason;    // skip/bork/xfail/warn reason, "timed out after 60 s", ...
+  double time_ms = 0;    // wall time of the case: SKIPIF + test + CLEAN
+  std::string diff;      // for FAIL, XFAIL and WARN on a failing test
+  std::vector<Phase> phases;
+  int worker = 0;        // 1-based worker id (trace track)
+  double start_ms = 0;   // start relative to the run's start
+  ResidentReport resident;  // resident runs only (RESIDENT section, --repeat)
+  // The lifecycle tracer's span tree of this case (tracer/span.h): one
+  // kRequest span per request (SKIPIF, FILE, CLEAN) with parent -1, the
+  // phases, steps, extensions' hooks and compiles under them. Empty when
+  // the tracer was off. Whole-run reports drop it once they have used it.
+  std::vector<Span> spans;
+  // The case ran first in a reused case process, got another verdict than
+  // PASS there and was run again in a fresh one, which gave `verdict`.
+  // reused_verdict != verdict means an earlier request left state behind.
+  bool confirmed_fresh = false;
+  Verdict reused_verdict = Verdict::kPass;
+};
+
+// Counts per verdict, for summaries.
+struct Summary {
+  std::map<Verdict, int> counts;
+  int Count(Verdict v) const {
+    auto it = counts.find(v);
+    return it == counts.end() ? 0 : it->second;
+  }
+  int Total() const;
+  void Add(Verdict v) { ++counts[v]; }
+};
+
+// The directory part of a case path ("a/b/c.phpt" -> "a/b", "c.phpt" -> ".").
+std::string CaseDirectory(const std::string& file);
+
+}  // namespace phptrun
