@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "runner/result/wire.h"
-#include "runner/pool/worker.h"
 #include "tracer/event_log.h"
 #include "tracer/lifecycle_log.h"
 #include "tracer/span_builder.h"
@@ -98,14 +97,6 @@ std::vector<Span> TakeEngineSpans(double run_start_ms) {
   std::vector<Span> spans = BuildSpans(EventLog::Capture(), run_start_ms);
   phptrun_log_clear();
   return spans;
-}
-
-void SendWorkerSpans(int fd, const std::vector<Span>& spans) {
-  if (spans.empty()) return;
-  WireWriter w;
-  w.U32(kWorkerSpans);
-  EncodeSpans(spans, &w);
-  WriteMessage(fd, w.data());
 }
 
 }  // namespace phptrun

@@ -3,7 +3,7 @@
 // the spans and phase figures a CaseResult carries.
 //
 //   RequestOutcome out = RunRequest(spec);
-//   AddPhases(out, ...);                                  // worker.cc
+//   AddPhases(out, ...);                                  // case_runner.h
 //   AddRequestTrace(out, "FILE", config.run_start_ms, &result);
 //   ...
 //   AddRunnerPhase(&result);                               // once time_ms is known
@@ -41,8 +41,5 @@ void AddRunnerPhase(CaseResult* result);
 // and MINIT after startup, MSHUTDOWN and SSHUTDOWN after shutdown); clears
 // the log. Empty while the tracer is off.
 std::vector<Span> TakeEngineSpans(double run_start_ms);
-
-// Sends spans from TakeEngineSpans() to the supervisor (kWorkerSpans).
-void SendWorkerSpans(int fd, const std::vector<Span>& spans);
 
 }  // namespace phptrun

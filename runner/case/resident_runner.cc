@@ -19,14 +19,6 @@ int ModeOf(ResidentSpec::Mode mode) {
 
 }  // namespace
 
-std::string CrashReason(const RequestOutcome& out, double timeout_s, size_t output_limit) {
-  if (out.timed_out) return "timed out after " + std::to_string(static_cast<int>(timeout_s)) + " s";
-  if (out.term_signal) return "crashed: " + SignalName(out.term_signal);
-  if (out.engine.output_limit_hit)
-    return "output exceeded " + std::to_string(output_limit >> 20) + " MiB";
-  return "";
-}
-
 ResidentRun RunResident(RequestSpec spec, const ResidentSpec& resident, bool attribute) {
   ResidentRun run;
   spec.resident.mode = ModeOf(resident.mode);

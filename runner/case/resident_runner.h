@@ -32,9 +32,4 @@ inline constexpr int kMaxLeakSites = 20;
 // config is set here.
 ResidentRun RunResident(RequestSpec spec, const ResidentSpec& resident, bool attribute);
 
-// Why a case process did not finish normally, as the verdict's reason puts
-// it ("timed out after 60 s", "crashed: SIGSEGV", "output exceeded 64 MiB"),
-// or "".
-std::string CrashReason(const RequestOutcome& out, double timeout_s, size_t output_limit);
-
 }  // namespace phptrun

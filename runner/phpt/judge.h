@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "runner/result/result.h"
+#include "runner/phpt/verdict.h"
 
 namespace phptrun {
 

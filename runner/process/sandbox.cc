@@ -23,12 +23,6 @@
 namespace phptrun {
 namespace {
 
-double NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 int MakeMemFile(const char* name) { return memfd_create(name, MFD_CLOEXEC); }
 
 bool WriteAllFd(int fd, const std::string& data) {
@@ -186,7 +180,7 @@ void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const Sl
   int status = 0;
   *exited = false;
   while (!*exited && !warm->done) {
-    double now = NowMs();
+    double now = MonotonicMs();
     if (has_hook && now >= slow_at && slow_at < deadline) {
       (*slow.fn)();
       slow_at = deadline;
@@ -220,7 +214,7 @@ void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const Sl
   // still be writing when the case process is done. Wait for that until the
   // deadline, where the whole process group is killed as for a timeout.
   while (output_open && !out->timed_out) {
-    double left = deadline - NowMs();
+    double left = deadline - MonotonicMs();
     if (left <= 0) {
       out->timed_out = true;
       kill(-pid, SIGKILL);
@@ -262,6 +256,20 @@ int OpenPidfd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 
 
 }  // namespace
 
+double MonotonicMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+std::string CrashReason(const RequestOutcome& out, double timeout_s, size_t output_limit) {
+  if (out.timed_out) return "timed out after " + std::to_string(static_cast<int>(timeout_s)) + " s";
+  if (out.term_signal) return "crashed: " + SignalName(out.term_signal);
+  if (out.engine.output_limit_hit)
+    return "output exceeded " + std::to_string(output_limit >> 20) + " MiB";
+  return "";
+}
+
 std::string SignalName(int sig) {
   const char* abbrev = sigabbrev_np(sig);
   return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
@@ -271,7 +279,7 @@ namespace {
 
 RequestOutcome RunFresh(const RequestSpec& spec, const SlowHook& slow) {
   RequestOutcome out;
-  out.start_ms = NowMs();
+  out.start_ms = MonotonicMs();
   Channels ch;
   if (!OpenChannels(spec, &ch, &out.error)) return out;
 
@@ -299,7 +307,7 @@ RequestOutcome RunFresh(const RequestSpec& spec, const SlowHook& slow) {
   if (!exited) waitpid(pid, nullptr, 0);
   if (pidfd >= 0) close(pidfd);
   ch.CloseAll();
-  out.wall_ms = NowMs() - out.start_ms;
+  out.wall_ms = MonotonicMs() - out.start_ms;
   return out;
 }
 
@@ -371,7 +379,7 @@ RequestOutcome Sandbox::Run(const RequestSpec& spec) {
   if (warm_pid_ <= 0 && !StartWarm()) return RunFresh(spec, slow);
 
   RequestOutcome out;
-  out.start_ms = NowMs();
+  out.start_ms = MonotonicMs();
   out.reused = warm_served_ > 0;
   Channels ch;
   if (!OpenChannels(spec, &ch, &out.error)) return out;
@@ -399,7 +407,7 @@ RequestOutcome Sandbox::Run(const RequestSpec& spec) {
   // The script's exit status, as a one-shot process exits with it; a warm
   // process that retired exits with 0.
   if (out.completed) out.exit_code = out.engine.exit_status;
-  out.wall_ms = NowMs() - out.start_ms;
+  out.wall_ms = MonotonicMs() - out.start_ms;
   return out;
 }
 

@@ -138,4 +138,12 @@ class Sandbox {
 // "SIGSEGV" for 11, "signal 77" for unknown numbers.
 std::string SignalName(int signal);
 
+// Why a case process did not finish normally, as a verdict's reason puts it
+// ("timed out after 60 s", "crashed: SIGSEGV", "output exceeded 64 MiB"),
+// or "".
+std::string CrashReason(const RequestOutcome& out, double timeout_s, size_t output_limit);
+
+// CLOCK_MONOTONIC in milliseconds: the clock of RequestOutcome::start_ms.
+double MonotonicMs();
+
 }  // namespace phptrun

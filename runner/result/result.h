@@ -1,7 +1,7 @@
 // The result model: what one case's run produced, as every reporter sees it.
 //
 // A CaseResult is built in a worker, sent to the supervisor over a pipe
-// (result_wire.h) and handed to each Reporter (reports/reporter.h). It holds
+// (runner/result/wire.h) and handed to each Reporter (reports/reporter.h). It holds
 // plain values only, so it can be copied and serialised freely.
 #pragma once
 
@@ -11,26 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "runner/phpt/verdict.h"
 #include "runner/result/resident_report.h"
 #include "tracer/span.h"
 
 namespace phptrun {
-
-// Verdicts of run-tests.php 8.2 (phpt-reference.md §2.9), in its order of
-// precedence for combined labels: LEAK and WARN come before the failure kind.
-enum class Verdict { kPass, kFail, kSkip, kBork, kXfail, kWarn, kLeak, kXleak };
-
-// All verdicts, in the order reports list them.
-inline constexpr Verdict kAllVerdicts[] = {Verdict::kPass,  Verdict::kFail, Verdict::kSkip,
-                                           Verdict::kBork,  Verdict::kXfail, Verdict::kWarn,
-                                           Verdict::kLeak,  Verdict::kXleak};
-
-// "PASS", "FAIL", ... as printed on the console and in reports.
-const char* VerdictName(Verdict v);
-// Inverse of VerdictName; false for anything else.
-bool ParseVerdict(std::string_view name, Verdict* out);
-// True for the verdicts that make the run exit 1: FAIL, BORK, LEAK.
-bool VerdictFailsRun(Verdict v);
 
 // One timed step of the engine while running a case: a request phase
 // ("RINIT", "compile", "execute", "RSHUTDOWN") or a whole auxiliary request

@@ -1,5 +1,10 @@
 /* phptrun's SAPI over libphp: the SAPI table, the lifecycle phases and the
- * pieces of CLI behaviour that phpt tests can observe. See engine.h. */
+ * pieces of CLI behaviour that phpt tests can observe. See engine.h.
+ *
+ * One file of more than 600 lines on purpose: the SAPI callbacks, the phases
+ * and the INI a request applies and undoes all work on the static state of
+ * this process's engine below; split, that state would have to be extern
+ * and every part could change it. */
 #define _GNU_SOURCE /* memrchr, used by Zend headers */
 #include "runner/sapi/engine.h"
 #include "runner/sapi/cli_compat.h"

@@ -1,0 +1,206 @@
+#include "runner/pool/worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <deque>
+
+#include "runner/case/case_runner.h"
+#include "runner/case/case_trace.h"
+#include "runner/result/wire.h"
+#include "runner/sapi/engine.h"
+#include "runner/sapi/lifecycle_hooks.h"
+
+namespace phptrun {
+namespace {
+
+// The supervisor's commands, read ahead while a case runs.
+class Inbox {
+ public:
+  explicit Inbox(int fd) : fd_(fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+  // Waits for the next command; false once the supervisor closed the pipe.
+  bool Next(std::string* message) {
+    for (;;) {
+      if (!queue_.empty()) {
+        *message = std::move(queue_.front());
+        queue_.pop_front();
+        return true;
+      }
+      if (closed_) return false;
+      pollfd p = {fd_, POLLIN, 0};
+      if (poll(&p, 1, -1) < 0 && errno != EINTR) return false;
+      Read();
+    }
+  }
+
+  // Sends kGiveBack for every case waiting here; other commands (kQuit) stay.
+  void GiveBackQueued(int result_fd) {
+    Read();
+    std::deque<std::string> keep;
+    for (std::string& message : queue_) {
+      WireReader r(message);
+      uint32_t kind = 0, id = 0;
+      if (r.U32(&kind) && kind == kRunCase && r.U32(&id)) {
+        WireWriter w;
+        w.U32(kGiveBack);
+        w.U32(id);
+        WriteMessage(result_fd, w.data());
+      } else {
+        keep.push_back(std::move(message));
+      }
+    }
+    queue_ = std::move(keep);
+  }
+
+ private:
+  void Read() {
+    if (!buffer_.Fill(fd_)) closed_ = true;
+    std::string message;
+    while (buffer_.Next(&message)) queue_.push_back(std::move(message));
+  }
+
+  int fd_;
+  MessageBuffer buffer_;
+  std::deque<std::string> queue_;
+  bool closed_ = false;
+};
+
+void SendReady(int fd, const phptrun_startup_timing& timing, const std::string& startup_output) {
+  WireWriter w;
+  w.U32(kReady);
+  w.Str(phptrun_engine_php_version());
+  w.F64(timing.sinit.ms);
+  w.F64(timing.minit.ms);
+  w.Str(startup_output);
+  WriteMessage(fd, w.data());
+}
+
+// The worker's own engine phases (TakeEngineSpans), for the trace.
+void SendWorkerSpans(int fd, const std::vector<Span>& spans) {
+  if (spans.empty()) return;
+  WireWriter w;
+  w.U32(kWorkerSpans);
+  EncodeSpans(spans, &w);
+  WriteMessage(fd, w.data());
+}
+
+// Runs `start` with fds 1 and 2 on a memory file and returns what it wrote.
+template <typename F>
+std::string CaptureStdio(F start) {
+  int capture = memfd_create("phptrun-startup", MFD_CLOEXEC);
+  int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
+  std::fflush(stdout);
+  dup2(capture, STDOUT_FILENO);
+  dup2(capture, STDERR_FILENO);
+  start();
+  std::fflush(stdout);
+  std::fflush(stderr);
+  dup2(saved_out, STDOUT_FILENO);
+  dup2(saved_err, STDERR_FILENO);
+  close(saved_out);
+  close(saved_err);
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  off_t off = 0;
+  while ((n = pread(capture, buf, sizeof buf, off)) > 0) {
+    text.append(buf, static_cast<size_t>(n));
+    off += n;
+  }
+  close(capture);
+  return text;
+}
+
+// Starts the engine as EngineSetup says; false (after telling the
+// supervisor why, with what startup printed) when it does not start.
+bool StartEngine(const WorkerConfig& config) {
+  const EngineSetup& setup = *config.setup;
+  phptrun_engine_options options{};
+  options.sapi_name = setup.sapi_name.c_str();
+  options.php_binary = setup.php_binary.c_str();
+  options.ini_path_override = setup.ini_path_override.empty() ? nullptr : setup.ini_path_override.c_str();
+  options.ini_scan_dir = setup.ini_scan_dir.empty() ? nullptr : setup.ini_scan_dir.c_str();
+  options.no_ini = setup.no_ini;
+  options.ini_entries = setup.ini_entries.c_str();
+
+  // Startup messages (a broken php.ini, a missing extension) go to the
+  // supervisor, which shows them once instead of once per worker.
+  phptrun_lifecycle_enable(setup.tracer);
+  phptrun_startup_timing timing;
+  char err[512] = "";
+  int started = -1;
+  std::string startup_output = CaptureStdio(
+      [&] { started = phptrun_engine_startup(&options, &timing, err, sizeof err); });
+  if (started != 0) {
+    WireWriter w;
+    w.U32(kStartFailed);
+    w.Str(std::string(err) + (startup_output.empty() ? "" : "\n" + startup_output));
+    WriteMessage(config.result_fd, w.data());
+    return false;
+  }
+  SendReady(config.result_fd, timing, startup_output);
+  SendWorkerSpans(config.result_fd, TakeEngineSpans(config.run_start_ms));
+  return true;
+}
+
+// Sends a case's result (and a redirect's directory first); false when the
+// supervisor is gone.
+bool SendCaseResult(int fd, uint32_t id, const CaseResult& result, const Redirect& redirect) {
+  if (!redirect.directory.empty()) {
+    WireWriter rw;
+    rw.U32(kRedirect);
+    rw.U32(id);
+    rw.Str(redirect.directory);
+    EncodeCaseContext(redirect.context, &rw);
+    if (!WriteMessage(fd, rw.data())) return false;
+  }
+  WireWriter w;
+  w.U32(kCaseResult);
+  w.U32(id);
+  EncodeCaseResult(result, &w);
+  return WriteMessage(fd, w.data());
+}
+
+}  // namespace
+
+void WorkerMain(const WorkerConfig& config) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  signal(SIGINT, SIG_IGN);  // the supervisor decides when workers stop
+  for (int fd : config.close_fds) close(fd);
+  if (!StartEngine(config)) _exit(1);
+
+  Inbox inbox(config.command_fd);
+  CaseRunnerConfig runner_config;
+  runner_config.worker_id = config.id;
+  runner_config.worker_fds = {config.command_fd, config.result_fd};
+  runner_config.run_start_ms = config.run_start_ms;
+  runner_config.setup = config.setup;
+  CaseRunner runner(runner_config);
+  // While a case runs long, the cases queued behind it go back to the
+  // supervisor, which gives them to a worker that is free.
+  runner.OnSlowRequest(kSlowCaseMs, [&] { inbox.GiveBackQueued(config.result_fd); });
+  std::string message;
+  while (inbox.Next(&message)) {
+    WireReader r(message);
+    uint32_t kind = 0, id = 0;
+    std::string path;
+    CaseContext context;
+    if (!r.U32(&kind) || kind == kQuit) break;
+    if (kind != kRunCase || !r.U32(&id) || !r.Str(&path) || !DecodeCaseContext(&r, &context)) break;
+    Redirect redirect;
+    CaseResult result = runner.RunCase(path, context, &redirect);
+    if (!SendCaseResult(config.result_fd, id, result, redirect)) break;
+  }
+  phptrun_engine_shutdown(nullptr);
+  SendWorkerSpans(config.result_fd, TakeEngineSpans(config.run_start_ms));
+  _exit(0);
+}
+
+}  // namespace phptrun
