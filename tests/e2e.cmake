@@ -46,3 +46,10 @@ set_tests_properties(e2e.resident_suite e2e.resident_fixtures e2e.resident_cli P
 # phptrun writes each case's script beside it: runs over the same directory
 # must not overlap.
 set_tests_properties(e2e.suites e2e.resident_suite e2e.resident_cli PROPERTIES RESOURCE_LOCK suites_dir)
+# Hostile input and timing (issue #15): runs that must end, nothing that
+# outlives a run, reports that stay valid.
+add_test(NAME e2e.robustness
+  COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun>
+          bash ${E2E}/robustness_test.sh
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.robustness PROPERTIES TIMEOUT 600)

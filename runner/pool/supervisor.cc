@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +33,33 @@ void OnStopSignal(int sig) {
   char c = static_cast<char>(sig);
   ssize_t ignored = write(g_signal_pipe[1], &c, 1);
   (void)ignored;
+}
+
+// "killed by SIGABRT", "exit status 1".
+std::string DescribeWaitStatus(int status) {
+  if (WIFSIGNALED(status)) {
+    const char* abbrev = sigabbrev_np(WTERMSIG(status));
+    return "killed by " + (abbrev ? std::string("SIG") + abbrev
+                                  : "signal " + std::to_string(WTERMSIG(status)));
+  }
+  return "exit status " + std::to_string(WEXITSTATUS(status));
+}
+
+// Sends SIGKILL through a pidfd: unlike a pid, it cannot name a process
+// that took over the number after ours was reaped.
+void KillThroughPidfd(int pidfd) {
+  if (pidfd >= 0) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
+}
+
+// Fault injection for the end-to-end tests: PHPTRUN_TEST_KILL_WORKER_AT_DISPATCH=N
+// kills the worker just before the Nth case is written to it, so the write
+// meets a dead worker, a race that is otherwise too narrow to hit on purpose.
+long DispatchToKillAt() {
+  static const long at = [] {
+    const char* v = std::getenv("PHPTRUN_TEST_KILL_WORKER_AT_DISPATCH");
+    return v ? std::atol(v) : 0L;
+  }();
+  return at;
 }
 
 double NowMs() {
@@ -90,6 +119,7 @@ bool Supervisor::StartWorker(WorkerSlot* slot, std::string* err) {
     *err = std::string("cannot create worker pipes: ") + std::strerror(errno);
     return false;
   }
+  int startup_output = memfd_create("phptrun-startup", MFD_CLOEXEC);
   std::fflush(nullptr);
   pid_t pid = fork();
   if (pid < 0) {
@@ -102,10 +132,12 @@ bool Supervisor::StartWorker(WorkerSlot* slot, std::string* err) {
     config.command_fd = to_worker[0];
     config.result_fd = from_worker[1];
     config.close_fds = {to_worker[1], from_worker[0], g_signal_pipe[0], g_signal_pipe[1]};
+    config.startup_output_fd = startup_output;
     for (const auto& other : slots_) {
       if (other.get() == slot) continue;
-      if (other->command_fd >= 0) config.close_fds.push_back(other->command_fd);
-      if (other->result_fd >= 0) config.close_fds.push_back(other->result_fd);
+      for (int fd : {other->command_fd, other->result_fd, other->pidfd, other->startup_output_fd}) {
+        if (fd >= 0) config.close_fds.push_back(fd);
+      }
     }
     config.run_start_ms = run_start_ms_;
     config.setup = &setup_;
@@ -115,6 +147,9 @@ bool Supervisor::StartWorker(WorkerSlot* slot, std::string* err) {
   close(from_worker[1]);
   fcntl(from_worker[0], F_SETFL, O_NONBLOCK);
   slot->pid = pid;
+  slot->pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  slot->startup_output_fd = startup_output;
+  slot->broken = false;
   slot->command_fd = to_worker[1];
   slot->result_fd = from_worker[0];
   slot->ready = false;
@@ -141,8 +176,18 @@ void Supervisor::Dispatch(WorkerSlot* slot) {
     if (slot->in_flight.empty()) slot->deadline_ms = NowMs() + CaseDeadlineMs();
     slot->in_flight.push_back(id);
     for (Reporter* r : reporters_) r->CaseStarting(cases_[id]);
+    if (++dispatched_ == DispatchToKillAt()) {
+      KillThroughPidfd(slot->pidfd);
+      pollfd gone = {slot->pidfd, POLLIN, 0};
+      poll(&gone, 1, 10000);  // dead, not reaped
+    }
     if (!WriteMessage(slot->command_fd, w.data())) {
-      HandleDeath(slot);
+      // The worker is gone: the case never reached it. The run loop reaps
+      // the worker and starts another.
+      slot->in_flight.pop_back();
+      --attempts_[id];
+      scheduler_.Requeue(id);
+      slot->broken = true;
       return;
     }
   }
@@ -171,6 +216,8 @@ void Supervisor::HandleMessage(WorkerSlot* slot, const std::string& message, std
     r.F64(&sinit);
     r.F64(&minit);
     r.Str(&startup_output);
+    if (slot->startup_output_fd >= 0) close(slot->startup_output_fd);
+    slot->startup_output_fd = -1;
     if (!startup_output.empty() && startup_output_.empty()) {
       startup_output_ = startup_output;
       std::fprintf(stderr, "phptrun: the engine printed this at startup:\n%s\n", startup_output.c_str());
@@ -284,13 +331,34 @@ void Supervisor::RequeueWaiting(WorkerSlot* slot) {
   }
 }
 
-void Supervisor::HandleDeath(WorkerSlot* slot) {
+std::string Supervisor::StartupDeath(WorkerSlot* slot, int status) {
+  std::string printed;
+  if (slot->startup_output_fd >= 0) {
+    char buf[4096];
+    ssize_t n;
+    constexpr size_t kShown = 64 << 10;
+    while (printed.size() < kShown &&
+           (n = pread(slot->startup_output_fd, buf, sizeof buf, printed.size())) > 0) {
+      printed.append(buf, static_cast<size_t>(n));
+    }
+    if (printed.size() > kShown) printed.resize(kShown);
+  }
+  while (!printed.empty() && printed.back() == '\n') printed.pop_back();
+  return "the PHP engine did not start: worker " + std::to_string(slot->id) + " was " +
+         (WIFSIGNALED(status) ? "" : "ended with ") + DescribeWaitStatus(status) +
+         " before its engine was ready; " +
+         (printed.empty() ? "it printed nothing" : "it printed:\n" + printed);
+}
+
+int Supervisor::HandleDeath(WorkerSlot* slot) {
   int status = 0;
-  kill(slot->pid, SIGKILL);
+  KillThroughPidfd(slot->pidfd);
   waitpid(slot->pid, &status, 0);
-  close(slot->command_fd);
-  close(slot->result_fd);
-  slot->command_fd = slot->result_fd = -1;
+  slot->pid = -1;
+  for (int* fd : {&slot->command_fd, &slot->result_fd, &slot->pidfd}) {
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+  }
   // The running case is run once more (or borks on a second death); the
   // ones waiting behind it never started and simply go back in the queue.
   RequeueWaiting(slot);
@@ -312,6 +380,7 @@ void Supervisor::HandleDeath(WorkerSlot* slot) {
     }
   }
   slot->in_flight.clear();
+  return status;
 }
 
 int Supervisor::Run(std::string* err) {
@@ -369,8 +438,8 @@ int Supervisor::Run(std::string* err) {
 
     for (size_t i = 0; i < slots_.size(); ++i) {
       WorkerSlot* slot = slots_[i].get();
-      bool alive = true;
-      if (fds[i + 1].revents) alive = slot->incoming.Fill(slot->result_fd);
+      bool alive = !slot->broken;
+      if (fds[i + 1].revents) alive = slot->incoming.Fill(slot->result_fd) && alive;
       std::string message;
       while (fatal.empty() && slot->incoming.Next(&message)) HandleMessage(slot, message, &fatal);
       if (!fatal.empty()) break;
@@ -388,7 +457,13 @@ int Supervisor::Run(std::string* err) {
         alive = false;
       }
       if (!alive) {
-        HandleDeath(slot);
+        bool was_ready = slot->ready;
+        int status = HandleDeath(slot);
+        if (!was_ready) {
+          // Its engine never started: a new one would die the same way.
+          fatal = StartupDeath(slot, status);
+          break;
+        }
         if (finished_ < cases_.size() && !StartWorker(slot, err)) return 2;
       }
     }
@@ -397,7 +472,7 @@ int Supervisor::Run(std::string* err) {
   for (auto& slot : slots_) {
     if (slot->pid <= 0) continue;
     if (interrupted || !fatal.empty()) {
-      kill(slot->pid, SIGKILL);
+      KillThroughPidfd(slot->pidfd);
     } else {
       WireWriter w;
       w.U32(kQuit);
@@ -410,6 +485,10 @@ int Supervisor::Run(std::string* err) {
     if (slot->pid <= 0) continue;
     if (slot->result_fd >= 0) close(slot->result_fd);
     waitpid(slot->pid, nullptr, 0);
+    slot->pid = -1;
+    for (int fd : {slot->pidfd, slot->startup_output_fd}) {
+      if (fd >= 0) close(fd);
+    }
   }
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);

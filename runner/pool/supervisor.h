@@ -9,7 +9,10 @@
 // each worker also holds its next case, so it never waits for a round trip. A worker that
 // dies is replaced; the case it was running is run once more and, if it
 // kills the next worker too, gets a BORK that says so. A worker that does not
-// answer within the case timeout plus a grace period is killed. SIGINT and
+// answer within the case timeout plus a grace period is killed. A worker
+// that dies before its engine is ready stops the run (exit 2) with what the
+// engine printed: a new one would die the same way. Workers are signalled
+// only through their pidfds, never by a pid that may have been reused. SIGINT and
 // SIGTERM stop the run; the reports still get written with what finished.
 #pragma once
 
@@ -41,10 +44,13 @@ class Supervisor {
  private:
   struct WorkerSlot {
     int id = 0;            // 1-based, stays with the slot across replacements
-    pid_t pid = -1;
+    pid_t pid = -1;        // -1 once reaped
+    int pidfd = -1;        // signals go here: it never names another process
+    int startup_output_fd = -1;  // what the engine printed while starting (until kReady)
     int command_fd = -1;   // write end, to the worker
     int result_fd = -1;    // read end, from the worker
     bool ready = false;
+    bool broken = false;   // a command could not be written: the worker is gone
     // Cases handed to the worker, in order; the first is running, the
     // others wait in its pipe so it never waits for us between cases.
     std::deque<size_t> in_flight;
@@ -57,7 +63,12 @@ class Supervisor {
   bool StartWorker(WorkerSlot* slot, std::string* err);
   void Dispatch(WorkerSlot* slot);
   void HandleMessage(WorkerSlot* slot, const std::string& message, std::string* fatal);
-  void HandleDeath(WorkerSlot* slot);
+  // Kills (through its pidfd) and reaps the slot's worker, requeues or
+  // BORKs its cases; returns its wait status.
+  int HandleDeath(WorkerSlot* slot);
+  // A worker that died before its engine was ready: why, with what the
+  // engine printed while starting.
+  std::string StartupDeath(WorkerSlot* slot, int status);
   // Puts back in the queue the cases waiting behind the running one of the
   // slot (they never started); the running one stays in in_flight.
   void RequeueWaiting(WorkerSlot* slot);
@@ -84,6 +95,7 @@ class Supervisor {
   Summary summary_;
   Scheduler scheduler_;
   size_t finished_ = 0;
+  long dispatched_ = 0;  // cases written to workers, for DispatchToKillAt
 };
 
 }  // namespace phptrun

@@ -91,10 +91,11 @@ void SendWorkerSpans(int fd, const std::vector<Span>& spans) {
   WriteMessage(fd, w.data());
 }
 
-// Runs `start` with fds 1 and 2 on a memory file and returns what it wrote.
+// Runs `start` with fds 1 and 2 on `capture` (a memory file; -1: one of its
+// own) and returns what it wrote.
 template <typename F>
-std::string CaptureStdio(F start) {
-  int capture = memfd_create("phptrun-startup", MFD_CLOEXEC);
+std::string CaptureStdio(int capture, F start) {
+  if (capture < 0) capture = memfd_create("phptrun-startup", MFD_CLOEXEC);
   int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
   std::fflush(stdout);
   dup2(capture, STDOUT_FILENO);
@@ -137,7 +138,7 @@ bool StartEngine(const WorkerConfig& config) {
   char err[512] = "";
   int started = -1;
   std::string startup_output = CaptureStdio(
-      [&] { started = phptrun_engine_startup(&options, &timing, err, sizeof err); });
+      config.startup_output_fd, [&] { started = phptrun_engine_startup(&options, &timing, err, sizeof err); });
   if (started != 0) {
     WireWriter w;
     w.U32(kStartFailed);

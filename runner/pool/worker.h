@@ -44,6 +44,11 @@ struct WorkerConfig {
   int command_fd = -1;            // read end, from the supervisor
   int result_fd = -1;             // write end, to the supervisor
   std::vector<int> close_fds;     // other fds a case must not inherit
+  // A memory file the supervisor also holds: what the engine prints while
+  // it starts goes there, so the supervisor can show it even when the
+  // worker dies before it could send it (an extension whose constructor
+  // aborts). -1: a file of the worker's own.
+  int startup_output_fd = -1;
   double run_start_ms = 0;        // CLOCK_MONOTONIC ms of the run's start
   const EngineSetup* setup = nullptr;
 };

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Hostile input and hostile timing: runs that must end, processes and files
+# that must not outlive a run, reports that must stay valid. Needs $PHPTRUN
+# (the binary) and a C compiler; run from the source root. Each check runs
+# under `timeout`, so a run that never ends fails here instead of hanging.
+set -uo pipefail
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+check() {  # check NAME CONDITION-RESULT DETAIL
+  if [ "$2" = 0 ]; then echo "ok   $1"; else echo "FAIL $1: $3"; fails=$((fails + 1)); fi
+}
+plain_case() {  # plain_case FILE TEXT
+  printf -- '--TEST--\n%s\n--FILE--\n<?php echo "%s";\n--EXPECT--\n%s\n' "$2" "$2" "$2" > "$1"
+}
+mkdir -p "$tmp/plain"
+for i in 1 2 3 4 5 6; do plain_case "$tmp/plain/p$i.phpt" "ok $i"; done
+
+# An extension whose constructor aborts: every worker dies before its engine
+# is ready. The run stops with exit 2 and says so, with what it printed.
+printf '#include <stdio.h>\n#include <stdlib.h>\n__attribute__((constructor)) static void boom(void) { fputs("hostile constructor ran\\n", stderr); abort(); }\n' > "$tmp/abort.c"
+cc -shared -fPIC -o "$tmp/abort.so" "$tmp/abort.c"
+timeout 60 "$PHPTRUN" -q -j2 -d "extension=$tmp/abort.so" "$tmp/plain" >"$tmp/abort.out" 2>&1; status=$?
+[ $status = 2 ] && grep -q "did not start" "$tmp/abort.out" && grep -q "SIGABRT" "$tmp/abort.out" \
+  && grep -q "hostile constructor ran" "$tmp/abort.out"
+check "an engine that dies while starting: exit 2, says so with what it printed" $? \
+  "status $status; $(head -c 2000 "$tmp/abort.out")"
+
+# A worker that is dead when the supervisor writes the next case to it: it
+# is replaced and every case still runs once.
+PHPTRUN_TEST_KILL_WORKER_AT_DISPATCH=3 timeout 120 "$PHPTRUN" -q -j1 --json "$tmp/dispatch.json" \
+  "$tmp/plain" >"$tmp/dispatch.out" 2>&1; status=$?
+php8.2 -r '
+  $j = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
+  $files = array_column($j["tests"], "file");
+  exit(count($files) === 6 && count(array_unique($files)) === 6 && $j["summary"]["PASS"] === 6 ? 0 : 1);
+' "$tmp/dispatch.json" 2>/dev/null
+check "a worker dead at dispatch is replaced; every case runs once" $(( $? + (status != 0) )) \
+  "status $status; $(head -c 2000 "$tmp/dispatch.out")"
+
+exit $(( fails > 0 ))
