@@ -278,5 +278,28 @@ TEST_CASE("case list: a symlink loop is searched once, not forever") {
                        t.Path("suite/sub/b.phpt")});
 }
 
+TEST_CASE("case list: a FIFO or device on the command line is refused, named") {
+  TempTree t;
+  std::string fifo = t.Path("pipe.phpt");
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  Paths cases;
+  std::string err;
+  CHECK_FALSE(CollectCases({fifo}, &cases, &err));
+  CHECK(err == fifo + ": not a regular file");
+  CHECK_FALSE(CollectCases({"/dev/zero"}, &cases, &err));
+  CHECK(err == "/dev/zero: not a regular file");
+}
+
+TEST_CASE("case list: a FIFO named *.phpt in a tree is a case (it BORKs when run)") {
+  TempTree t;
+  t.File("a.phpt");
+  REQUIRE(mkfifo(t.Path("b.phpt").c_str(), 0600) == 0);
+  REQUIRE(mkfifo(t.Path("c.txt").c_str(), 0600) == 0);
+  Paths cases;
+  std::string err;
+  REQUIRE(CollectCases({t.root()}, &cases, &err));
+  CHECK(cases == Paths{t.Path("a.phpt"), t.Path("b.phpt")});
+}
+
 }  // namespace
 }  // namespace phptrun

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
@@ -113,49 +114,6 @@ std::string DirName(const std::string& path) {
   return path.substr(0, slash);
 }
 
-// Reads a whole file, normally with a single read(): the buffer is one byte
-// larger than the file, and a regular file only returns a short count at EOF.
-bool ReadWholeFile(const std::string& path, std::string* out, std::string* err) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *err = std::strerror(errno);
-    return false;
-  }
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    *err = std::strerror(errno);
-    ::close(fd);
-    return false;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    *err = "is a directory";
-    ::close(fd);
-    return false;
-  }
-  out->clear();
-  size_t capacity = st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096;
-  out->resize(capacity);
-  const bool regular = S_ISREG(st.st_mode);
-  size_t used = 0;
-  for (;;) {
-    if (used == out->size()) out->resize(out->size() * 2);
-    size_t want = out->size() - used;
-    ssize_t n = ::read(fd, &(*out)[used], want);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      *err = std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    if (n == 0) break;
-    used += static_cast<size_t>(n);
-    if (regular && static_cast<size_t>(n) < want) break;
-  }
-  ::close(fd);
-  out->resize(used);
-  return true;
-}
-
 bool FileExists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
@@ -173,7 +131,7 @@ bool PhptFile::IsKnownSection(std::string_view name) {
 PhptFile PhptFile::Load(const std::string& path) {
   std::string content;
   std::string err;
-  if (!ReadWholeFile(path, &content, &err)) {
+  if (!ReadCaseFile(path, &content, &err)) {
     PhptFile file;
     file.path_ = path;
     file.error_ = "cannot open test file: " + path + ": " + err;
@@ -284,7 +242,7 @@ PhptFile PhptFile::Parse(const std::string& path, std::string_view content) {
     std::string full = DirName(path) + "/" + std::string(PhpTrim(name));
     std::string body;
     std::string err;
-    if (!FileExists(full) || !ReadWholeFile(full, &body, &err)) {
+    if (!FileExists(full) || !ReadCaseFile(full, &body, &err)) {
       file.error_ = "could not load --" + key + "-- " + full;
       return file;
     }
@@ -321,8 +279,62 @@ std::vector<std::string> PhptFile::ConflictKeys() const {
   std::string content;
   std::string err;
   std::string dir_file = DirName(path_) + "/CONFLICTS";
-  if (!FileExists(dir_file) || !ReadWholeFile(dir_file, &content, &err)) return {};
+  if (!FileExists(dir_file) || !ReadCaseFile(dir_file, &content, &err)) return {};
   return ParseConflictKeys(content);
+}
+
+// Normally a single read(): the buffer is one byte larger than the file, and
+// a regular file only returns a short count at EOF.
+bool ReadCaseFile(const std::string& path, std::string* out, std::string* err) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    *err = std::strerror(errno);
+    return false;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    *err = std::strerror(errno);
+    ::close(fd);
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *err = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+    ::close(fd);
+    return false;
+  }
+  const std::string too_large = "larger than " + std::to_string(kMaxCaseFileBytes >> 20) + " MiB";
+  if (static_cast<uint64_t>(st.st_size) > kMaxCaseFileBytes) {
+    *err = too_large;
+    ::close(fd);
+    return false;
+  }
+  out->clear();
+  out->resize(static_cast<size_t>(st.st_size) + 1);
+  size_t used = 0;
+  for (;;) {
+    if (used == out->size()) {
+      if (used > kMaxCaseFileBytes) {  // it grew while we read it
+        *err = too_large;
+        ::close(fd);
+        return false;
+      }
+      out->resize(out->size() * 2);
+    }
+    size_t want = out->size() - used;
+    ssize_t n = ::read(fd, &(*out)[used], want);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *err = std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+    if (static_cast<size_t>(n) < want) break;
+  }
+  ::close(fd);
+  out->resize(used);
+  return true;
 }
 
 std::vector<std::string> ParseConflictKeys(std::string_view body) {

@@ -64,4 +64,13 @@ class PhptFile {
 // Parses a conflicts body: one key per line, trimmed, '#' starts a comment.
 std::vector<std::string> ParseConflictKeys(std::string_view body);
 
+// The largest test (or _EXTERNAL, or CONFLICTS) file phptrun reads.
+constexpr size_t kMaxCaseFileBytes = 64 << 20;
+
+// Reads a file a case is made of. Only regular files are read (opened
+// without blocking, so a FIFO never hangs the reader), and at most
+// kMaxCaseFileBytes of them; false with *err ("not a regular file",
+// "larger than 64 MiB", strerror) otherwise.
+bool ReadCaseFile(const std::string& path, std::string* out, std::string* err);
+
 }  // namespace phptrun

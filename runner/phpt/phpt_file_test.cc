@@ -1,5 +1,8 @@
 #include "runner/phpt/phpt_file.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <string>
@@ -398,6 +401,24 @@ TEST_CASE("parsing stops at the first bork") {
   // is never seen.
   CHECK(ParseText("--TEST--\nx\n--BOGUS--\n--FILE--\na\n--FILE--\nb\n").error() ==
         "Unknown section \"BOGUS\"");
+}
+
+TEST_CASE("BORK: a FIFO or device is not read (never blocks, never floods)") {
+  char dir[] = "/tmp/phptrun_fifo_XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  std::string fifo = std::string(dir) + "/t.phpt";
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  PhptFile f = PhptFile::Load(fifo);  // before the fix: blocks in open() for ever
+  CHECK_FALSE(f.ok());
+  CHECK(f.error() == "cannot open test file: " + fifo + ": not a regular file");
+  unlink(fifo.c_str());
+  rmdir(dir);
+  PhptFile zero = PhptFile::Load("/dev/zero");  // before the fix: reads until bad_alloc
+  CHECK_FALSE(zero.ok());
+  CHECK(zero.error() == "cannot open test file: /dev/zero: not a regular file");
+  std::string content, err;
+  CHECK_FALSE(ReadCaseFile("/dev/null", &content, &err));
+  CHECK(err == "not a regular file");
 }
 
 }  // namespace

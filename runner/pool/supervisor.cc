@@ -68,15 +68,11 @@ double NowMs() {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-// The file's bytes, or "" when it cannot be read.
+// The file's bytes, or "" when it cannot be read (the case itself then
+// says why).
 std::string ReadWholeFile(const std::string& path) {
-  std::string content;
-  if (FILE* f = std::fopen(path.c_str(), "rb")) {
-    char buf[65536];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
-    std::fclose(f);
-  }
+  std::string content, err;
+  if (!ReadCaseFile(path, &content, &err)) content.clear();
   return content;
 }
 

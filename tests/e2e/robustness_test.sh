@@ -38,4 +38,22 @@ php8.2 -r '
 check "a worker dead at dispatch is replaced; every case runs once" $(( $? + (status != 0) )) \
   "status $status; $(head -c 2000 "$tmp/dispatch.out")"
 
+# A FIFO among the cases BORKs "not a regular file" (before: the supervisor
+# hung opening it); on the command line it is a usage error, as /dev/zero is.
+mkdir -p "$tmp/fifo"
+plain_case "$tmp/fifo/a.phpt" "ok a"
+mkfifo "$tmp/fifo/b.phpt"
+timeout 60 "$PHPTRUN" -q -j1 --json "$tmp/fifo.json" "$tmp/fifo" >"$tmp/fifo.out" 2>&1; status=$?
+php8.2 -r '
+  $j = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
+  $b = array_values(array_filter($j["tests"], fn($t) => str_ends_with($t["file"], "b.phpt")));
+  exit(count($j["tests"]) === 2 && $b[0]["verdict"] === "BORK" && str_contains($b[0]["reason"], "not a regular file") ? 0 : 1);
+' "$tmp/fifo.json" 2>/dev/null
+check "a FIFO in the tree BORKs: not a regular file" $(( $? + (status != 1) )) "status $status; $(head -c 2000 "$tmp/fifo.out")"
+for path in "$tmp/fifo/b.phpt" /dev/zero; do
+  err=$(timeout 60 "$PHPTRUN" -q "$path" 2>&1 >/dev/null); status=$?
+  [ $status = 2 ] && [[ "$err" == "phptrun: error: $path: not a regular file" ]]
+  check "usage error for $path on the command line" $? "status $status; $err"
+done
+
 exit $(( fails > 0 ))
