@@ -35,6 +35,11 @@ enum ControlKind : uint32_t {
   kControlLifecycle = 4,  // the lifecycle event log of the request
 };
 
+// The longest control message a worker accepts. The largest real one, the
+// lifecycle event log, stays under 2 MiB; anything longer is a test writing
+// into the control pipe, and fails its case (Sandbox).
+constexpr size_t kMaxControlMessageBytes = 16 << 20;
+
 // Runs spec's request (and the restart or resident loop it asks for) with
 // stdin_fd as fd 0 and output_fd as fds 1 and 2, then _exits.
 [[noreturn]] void RunOneRequest(const RequestSpec& spec, int stdin_fd, int output_fd,

@@ -153,8 +153,9 @@ void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const Sl
              Channels* ch, RequestOutcome* out, WarmEnd* warm, bool* exited) {
   fcntl(ch->control_in, F_SETFL, O_NONBLOCK);
   fcntl(ch->output_in, F_SETFL, O_NONBLOCK);
-  MessageBuffer control_in;
+  MessageBuffer control_in(kMaxControlMessageBytes);
   bool control_open = true;
+  bool flood_stopped = false;
   bool output_open = !ch->output_to_file;
   bool socket_open = socket >= 0;
   const size_t output_cap = spec.output_limit + (1 << 20);
@@ -201,6 +202,16 @@ void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const Sl
     int wait_ms = pidfd >= 0 ? static_cast<int>(std::min(deadline, slow_at) - now) + 1 : 5;
     if (poll(fds, n, wait_ms) < 0 && errno != EINTR) break;
     if (control_open && !control_in.Fill(ch->control_in)) control_open = false;
+    if (control_in.oversized() && !flood_stopped) {
+      // Not our engine's message: the test wrote into the control pipe.
+      // What it sends is dropped, and the case ends here.
+      out->error = "the test wrote into phptrun's control pipe (a message of " +
+                   std::to_string(control_in.oversized_length()) + " bytes; the limit is " +
+                   std::to_string(kMaxControlMessageBytes >> 20) + " MiB)";
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
+      flood_stopped = true;
+    }
     if (output_open) drain_output();
     ReadControl(&control_in, out);  // as it comes: a resident run streams samples
     if (socket_open) {

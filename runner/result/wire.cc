@@ -119,9 +119,10 @@ bool WriteMessage(int fd, std::string_view payload) {
   return WriteAll(fd, frame.data(), frame.size());
 }
 
-bool ReadMessage(int fd, std::string* payload) {
+bool ReadMessage(int fd, std::string* payload, size_t max_bytes) {
   char b[4];
   if (!ReadAll(fd, b, 4)) return false;
+  if (DecodeLength(b) > max_bytes) return false;
   payload->resize(DecodeLength(b));
   return ReadAll(fd, payload->data(), payload->size());
 }
@@ -131,7 +132,10 @@ bool MessageBuffer::Fill(int fd) {
   for (;;) {
     ssize_t r = read(fd, chunk, sizeof chunk);
     if (r > 0) {
-      buffer_.append(chunk, static_cast<size_t>(r));
+      if (!oversized()) {
+        buffer_.append(chunk, static_cast<size_t>(r));
+        Scan();
+      }
       continue;
     }
     if (r < 0 && errno == EINTR) continue;
@@ -140,17 +144,33 @@ bool MessageBuffer::Fill(int fd) {
   }
 }
 
+void MessageBuffer::Scan() {
+  while (buffer_.size() - scanned_ >= 4) {
+    uint32_t n = DecodeLength(buffer_.data() + scanned_);
+    if (n > max_message_) {
+      // Not ours: drop everything, messages before it included, since they
+      // came down the same poisoned channel.
+      oversized_length_ = n;
+      std::string().swap(buffer_);
+      start_ = scanned_ = 0;
+      return;
+    }
+    if (buffer_.size() - scanned_ - 4 < n) return;
+    scanned_ += 4 + n;
+  }
+}
+
 bool MessageBuffer::Next(std::string* payload) {
-  if (buffer_.size() - start_ < 4) return false;
+  if (oversized() || scanned_ == start_) return false;
   uint32_t n = DecodeLength(buffer_.data() + start_);
-  if (buffer_.size() - start_ - 4 < n) return false;
   payload->assign(buffer_.data() + start_ + 4, n);
   start_ += 4 + n;
   if (start_ == buffer_.size()) {
     buffer_.clear();
-    start_ = 0;
+    start_ = scanned_ = 0;
   } else if (start_ > 65536) {
     buffer_.erase(0, start_);
+    scanned_ -= start_;
     start_ = 0;
   }
   return true;

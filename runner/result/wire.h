@@ -49,23 +49,41 @@ class WireReader {
   bool ok_ = true;
 };
 
+// The longest message a reader accepts unless told otherwise: a length
+// above it is not a message but bytes that were never ours (a test writing
+// into a pipe of phptrun's), and buffering them all would exhaust memory.
+constexpr size_t kMaxMessageBytes = size_t{1} << 30;
+
 // Writes one message, retrying on EINTR and short writes. False on error.
 bool WriteMessage(int fd, std::string_view payload);
 
-// Reads one whole message with blocking reads. False on EOF or error.
-bool ReadMessage(int fd, std::string* payload);
+// Reads one whole message with blocking reads. False on EOF, error or a
+// length above max_bytes.
+bool ReadMessage(int fd, std::string* payload, size_t max_bytes = kMaxMessageBytes);
 
 // Accumulates bytes from a non-blocking fd and splits them into messages.
 class MessageBuffer {
  public:
+  explicit MessageBuffer(size_t max_message = kMaxMessageBytes) : max_message_(max_message) {}
   // Reads what is available. Returns false on EOF or a read error (the
   // messages already buffered can still be taken with Next).
   bool Fill(int fd);
   bool Next(std::string* payload);
+  // A length above max_message came: from then on Next gives nothing and
+  // Fill reads and drops what comes, so the writer never blocks and memory
+  // never grows. oversized_length() is the length that came.
+  bool oversized() const { return oversized_length_ > 0; }
+  uint64_t oversized_length() const { return oversized_length_; }
 
  private:
+  // Checks the lengths of the frames that arrived whole since the last call.
+  void Scan();
+
+  size_t max_message_;
+  uint64_t oversized_length_ = 0;
   std::string buffer_;
-  size_t start_ = 0;
+  size_t start_ = 0;    // the first frame not taken by Next
+  size_t scanned_ = 0;  // the first frame whose length is not checked yet
 };
 
 // `with_spans` false writes an empty span tree (for stores of results that

@@ -451,6 +451,35 @@ TEST_CASE("wire: MessageBuffer splits messages delivered in any chunks") {
   }
 }
 
+TEST_CASE("wire: a length above the limit poisons a MessageBuffer without buffering the flood") {
+  Pipe p(/*nonblocking_read=*/true);
+  MessageBuffer buffer(/*max_message=*/100);
+  p.Write(Frame("fine") + "\xff\xff\xff\x7f"s + std::string(30000, 'x'));
+  CHECK(buffer.Fill(p.read_fd));
+  std::string m;
+  CHECK_FALSE(buffer.Next(&m));  // what came before it is dropped too
+  CHECK(buffer.oversized());
+  CHECK(buffer.oversized_length() == 0x7fffffffu);
+  p.Write(Frame("later"));  // read and dropped: the writer never blocks
+  CHECK(buffer.Fill(p.read_fd));
+  CHECK_FALSE(buffer.Next(&m));
+  MessageBuffer roomy(/*max_message=*/100);
+  p.Write(Frame(std::string(100, 'y')));
+  CHECK(roomy.Fill(p.read_fd));
+  CHECK(roomy.Next(&m));
+  CHECK(m == std::string(100, 'y'));
+  CHECK_FALSE(roomy.oversized());
+}
+
+TEST_CASE("wire: ReadMessage refuses a length above its limit") {
+  Pipe p;
+  p.Write("\xff\xff\xff\xff"s);
+  p.CloseWrite();
+  std::string got;
+  CHECK_FALSE(ReadMessage(p.read_fd, &got, 1000));
+  CHECK(got.capacity() < 1000);
+}
+
 TEST_CASE("wire: MessageBuffer holds many messages read at once") {
   // Fill several times before taking any, so more than 64 KiB of consumed
   // messages sit in front of an incomplete one.

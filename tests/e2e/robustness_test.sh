@@ -56,4 +56,18 @@ for path in "$tmp/fifo/b.phpt" /dev/zero; do
   check "usage error for $path on the command line" $? "status $status; $err"
 done
 
+# A test writing a 2 GiB length and 256 MiB into phptrun's control pipe:
+# the worker does not buffer it, the case FAILs and says why. Only the
+# descriptors phptrun gives the case are open (the test writes into every
+# writable pipe it has).
+( for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+  exec timeout 120 "$PHPTRUN" -q -j1 --timeout 60 --json "$tmp/flood.json" fixtures/hostile/control_flood.phpt
+) >"$tmp/flood.out" 2>&1; status=$?
+php8.2 -r '
+  $j = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
+  $t = $j["tests"][0];
+  exit($t["verdict"] === "FAIL" && str_contains($t["reason"], "wrote into phptrun\x27s control pipe") ? 0 : 1);
+' "$tmp/flood.json" 2>/dev/null
+check "a control-pipe flood FAILs its case" $(( $? + (status != 1) )) "status $status; $(head -c 2000 "$tmp/flood.out")"
+
 exit $(( fails > 0 ))
