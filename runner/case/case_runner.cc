@@ -160,6 +160,19 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     AddRequestTrace(out, "FILE", config_.run_start_ms, setup_.spans, result);
     if (!out.error.empty()) return {Verdict::kFail, out.error};
     std::string clean_output = RunClean(test, plan, result);
+    if (OutputExceeded(out, setup_.output_limit)) {
+      // Not compared: matching and diffing 64 MiB could take longer than
+      // the supervisor waits for the worker, and says nothing more.
+      CaseFacts facts = SectionFacts(test, skipif);
+      facts.output_matches = false;
+      facts.clean_output = clean_output;
+      facts.failure_reason = CrashReason(out, setup_.timeout_s, setup_.output_limit);
+      constexpr size_t kShown = 4096;
+      result->diff = "(the output was not compared: it exceeded " +
+                     std::to_string(setup_.output_limit >> 20) + " MiB; its first " +
+                     std::to_string(kShown) + " bytes:)\n" + out.output.substr(0, kShown) + "\n";
+      return Judge(facts);
+    }
 
     std::string raw_output = OutputAsRunTestsSees(out);
     std::string headers_diff;

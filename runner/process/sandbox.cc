@@ -273,10 +273,14 @@ double MonotonicMs() {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+bool OutputExceeded(const RequestOutcome& out, size_t output_limit) {
+  return out.engine.output_limit_hit || out.output.size() > output_limit;
+}
+
 std::string CrashReason(const RequestOutcome& out, double timeout_s, size_t output_limit) {
   if (out.timed_out) return "timed out after " + std::to_string(static_cast<int>(timeout_s)) + " s";
   if (out.term_signal) return "crashed: " + SignalName(out.term_signal);
-  if (out.engine.output_limit_hit)
+  if (OutputExceeded(out, output_limit))
     return "output exceeded " + std::to_string(output_limit >> 20) + " MiB";
   return "";
 }

@@ -135,6 +135,12 @@ class Sandbox {
   std::function<void()> slow_hook_;
 };
 
+// The request printed more than output_limit bytes, through PHP's output
+// layer (which stops the request) or around it (STDERR, fwrite(STDOUT),
+// child processes: the worker keeps 1 MiB beyond the limit and drops the
+// rest).
+bool OutputExceeded(const RequestOutcome& out, size_t output_limit);
+
 // "SIGSEGV" for 11, "signal 77" for unknown numbers.
 std::string SignalName(int signal);
 

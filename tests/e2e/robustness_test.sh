@@ -70,4 +70,16 @@ php8.2 -r '
 ' "$tmp/flood.json" 2>/dev/null
 check "a control-pipe flood FAILs its case" $(( $? + (status != 1) )) "status $status; $(head -c 2000 "$tmp/flood.out")"
 
+# Output past 64 MiB, through PHP's output layer or around it: a FAIL that
+# says so, judged without comparing the flood.
+timeout 120 "$PHPTRUN" -q -j2 --json "$tmp/out.json" --junit "$tmp/out.xml" \
+  fixtures/hostile/stderr_flood.phpt fixtures/hostile/echo_flood.phpt >"$tmp/out.out" 2>&1; status=$?
+php8.2 -r '
+  $j = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
+  foreach ($j["tests"] as $t) if ($t["verdict"] !== "FAIL" || $t["reason"] !== "output exceeded 64 MiB") exit(1);
+  exit(count($j["tests"]) === 2 && filesize($argv[2]) < (1 << 20) ? 0 : 1);
+' "$tmp/out.json" "$tmp/out.xml" 2>/dev/null
+check "output past 64 MiB, whatever the path: FAIL 'output exceeded 64 MiB', small reports" $(( $? + (status != 1) )) \
+  "status $status; $(head -c 2000 "$tmp/out.out"); $(ls -l "$tmp/out.xml")"
+
 exit $(( fails > 0 ))
