@@ -138,6 +138,8 @@ pugi::xml_node AppendRoot(pugi::xml_document* doc, const RunEnd& end, const Coun
   root.append_attribute("name") = "phptrun";
   SetCounts(root, total, end.duration_s * 1000.0);
   if (!started.empty()) root.append_attribute("timestamp") = Xml(started).c_str();
+  // The cases listed are those that finished; JSON says this as "interrupted".
+  if (end.interrupted) root.append_attribute("interrupted") = "true";
   return root;
 }
 

@@ -141,16 +141,22 @@ void PlanEnvironment(const PhptFile& test, const CaseContext& context, CasePlan*
 
 }  // namespace
 
+std::vector<std::string> GeneratedFiles(const std::string& path, const CaseContext& context) {
+  std::string dir = context.empty() ? RealDirectory(path) : context.script_dir;
+  const std::string base = dir + "/" + BaseName(path);
+  return {base + ".php", base + ".skip.php", base + ".clean.php"};
+}
+
 bool PlanCase(const PhptFile& test, const CaseContext& context, const EngineSetup& setup,
               const EngineFacts& engine, CasePlan* plan, Judgement* stop) {
   if (!PlanKind(test, context, setup, plan, stop)) return false;
   if (!PlanExtensions(test, context, engine, plan, stop)) return false;
 
   plan->dir = context.empty() ? RealDirectory(test.path()) : context.script_dir;
-  const std::string base = plan->dir + "/" + BaseName(test.path());
-  plan->script = base + ".php";
-  plan->skip_file = base + ".skip.php";
-  plan->clean_file = base + ".clean.php";
+  std::vector<std::string> files = GeneratedFiles(test.path(), context);
+  plan->script = files[0];
+  plan->skip_file = files[1];
+  plan->clean_file = files[2];
 
   // The test's INI: applied in the started engine when every entry can be,
   // else the case process restarts its engine with them.

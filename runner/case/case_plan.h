@@ -77,6 +77,11 @@ void FillTestRequest(const PhptFile& test, const CasePlan& plan,
 
 // Writes one of a planned case's scripts (script, skip_file, clean_file),
 // which live beside the test while it runs, as run-tests writes them.
+// The files a case writes beside itself (or in its REDIRECTTEST's
+// directory) while it runs: the test script, the SKIPIF and CLEAN scripts.
+// The supervisor removes them when the case was cut short.
+std::vector<std::string> GeneratedFiles(const std::string& path, const CaseContext& context);
+
 bool WriteCaseScript(const std::string& path, const std::string& content, std::string* err);
 
 }  // namespace phptrun

@@ -70,10 +70,13 @@ CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& conte
   fresh_ = false;
   reused_ = false;
   CaseResult result = Run(path, context, redirect);
+  // What the case started and left running ends with it.
+  sandbox_.KillLeftovers();
   if (!reused_ || result.verdict == Verdict::kPass) return result;
   fresh_ = true;
   *redirect = Redirect();
   CaseResult fresh = Run(path, context, redirect);
+  sandbox_.KillLeftovers();
   fresh_ = false;
   fresh.confirmed_fresh = true;
   fresh.reused_verdict = result.verdict;

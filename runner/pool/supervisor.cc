@@ -17,8 +17,10 @@
 #include <cstring>
 #include <map>
 
+#include "runner/case/case_plan.h"
 #include "runner/phpt/case_list.h"
 #include "runner/phpt/phpt_file.h"
+#include "runner/process/reaper.h"
 
 namespace phptrun {
 namespace {
@@ -317,6 +319,21 @@ void Supervisor::AddRedirectedCases(const std::string& directory, CaseContext co
   }
 }
 
+void Supervisor::KillOrphans() {
+  std::vector<pid_t> workers;
+  for (const auto& slot : slots_) {
+    if (slot->pid > 0) workers.push_back(slot->pid);
+  }
+  KillAdoptedChildren(workers);
+}
+
+void Supervisor::RemoveGeneratedFiles(size_t case_id) {
+  static const CaseContext kNoContext;
+  for (const std::string& file : GeneratedFiles(cases_[case_id], contexts_[case_id] ? *contexts_[case_id] : kNoContext)) {
+    unlink(file.c_str());
+  }
+}
+
 void Supervisor::RequeueWaiting(WorkerSlot* slot) {
   // Requeue() puts a case at the front of the queue: last first keeps order.
   while (slot->in_flight.size() > 1) {
@@ -355,6 +372,10 @@ int Supervisor::HandleDeath(WorkerSlot* slot) {
     if (*fd >= 0) close(*fd);
     *fd = -1;
   }
+  // Its case processes die with it (PR_SET_PDEATHSIG); what they started
+  // is ours now. Then the running case's scripts can go.
+  KillOrphans();
+  if (!slot->in_flight.empty()) RemoveGeneratedFiles(slot->in_flight.front());
   // The running case is run once more (or borks on a second death); the
   // ones waiting behind it never started and simply go back in the queue.
   RequeueWaiting(slot);
@@ -393,6 +414,7 @@ int Supervisor::Run(std::string* err) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  BecomeSubreaper();
 
   int workers = jobs_ < 1 ? 1 : jobs_;
   if (static_cast<size_t>(workers) > cases_.size()) workers = static_cast<int>(cases_.size());
@@ -439,9 +461,11 @@ int Supervisor::Run(std::string* err) {
       std::string message;
       while (fatal.empty() && slot->incoming.Next(&message)) HandleMessage(slot, message, &fatal);
       if (!fatal.empty()) break;
+      long cut_short = -1;  // a case whose worker is killed as stuck
       if (alive && !slot->in_flight.empty() && NowMs() > slot->deadline_ms) {
         // The worker itself is stuck: its own timeout handling did not fire.
         size_t id = slot->in_flight.front();
+        cut_short = static_cast<long>(id);
         RequeueWaiting(slot);
         slot->in_flight.clear();
         CaseResult result;
@@ -455,6 +479,7 @@ int Supervisor::Run(std::string* err) {
       if (!alive) {
         bool was_ready = slot->ready;
         int status = HandleDeath(slot);
+        if (cut_short >= 0) RemoveGeneratedFiles(static_cast<size_t>(cut_short));
         if (!was_ready) {
           // Its engine never started: a new one would die the same way.
           fatal = StartupDeath(slot, status);
@@ -485,6 +510,11 @@ int Supervisor::Run(std::string* err) {
     for (int fd : {slot->pidfd, slot->startup_output_fd}) {
       if (fd >= 0) close(fd);
     }
+  }
+  // Nothing outlives the run; an interrupted case leaves no scripts behind.
+  KillOrphans();
+  for (auto& slot : slots_) {
+    if (!slot->in_flight.empty()) RemoveGeneratedFiles(slot->in_flight.front());
   }
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);

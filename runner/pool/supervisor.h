@@ -78,6 +78,11 @@ class Supervisor {
   // Adds the cases of a REDIRECTTEST's directory.
   void AddRedirectedCases(const std::string& directory, CaseContext context);
   void Finish(size_t case_id, CaseResult result);
+  // Kills what dead workers left running: their orphans are ours (the
+  // supervisor is a child subreaper), every child but a live worker.
+  void KillOrphans();
+  // Removes the scripts a case cut short left beside it (case_plan.h).
+  void RemoveGeneratedFiles(size_t case_id);
   double CaseDeadlineMs() const;
 
   EngineSetup setup_;

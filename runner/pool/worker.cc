@@ -13,6 +13,7 @@
 
 #include "runner/case/case_runner.h"
 #include "runner/case/case_trace.h"
+#include "runner/process/reaper.h"
 #include "runner/result/wire.h"
 #include "runner/sapi/engine.h"
 #include "runner/sapi/lifecycle_hooks.h"
@@ -173,6 +174,9 @@ bool SendCaseResult(int fd, uint32_t id, const CaseResult& result, const Redirec
 
 void WorkerMain(const WorkerConfig& config) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Orphans of its cases (a setsid() escapee too) become its children, so
+  // that each case's leftovers are found and killed (CaseRunner::RunCase).
+  BecomeSubreaper();
   signal(SIGINT, SIG_IGN);  // the supervisor decides when workers stop
   for (int fd : config.close_fds) close(fd);
   if (!StartEngine(config)) _exit(1);

@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "runner/process/case_process.h"
+#include "runner/process/reaper.h"
 #include "runner/process/resident_control.h"
 #include "runner/result/wire.h"
 
@@ -373,6 +374,12 @@ void Sandbox::StopWarm(bool kill_it) {
   }
   waitpid(warm_pid_, nullptr, 0);
   ForgetWarm();
+}
+
+void Sandbox::KillLeftovers() {
+  std::vector<pid_t> keep;
+  if (warm_pid_ > 0) keep.push_back(warm_pid_);
+  KillAdoptedChildren(keep);
 }
 
 void Sandbox::ForgetWarm() {

@@ -108,6 +108,11 @@ class Sandbox {
   // fresh one, so it holds state the checks did not see.
   void RetireWarm() { StopWarm(false); }
 
+  // Kills every child of this process but the warm case process: what the
+  // requests left running (a child that closed its output, a setsid()
+  // escapee), adopted when this process is a subreaper (reaper.h).
+  void KillLeftovers();
+
   // Calls `hook` once in every request still running after `after_ms`,
   // while the worker waits for it (the worker gives back the cases queued
   // behind a slow one).

@@ -82,4 +82,63 @@ php8.2 -r '
 check "output past 64 MiB, whatever the path: FAIL 'output exceeded 64 MiB', small reports" $(( $? + (status != 1) )) \
   "status $status; $(head -c 2000 "$tmp/out.out"); $(ls -l "$tmp/out.xml")"
 
+# Processes a case leaves running end with it: a child that closed its
+# output, a setsid() escapee.
+leftovers() {  # leftovers MARKER...: the pids of processes with these args
+  for m in "$@"; do pgrep -f "^sleep $m\$"; done
+}
+timeout 120 "$PHPTRUN" -q -j1 fixtures/hostile/leaves_children.phpt >"$tmp/kids.out" 2>&1; status=$?
+sleep 0.3
+left=$(leftovers 307.1 307.2)
+[ -z "$left" ]
+check "a case's leftover child and setsid() escapee are killed when it ends" $(( $? + (status != 0) )) \
+  "status $status; left: $left; $(head -c 1000 "$tmp/kids.out")"
+[ -n "$left" ] && kill $left
+
+# SIGINT while a case runs with children: nothing left running, no
+# generated script left beside the case, a report that says it was
+# interrupted.
+mkdir -p "$tmp/int"
+cp fixtures/hostile/endless_with_children.phpt "$tmp/int/"
+plain_case "$tmp/int/a-quick.phpt" "ok"
+"$PHPTRUN" -q -j1 --junit "$tmp/int.xml" --json "$tmp/int.json" "$tmp/int" >"$tmp/int.out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -e "$tmp/int/endless_with_children.php" ] && break; sleep 0.1; done
+sleep 0.5
+kill -INT $pid
+wait $pid; status=$?
+sleep 0.3
+left=$(leftovers 308.1 308.2)
+[ -z "$left" ] && [ ! -e "$tmp/int/endless_with_children.php" ]
+check "SIGINT: no process and no generated script left behind" $(( $? + (status != 1) )) \
+  "status $status; left: $left; files: $(ls "$tmp/int")"
+[ -n "$left" ] && kill $left
+php8.2 -r '
+  $x = simplexml_load_file($argv[1]);
+  exit($x !== false && (string)$x["interrupted"] === "true" && count($x->xpath("//testcase")) === 1 ? 0 : 1);
+' "$tmp/int.xml" 2>/dev/null
+check "SIGINT: the JUnit report says the run was interrupted" $? "$(head -c 600 "$tmp/int.xml")"
+
+# A worker killed while its case runs: same, and the case runs once more.
+mkdir -p "$tmp/wk"
+cp fixtures/hostile/endless_with_children.phpt "$tmp/wk/"
+"$PHPTRUN" -q -j1 --timeout 5 "$tmp/wk" >"$tmp/wk.out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+  worker=$(pgrep -P $pid | head -1)
+  [ -n "$worker" ] && [ -e "$tmp/wk/endless_with_children.php" ] && [ -n "$(leftovers 308.2)" ] && break
+  sleep 0.1
+done
+kill -KILL "$worker"
+sleep 1
+# The rerun's children are started by the new worker; after the run (two
+# timeouts) nothing may be left of either attempt.
+wait $pid; status=$?
+sleep 0.3
+left=$(leftovers 308.1 308.2)
+[ -z "$left" ] && [ ! -e "$tmp/wk/endless_with_children.php" ]
+check "a worker killed under its case: no process, no generated script left" $(( $? + (status != 1) )) \
+  "status $status; left: $left; files: $(ls "$tmp/wk"); $(head -c 600 "$tmp/wk.out")"
+[ -n "$left" ] && kill $left
+
 exit $(( fails > 0 ))
