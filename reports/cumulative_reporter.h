@@ -56,6 +56,9 @@ class CumulativeReporter : public Reporter {
   // given wall-clock duration. Same result as RunFinished({.., duration_s,
   // interrupted = true}).
   bool WriteCollected(double duration_s, std::string* err);
+  bool Checkpoint(double duration_s, std::string* err) override {
+    return WriteCollected(duration_s, err);
+  }
 
   // Writes the whole report for the collected cases to `out`.
   virtual void Render(const RunEnd& end, std::ostream& out) const = 0;

@@ -7,6 +7,7 @@
 //   WorkerSpans(worker, ..)  a worker's own engine phases (SINIT, MINIT after it
 //                            started; MSHUTDOWN, SSHUTDOWN as it stops), when
 //                            the lifecycle tracer is on; any time before RunFinished
+//   Checkpoint(duration)     before the first case, then every few seconds
 //   RunFinished(summary)     once, after the last case or on interruption
 // Whole-run formats (JUnit, JSON) collect in CaseFinished and write in
 // RunFinished; the console reporter writes as events arrive. A reporter that
@@ -45,6 +46,12 @@ class Reporter {
   // `worker` is the 1-based id CaseResult::worker uses; spans as in span.h.
   virtual void WorkerSpans(int worker, const std::vector<Span>& spans) {}
   virtual bool RunFinished(const RunEnd& end, std::string* err) = 0;
+  // Makes what was reported so far safe from a killed supervisor: whole-run
+  // formats write their file as RunFinished would for an interrupted run
+  // (marked so). The supervisor calls it once before the first case (a file
+  // that cannot be written stops the run there, exit 2) and every few
+  // seconds while cases finish. False with *err when it cannot write.
+  virtual bool Checkpoint(double duration_s, std::string* err) { return true; }
 };
 
 }  // namespace phptrun

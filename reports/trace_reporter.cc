@@ -112,6 +112,14 @@ void TraceReporter::RunStarting(const RunInfo& info) {
   out << "{\"traceEvents\":[";
 }
 
+bool TraceReporter::Checkpoint(double, std::string* err) {
+  if (file_ && !file_->ok()) {
+    if (err) *err = file_->error();
+    return false;
+  }
+  return true;
+}
+
 void TraceReporter::NameWorker(int worker) {
   if (!named_workers_.insert(worker).second) return;
   std::string pid = std::to_string(worker);

@@ -46,6 +46,9 @@ class TraceReporter : public Reporter {
   void CaseFinished(const CaseResult& result) override;
   void WorkerSpans(int worker, const std::vector<Span>& spans) override;
   bool RunFinished(const RunEnd& end, std::string* err) override;
+  // The trace streams into its temporary file until RunFinished renames
+  // it: this only says whether that file could be created.
+  bool Checkpoint(double duration_s, std::string* err) override;
 
  private:
   void Emit(const std::string& text);

@@ -159,6 +159,10 @@ int Main(int argc, char** argv) {
   info.jobs = jobs;
   info.total_cases = cases.size();
   for (Reporter* r : reporters) r->RunStarting(info);
+  // A report that cannot be written is found now, not after every case ran.
+  for (Reporter* r : reporters) {
+    if (!r->Checkpoint(0, &err)) throw FatalError{err, 2};
+  }
 
   Supervisor supervisor(setup, jobs, std::move(cases), reporters);
   int status = supervisor.Run(&err);

@@ -29,6 +29,11 @@ namespace {
 // test and CLEAN each have the timeout, plus forking and judging.
 constexpr double kWorkerGraceMs = 30000;
 
+// How often the reports are rewritten while cases finish; at least this,
+// and at least 20 times what the last rewrite took, so that rewriting a
+// large run's reports stays a small share of it.
+constexpr double kCheckpointMs = 5000;
+
 int g_signal_pipe[2] = {-1, -1};
 
 void OnStopSignal(int sig) {
@@ -319,6 +324,17 @@ void Supervisor::AddRedirectedCases(const std::string& directory, CaseContext co
   }
 }
 
+void Supervisor::CheckpointReports() {
+  double start = NowMs();
+  for (Reporter* r : reporters_) {
+    std::string ignored;  // the final write reports what still fails then
+    r->Checkpoint((start - run_start_ms_) / 1000, &ignored);
+  }
+  checkpointed_ = finished_;
+  double took = NowMs() - start;
+  next_checkpoint_ms_ = NowMs() + std::max(kCheckpointMs, 20 * took);
+}
+
 void Supervisor::KillOrphans() {
   std::vector<pid_t> workers;
   for (const auto& slot : slots_) {
@@ -402,6 +418,7 @@ int Supervisor::HandleDeath(WorkerSlot* slot) {
 
 int Supervisor::Run(std::string* err) {
   run_start_ms_ = NowMs();
+  next_checkpoint_ms_ = run_start_ms_ + kCheckpointMs;
   attempts_.assign(cases_.size(), 0);
   contexts_.assign(cases_.size(), nullptr);
 
@@ -440,6 +457,10 @@ int Supervisor::Run(std::string* err) {
     std::vector<pollfd> fds;
     fds.push_back({g_signal_pipe[0], POLLIN, 0});
     double now = NowMs(), next_deadline = now + 60000;
+    if (finished_ != checkpointed_) {
+      if (now >= next_checkpoint_ms_) CheckpointReports();
+      next_deadline = std::min(next_deadline, std::max(next_checkpoint_ms_, now));
+    }
     for (auto& slot : slots_) {
       fds.push_back({slot->result_fd, POLLIN, 0});
       if (!slot->in_flight.empty() && slot->deadline_ms < next_deadline) {

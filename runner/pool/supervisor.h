@@ -101,6 +101,11 @@ class Supervisor {
   Scheduler scheduler_;
   size_t finished_ = 0;
   long dispatched_ = 0;  // cases written to workers, for DispatchToKillAt
+  // Reports are rewritten (Reporter::Checkpoint) while the run goes on, so a
+  // SIGKILLed supervisor still leaves valid reports of what finished.
+  void CheckpointReports();
+  size_t checkpointed_ = 0;       // finished_ at the last checkpoint
+  double next_checkpoint_ms_ = 0;
 };
 
 }  // namespace phptrun

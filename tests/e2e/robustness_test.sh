@@ -141,4 +141,33 @@ check "a worker killed under its case: no process, no generated script left" $((
   "status $status; left: $left; files: $(ls "$tmp/wk"); $(head -c 600 "$tmp/wk.out")"
 [ -n "$left" ] && kill $left
 
+# A report into a directory that does not exist: found before any case runs.
+for flag in --junit --json --trace; do
+  err=$(timeout 60 "$PHPTRUN" -q $flag "$tmp/no/such/dir/report" fixtures/hostile/endless_with_children.phpt 2>&1 >/dev/null)
+  status=$?
+  [ $status = 2 ] && [[ "$err" == "phptrun: error: $tmp/no/such/dir/report"* ]]
+  check "$flag into a missing directory: exit 2 at start" $? "status $status; $err"
+done
+left=$(leftovers 308.1 308.2); [ -n "$left" ] && kill $left
+
+# SIGKILL of the supervisor: the reports rewritten while the run goes on
+# are valid and hold the case that finished.
+mkdir -p "$tmp/sk"
+cp fixtures/hostile/endless_with_children.phpt "$tmp/sk/"
+plain_case "$tmp/sk/a-quick.phpt" "ok"
+"$PHPTRUN" -q -j1 --junit "$tmp/sk.xml" --json "$tmp/sk.json" "$tmp/sk" >"$tmp/sk.out" 2>&1 &
+pid=$!
+for _ in $(seq 300); do grep -q 'a-quick' "$tmp/sk.json" 2>/dev/null && grep -q 'a-quick' "$tmp/sk.xml" && break; sleep 0.1; done
+kill -KILL $pid
+wait $pid 2>/dev/null
+php8.2 -r '
+  $x = simplexml_load_file($argv[1]); $j = json_decode(file_get_contents($argv[2]), true, 512, JSON_THROW_ON_ERROR);
+  exit($x !== false && count($x->xpath("//testcase")) === 1 && (string)$x["interrupted"] === "true"
+       && $j["interrupted"] === true && count($j["tests"]) === 1 && $j["tests"][0]["verdict"] === "PASS" ? 0 : 1);
+' "$tmp/sk.xml" "$tmp/sk.json" 2>/dev/null
+check "SIGKILL of the supervisor: valid reports of the finished cases, marked interrupted" $? \
+  "$(head -c 600 "$tmp/sk.xml" 2>&1)"
+sleep 0.5
+left=$(leftovers 308.1 308.2); [ -n "$left" ] && kill $left
+
 exit $(( fails > 0 ))
