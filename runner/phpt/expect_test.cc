@@ -313,6 +313,19 @@ TEST_CASE("PCRE2 fallback for lookaround and back references") {
   CHECK(MatchesF("x%r(?<=x)%ry%d", "xy1"));
 }
 
+TEST_CASE("EXPECTREGEX counts past RE2's limit are PCRE2's: repeated, or an error past 65535") {
+  // RE2 reads x{2147483648} as literal text; PCRE2 refuses it.
+  ExpectMatcher huge("EXPECTREGEX", "x{2147483648}");
+  CHECK_FALSE(huge.ok());
+  CHECK_FALSE(huge.Matches("x{2147483648}"));
+  ExpectMatcher big("EXPECTREGEX", "x{65536}");
+  CHECK_FALSE(big.ok());
+  CHECK(MatchesRegex("x{1001}", std::string(1001, 'x')));
+  CHECK_FALSE(MatchesRegex("x{1001}", std::string(1000, 'x')));
+  CHECK(MatchesRegex("ab{2,1500}c", "a" + std::string(1400, 'b') + "c"));
+  CHECK(PcreMatches("ab{2,1500}c", "a" + std::string(1400, 'b') + "c"));
+}
+
 TEST_CASE("invalid patterns") {
   ExpectMatcher a("EXPECTREGEX", "(abc");
   CHECK_FALSE(a.ok());

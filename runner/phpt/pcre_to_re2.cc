@@ -110,13 +110,17 @@ class PcreToRe2 {
             out_.append("\\{");  // PCRE reads a '{' that starts no quantifier literally.
             ++i_;
           } else {
-            // RE2 expands counted repetitions: x{500} is 500 nodes.
+            // RE2 expands counted repetitions: x{500} is 500 nodes. A count
+            // above RE2's limit of 1000 is PCRE2's to judge: up to 65535 it
+            // repeats, past that it is a compile error (x{2147483648} is no
+            // literal text, as RE2 would read it).
             size_t count = 0;
-            for (size_t j = i_ + 1; j < i_ + len && count < 1000; ++j) {
+            for (size_t j = i_ + 1; j < i_ + len; ++j) {
               if (IsDigit(p_[j])) count = count * 10 + (p_[j] - '0');
+              if (count > 1000) return false;
               if (p_[j] == ',') count = 0;
             }
-            nodes_ += std::min<size_t>(count, 1000);
+            nodes_ += count;
             out_.append(p_.substr(i_, len));
             i_ += len;
           }
