@@ -45,6 +45,7 @@ JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
   }
   test["phases"] = std::move(phases);
   if (result.confirmed_fresh) test["reused_verdict"] = VerdictName(result.reused_verdict);
+  if (!result.rerun_reason.empty()) test["rerun"] = Text(result.rerun_reason);
   if (result.resident.present) test["resident"] = ResidentToJson(result.resident);
   return test;
 }

@@ -107,6 +107,13 @@ void AppendTestcase(pugi::xml_node suite, const std::string& dir, const CaseResu
       break;
     }
   }
+  // A case that ran twice because its worker died says so (DESIGN.md: no
+  // case runs twice silently).
+  if (!result.rerun_reason.empty()) {
+    testcase.append_child("system-err")
+        .append_child(pugi::node_pcdata)
+        .set_value(Xml("phptrun: " + result.rerun_reason).c_str());
+  }
 }
 
 struct Suite {

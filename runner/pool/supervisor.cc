@@ -202,6 +202,11 @@ double Supervisor::CaseDeadlineMs() const {
 }
 
 void Supervisor::Finish(size_t case_id, CaseResult result) {
+  auto rerun = rerun_reasons_.find(case_id);
+  if (rerun != rerun_reasons_.end()) {
+    result.rerun_reason = std::move(rerun->second);
+    rerun_reasons_.erase(rerun);
+  }
   scheduler_.Finished(case_id);
   summary_.Add(result.verdict);
   ++finished_;
@@ -398,6 +403,11 @@ int Supervisor::HandleDeath(WorkerSlot* slot) {
   if (!slot->in_flight.empty()) {
     size_t id = slot->in_flight.front();
     if (attempts_[id] < 2) {
+      std::string why = "its worker died (" + DescribeWaitStatus(status) +
+                        ") while it ran; it ran again in a new worker";
+      std::fprintf(stderr, "phptrun: worker %d died (%s) running %s; it runs once more\n", slot->id,
+                   DescribeWaitStatus(status).c_str(), cases_[id].c_str());
+      rerun_reasons_[id] = why;
       scheduler_.Requeue(id);
     } else {
       CaseResult result;

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -94,6 +95,7 @@ class Supervisor {
   std::vector<Reporter*> reporters_;
   std::vector<std::unique_ptr<WorkerSlot>> slots_;
   std::vector<unsigned char> attempts_;  // per case: times handed out
+  std::map<size_t, std::string> rerun_reasons_;  // cases run again after a worker died
   std::string php_version_;
   std::string startup_output_;
   double run_start_ms_ = 0;

@@ -54,6 +54,10 @@ struct CaseResult {
   // reused_verdict != verdict means an earlier request left state behind.
   bool confirmed_fresh = false;
   Verdict reused_verdict = Verdict::kPass;
+  // Not empty when the case ran twice because the worker running it died:
+  // why ("its worker died (killed by SIGKILL) while it ran; it ran again in
+  // a new worker"). Set by the supervisor.
+  std::string rerun_reason;
 };
 
 // Counts per verdict, for summaries.

@@ -122,7 +122,7 @@ check "SIGINT: the JUnit report says the run was interrupted" $? "$(head -c 600 
 # A worker killed while its case runs: same, and the case runs once more.
 mkdir -p "$tmp/wk"
 cp fixtures/hostile/endless_with_children.phpt "$tmp/wk/"
-"$PHPTRUN" -q -j1 --timeout 5 "$tmp/wk" >"$tmp/wk.out" 2>&1 &
+"$PHPTRUN" -q -j1 --timeout 5 --json "$tmp/wk.json" --junit "$tmp/wk.xml" "$tmp/wk" >"$tmp/wk.out" 2>&1 &
 pid=$!
 for _ in $(seq 100); do
   worker=$(pgrep -P $pid | head -1)
@@ -140,6 +140,15 @@ left=$(leftovers 308.1 308.2)
 check "a worker killed under its case: no process, no generated script left" $(( $? + (status != 1) )) \
   "status $status; left: $left; files: $(ls "$tmp/wk"); $(head -c 600 "$tmp/wk.out")"
 [ -n "$left" ] && kill $left
+php8.2 -r '
+  $j = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
+  $x = simplexml_load_file($argv[2]);
+  $err = (string)($x->xpath("//testcase/system-err")[0] ?? "");
+  exit(str_contains($j["tests"][0]["rerun"] ?? "", "worker died (killed by SIGKILL)")
+       && str_contains($err, "worker died") ? 0 : 1);
+' "$tmp/wk.json" "$tmp/wk.xml" 2>/dev/null && [ "$(grep -c "died (killed by SIGKILL) running .*endless_with_children.phpt; it runs once more" "$tmp/wk.out")" = 1 ]
+check "a worker's death and the rerun are noted on the case and in one console line" $? \
+  "$(head -c 600 "$tmp/wk.out"); $(head -c 800 "$tmp/wk.json")"
 
 # A report into a directory that does not exist: found before any case runs.
 for flag in --junit --json --trace; do
