@@ -158,7 +158,9 @@ pugi::xml_node AppendSuite(pugi::xml_node parent, const std::string& dir, const 
 }
 
 void Print(pugi::xml_node node, unsigned depth, std::ostream& out) {
-  node.print(out, "  ", pugi::format_default, pugi::encoding_utf8, depth);
+  std::ostringstream text;
+  node.print(text, "  ", pugi::format_default, pugi::encoding_utf8, depth);
+  out << JunitCarriageReturns(text.str());
 }
 
 // What Print() writes for `node`, whose last element has no children yet,

@@ -210,6 +210,36 @@ long MaxRssKb() {
 
 }  // namespace
 
+TEST_CASE("JUnit keeps a CR through a parser (&#13;), where a raw one turns into LF",
+          "[junit_reporter]") {
+  CaseResult r = SampleCases()[0];
+  r.verdict = Verdict::kFail;
+  r.reason = "cr\rhere";
+  r.diff = "001+ ok\r\n001- ok\n";
+  std::string xml = RenderJunit({r}, 1);
+  CHECK(xml.find('\r') == std::string::npos);
+  pugi::xml_document doc = Parse(xml);
+  pugi::xml_node failure = doc.select_node("//failure").node();
+  CHECK(std::string(failure.attribute("message").value()) == "cr\rhere");
+  CHECK(std::string(failure.text().get()) == "001+ ok\r\n001- ok\n");
+}
+
+TEST_CASE("JUnit marks an interrupted run on its root", "[junit_reporter]") {
+  pugi::xml_document doc = Parse(RenderJunit(SampleCases(), 1, /*interrupted=*/true));
+  CHECK(std::string(doc.child("testsuites").attribute("interrupted").value()) == "true");
+  pugi::xml_document whole = Parse(RenderJunit(SampleCases(), 1));
+  CHECK_FALSE(whole.child("testsuites").attribute("interrupted"));
+}
+
+TEST_CASE("JUnit: a case run again after its worker died says so in <system-err>",
+          "[junit_reporter]") {
+  CaseResult r = SampleCases()[0];
+  r.rerun_reason = "its worker died (killed by SIGKILL) while it ran; it ran again in a new worker";
+  pugi::xml_document doc = Parse(RenderJunit({r}, 1));
+  CHECK(std::string(doc.select_node("//testcase/system-err").node().text().get()) ==
+        "phptrun: " + r.rerun_reason);
+}
+
 TEST_CASE("JUnit is written one testcase at a time, as pugixml saves the whole document",
           "[junit_reporter]") {
   auto check = [](const std::vector<CaseResult>& cases, const std::string& started) {

@@ -52,7 +52,27 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
 
 bool IsEscapedControl(uint8_t byte, TextSink sink) {
   if (sink == TextSink::kJson) return false;
+  // A terminal also obeys CR (a test could overwrite what was printed) and
+  // DEL; XML holds both (JunitCarriageReturns keeps CR through parsers).
+  if (sink == TextSink::kTerminal && (byte == '\r' || byte == 0x7f)) return true;
   return byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r';
+}
+
+// A literal "\xNN" in JSON text is written "\\xNN", so that it reads
+// differently from an escaped byte (a lone backslash elsewhere, as in
+// namespaces, stays one).
+bool IsLiteralByteEscape(std::string_view text, size_t i) {
+  auto hex = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  };
+  return text[i] == '\\' && i + 3 < text.size() && text[i + 1] == 'x' && hex(text[i + 2]) &&
+         hex(text[i + 3]);
+}
+
+bool NeedsEscape(std::string_view text, size_t i, TextSink sink) {
+  uint8_t byte = static_cast<uint8_t>(text[i]);
+  if (byte >= 0x80 || IsEscapedControl(byte, sink)) return true;
+  return sink == TextSink::kJson && IsLiteralByteEscape(text, i);
 }
 
 }  // namespace
@@ -60,11 +80,7 @@ bool IsEscapedControl(uint8_t byte, TextSink sink) {
 std::string EscapeReportText(std::string_view text, TextSink sink) {
   // Fast path: most text is plain ASCII without controls.
   size_t i = 0;
-  while (i < text.size()) {
-    uint8_t byte = static_cast<uint8_t>(text[i]);
-    if (byte >= 0x80 || IsEscapedControl(byte, sink)) break;
-    ++i;
-  }
+  while (i < text.size() && !NeedsEscape(text, i, sink)) ++i;
   if (i == text.size()) return std::string(text);
 
   std::string out(text.substr(0, i));
@@ -74,6 +90,8 @@ std::string EscapeReportText(std::string_view text, TextSink sink) {
     if (byte < 0x80) {
       if (IsEscapedControl(byte, sink)) {
         AppendControlEscape(byte, &out);
+      } else if (sink == TextSink::kJson && IsLiteralByteEscape(text, i)) {
+        out.append("\\\\");
       } else {
         out.push_back(text[i]);
       }
@@ -90,12 +108,30 @@ std::string EscapeReportText(std::string_view text, TextSink sink) {
     }
     bool non_character = len == 3 && byte == 0xef && static_cast<uint8_t>(text[i + 1]) == 0xbf &&
                          static_cast<uint8_t>(text[i + 2]) >= 0xbe;
-    if (non_character && sink == TextSink::kXml) {
+    // C1 controls (U+0080..U+009F; U+009B is a CSI) drive terminals too.
+    bool c1_control = len == 2 && byte == 0xc2 && static_cast<uint8_t>(text[i + 1]) <= 0x9f;
+    if (c1_control && sink == TextSink::kTerminal) {
+      AppendControlEscape(static_cast<uint8_t>(text[i + 1]), &out);
+    } else if (non_character && sink == TextSink::kXml) {
       for (size_t k = 0; k < len; ++k) AppendByteEscape(static_cast<uint8_t>(text[i + k]), &out);
     } else {
       out.append(text, i, len);
     }
     i += len;
+  }
+  return out;
+}
+
+std::string JunitCarriageReturns(std::string_view printed) {
+  if (printed.find('\r') == std::string_view::npos) return std::string(printed);
+  std::string out;
+  out.reserve(printed.size() + 16);
+  for (char c : printed) {
+    if (c == '\r') {
+      out.append("&#13;");
+    } else {
+      out.push_back(c);
+    }
   }
   return out;
 }

@@ -11,14 +11,20 @@
 //
 // Escapes (hex digits lower case, two per byte):
 //   C0 control other than \t \n \r  ->  "[[0x1b]]"            (kXml, kTerminal)
+//   \r, DEL, C1 controls U+0080-9F  ->  "[[0x0d]]", "[[0x9b]]" (kTerminal)
 //   byte not part of valid UTF-8    ->  "\xff" (4 characters)  (all sinks)
+//   a literal "\xff" in the text    ->  "\\xff"                 (kJson)
 //   U+FFFE, U+FFFF (not XML chars)  ->  "\xef\xbf\xbe"         (kXml)
-// Valid UTF-8 and \t \n \r pass unchanged. JSON keeps control characters:
-// its "\u0000" escapes hold them exactly, so only invalid UTF-8 is rewritten.
+// Valid UTF-8 and \t \n pass unchanged, \r too but on the terminal. JSON
+// keeps control characters: its "\u0000" escapes hold them exactly. XML
+// holds \r, but parsers turn a raw one into \n: JunitCarriageReturns writes
+// it as "&#13;" in the printed document.
 //
-// The escapes are not themselves escaped, so a literal "[[0x00]]" or "\xff"
-// already in the input reads the same as an escaped byte. That keeps every
-// backslash of PHP code and namespaces readable, which matters more.
+// In XML and on the terminal the escapes are not themselves escaped, so a
+// literal "[[0x00]]" or "\xff" already in the input reads the same as an
+// escaped byte. That keeps every backslash of PHP code and namespaces
+// readable, which matters more. JSON, read by programs, tells them apart: a
+// backslash is doubled only where it starts a literal "\xNN".
 #pragma once
 
 #include <string>
@@ -37,5 +43,10 @@ enum class TextSink {
 // text (see above). Never drops a byte; returns the input unchanged when
 // nothing needs escaping.
 std::string EscapeReportText(std::string_view text, TextSink sink);
+
+// XML as pugixml printed it, with every raw CR (which can only come from
+// escaped text or attribute values) written "&#13;", which parsers keep as
+// CR instead of normalising it to LF.
+std::string JunitCarriageReturns(std::string_view printed);
 
 }  // namespace phptrun

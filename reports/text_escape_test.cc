@@ -12,12 +12,38 @@ TEST_CASE("Plain text and valid UTF-8 pass unchanged", "[text_escape]") {
     CHECK(EscapeReportText("", sink) == "");
     CHECK(EscapeReportText("Hello \\Foo\\Bar <&> \"q\" 'a'", sink) ==
           "Hello \\Foo\\Bar <&> \"q\" 'a'");
-    CHECK(EscapeReportText("tab\tnl\ncr\r", sink) == "tab\tnl\ncr\r");
+    CHECK(EscapeReportText("tab\tnl\n", sink) == "tab\tnl\n");
     // 2-, 3- and 4-byte sequences: é € 𝄞, and the highest code point.
     CHECK(EscapeReportText("\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf", sink) ==
           "\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf");
+  }
+  for (TextSink sink : {TextSink::kXml, TextSink::kJson}) {
+    CHECK(EscapeReportText("cr\r", sink) == "cr\r");
     CHECK(EscapeReportText("\x7f", sink) == "\x7f");
   }
+}
+
+TEST_CASE("The terminal gets CR, DEL and C1 controls escaped: no overwritten lines", "[text_escape]") {
+  CHECK(EscapeReportText("PASS\rFAIL", TextSink::kTerminal) == "PASS[[0x0d]]FAIL");
+  CHECK(EscapeReportText("a\x7f", TextSink::kTerminal) == "a[[0x7f]]");
+  // U+009B is an 8-bit CSI; U+00A0 (no-break space) is ordinary text.
+  CHECK(EscapeReportText("\xc2\x9b" "2J\xc2\xa0", TextSink::kTerminal) == "[[0x9b]]2J\xc2\xa0");
+  CHECK(EscapeReportText("\xc2\x9b", TextSink::kJson) == "\xc2\x9b");
+}
+
+TEST_CASE("JSON tells a byte 0xff from the text \\xff", "[text_escape]") {
+  CHECK(EscapeReportText("\xff", TextSink::kJson) == "\\xff");
+  CHECK(EscapeReportText("\\xff", TextSink::kJson) == "\\\\xff");
+  CHECK(EscapeReportText("\\xFF and \\x4", TextSink::kJson) == "\\\\xFF and \\x4");
+  // Other backslashes stay single: namespaces, \n in PHP strings.
+  CHECK(EscapeReportText("Foo\\Bar \\n \\xz", TextSink::kJson) == "Foo\\Bar \\n \\xz");
+  CHECK(EscapeReportText("\\xff", TextSink::kXml) == "\\xff");
+}
+
+TEST_CASE("JUnit: a raw CR in printed XML becomes &#13;", "[text_escape]") {
+  CHECK(phptrun::JunitCarriageReturns("<a b=\"x\ry\">1\r\n2</a>\n") ==
+        "<a b=\"x&#13;y\">1&#13;\n2</a>\n");
+  CHECK(phptrun::JunitCarriageReturns("plain\n") == "plain\n");
 }
 
 TEST_CASE("Control characters become [[0xNN]] for XML and the terminal", "[text_escape]") {
