@@ -1,5 +1,6 @@
 #include "reports/json_reporter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 #include <vector>
@@ -57,9 +58,24 @@ JsonReporter::Json JsonReporter::ResidentToJson(const ResidentReport& r) {
   out["warmup"] = r.warmup;
   out["completed"] = r.completed;
   out["max_growth"] = r.max_growth;
+  // A long run's series keep every stride-th sample (the first always), so
+  // that a 1M-iteration case is not 150 MB of JSON; "series_stride" says
+  // so. Growth, leaking and the verdict come from the whole series.
+  size_t longest = 0;
+  for (const auto& entry : r.series) longest = std::max(longest, entry.second.size());
+  const size_t stride = (longest + kMaxSeriesPoints - 1) / kMaxSeriesPoints;
   Json series = Json::object();
-  for (const auto& [name, values] : r.series) series[Text(name)] = values;
+  for (const auto& [name, values] : r.series) {
+    if (stride <= 1) {
+      series[Text(name)] = values;
+      continue;
+    }
+    Json kept = Json::array();
+    for (size_t i = 0; i < values.size(); i += stride) kept.push_back(values[i]);
+    series[Text(name)] = std::move(kept);
+  }
   out["series"] = std::move(series);
+  if (stride > 1) out["series_stride"] = stride;
   Json growth = Json::object();
   for (const auto& [name, per_iteration] : r.growth) growth[Text(name)] = Rounded(per_iteration, 3);
   out["growth"] = std::move(growth);

@@ -7,7 +7,8 @@
 //    "tests": [{"file", "name", "verdict", "reason", "time_ms",
 //               "phases": [{"name", "ms", "heap_before", "heap_after", "heap_peak",
 //                           "persistent_before", "persistent_after"}],
-//               "resident": {...}}]}                   (resident runs only, below)
+//               "resident": {...},                      (resident runs only, below)
+//               "reused_verdict", "rerun"}]}           (only when it happened)
 //
 // Phases are flat: SKIPIF, RINIT, compile, execute, RSHUTDOWN, CLEAN (and
 // "MINIT (restart for startup INI)") as the case ran them, then "runner", the
@@ -18,7 +19,9 @@
 //
 //   "resident": {"mode": "worker", "iterations": 200, "warmup": 20, "completed": 200,
 //                "max_growth": 0,
-//                "series": {"heap": [..one value per completed iteration..], "persistent",
+//                "series": {"heap": [..one value per completed iteration; past
+//                           kMaxSeriesPoints iterations every "series_stride"-th
+//                           one, from the first..], "persistent",
 //                           "classes", "functions", "constants", "objects", "gc_roots",
 //                           "resources", "interned_strings"},
 //                "growth": {metric: per iteration after warm-up},   ({} when not judged)
@@ -41,12 +44,18 @@
 //   if (!json.RunFinished(end, &err)) ...        // writes FILE atomically
 #pragma once
 
+#include <cstddef>
+
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "reports/cumulative_reporter.h"
 
 namespace phptrun {
+
+// Above this many iterations a resident series is downsampled in the JSON
+// report ("series_stride").
+constexpr size_t kMaxSeriesPoints = 10000;
 
 class JsonReporter : public CumulativeReporter {
  public:

@@ -185,3 +185,32 @@ TEST_CASE("JSON: resident fields, in order, only for resident runs", "[json_repo
   CHECK(res["iterations_per_s"] == 123456.8);
   CHECK_FALSE(JsonReporter::CaseToJson(SampleCases()[0]).contains("resident"));
 }
+
+TEST_CASE("JSON: a long resident series is downsampled, its figures stay exact",
+          "[json_reporter]") {
+  CaseResult leak = ResidentLeakCase();
+  const size_t n = 25000;
+  for (auto& [name, values] : leak.resident.series) {
+    values.resize(n);
+    for (size_t i = 0; i < n; ++i) values[i] = static_cast<int64_t>(1000 + 192 * i);
+  }
+  leak.resident.iterations = leak.resident.completed = static_cast<int>(n);
+  nlohmann::json res = nlohmann::json::parse(JsonReporter::CaseToJson(leak)["resident"].dump());
+  CHECK(res["series_stride"] == 3);
+  CHECK(res["series"]["heap"].size() == 8334);
+  CHECK(res["series"]["heap"][0] == 1000);
+  CHECK(res["series"]["heap"][1] == 1000 + 192 * 3);
+  CHECK(res["growth"]["heap"] == 192.0);  // the rule's figure, not recomputed
+  CHECK(res["iterations"] == 25000);
+
+  nlohmann::json short_run =
+      nlohmann::json::parse(JsonReporter::CaseToJson(ResidentLeakCase())["resident"].dump());
+  CHECK_FALSE(short_run.contains("series_stride"));
+}
+
+TEST_CASE("JSON: a case run again after its worker died says so", "[json_reporter]") {
+  CaseResult r = SampleCases()[0];
+  CHECK_FALSE(JsonReporter::CaseToJson(r).contains("rerun"));
+  r.rerun_reason = "its worker died (killed by SIGKILL) while it ran; it ran again in a new worker";
+  CHECK(JsonReporter::CaseToJson(r)["rerun"] == r.rerun_reason);
+}

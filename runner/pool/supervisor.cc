@@ -207,6 +207,7 @@ void Supervisor::Finish(size_t case_id, CaseResult result) {
     result.rerun_reason = std::move(rerun->second);
     rerun_reasons_.erase(rerun);
   }
+  CapForReports(&result);
   scheduler_.Finished(case_id);
   summary_.Add(result.verdict);
   ++finished_;

@@ -1,11 +1,37 @@
 #include "runner/result/result.h"
 
+#include <string>
+
 namespace phptrun {
 
 int Summary::Total() const {
   int total = 0;
   for (const auto& [verdict, n] : counts) total += n;
   return total;
+}
+
+namespace {
+
+// Keeps the first `cap` bytes of *text (back to the last line end in its
+// final quarter, if any) and says what was cut.
+void Cut(std::string* text, size_t cap, const char* what) {
+  if (text->size() <= cap) return;
+  size_t total = text->size();
+  size_t keep = cap;
+  size_t line_end = text->rfind('\n', cap - 1);
+  if (line_end != std::string::npos && line_end + 1 >= cap - cap / 4) keep = line_end + 1;
+  text->resize(keep);
+  if (!text->empty() && text->back() != '\n') text->push_back(' ');
+  *text += "[phptrun: " + std::string(what) + " cut: " + std::to_string(total) +
+           " bytes, the first " + std::to_string(keep) + " shown]";
+  if (std::string(what) == "diff") text->push_back('\n');
+}
+
+}  // namespace
+
+void CapForReports(CaseResult* result) {
+  Cut(&result->diff, kMaxReportDiffBytes, "diff");
+  Cut(&result->reason, kMaxReportReasonBytes, "reason");
 }
 
 std::string CaseDirectory(const std::string& file) {

@@ -71,6 +71,17 @@ struct Summary {
   void Add(Verdict v) { ++counts[v]; }
 };
 
+// What a report keeps of one case's diff and reason: a 64 MiB diff per
+// flooding case made JUnit files of hundreds of MB, a 1 MB section header
+// a 1 MB reason.
+constexpr size_t kMaxReportDiffBytes = 256 << 10;
+constexpr size_t kMaxReportReasonBytes = 4 << 10;
+
+// Cuts result->diff and result->reason to the caps above (a diff at a line
+// end where one is near), with a line saying how much was cut. The
+// supervisor applies it to every result before the reporters see it.
+void CapForReports(CaseResult* result);
+
 // The directory part of a case path ("a/b/c.phpt" -> "a/b", "c.phpt" -> ".").
 std::string CaseDirectory(const std::string& file);
 
