@@ -53,6 +53,12 @@ void OnSamples(void* ctx, const phptrun_resident_sample* samples, size_t count) 
   WriteFrame(r->fd, kControlResidentSamples, samples, count * sizeof *samples);
 }
 
+// From the crash signal handler: WriteFrame only calls writev().
+void OnCrashed(void* ctx, int iteration) noexcept {
+  const Reporter* r = static_cast<const Reporter*>(ctx);
+  WriteFrame(r->fd, kControlResidentCrashed, &iteration, sizeof iteration);
+}
+
 void OnSites(void* ctx, const phptrun_resident_site* sites, size_t count, int64_t total_bytes,
              int64_t total_blocks) noexcept {
   const Reporter* r = static_cast<const Reporter*>(ctx);
@@ -83,6 +89,7 @@ void RunResidentAndReport(const phptrun_request& request, const phptrun_resident
   sink.ctx = &reporter;
   sink.samples = OnSamples;
   sink.sites = OnSites;
+  sink.crashed = OnCrashed;
   phptrun_resident_result result{};
   phptrun_resident_run(&request, &config, &sink, &result);
   WriteFrame(control_fd, kControlResidentResult, &result, sizeof result);
@@ -117,6 +124,11 @@ bool ReadResidentControl(uint32_t kind, const std::string& body, ResidentOutcome
       outcome->have_sites = r.ok();
       return true;
     }
+    case kControlResidentCrashed:
+      if (body.size() == sizeof outcome->crashed_in) {
+        std::memcpy(&outcome->crashed_in, body.data(), body.size());
+      }
+      return true;
     case kControlResidentResult:
       if (body.size() == sizeof outcome->result) {
         std::memcpy(&outcome->result, body.data(), body.size());

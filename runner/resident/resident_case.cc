@@ -105,6 +105,7 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
                  static_cast<int>(samples.size()) == spec.iterations;
   if (!ran_all) {
     stopped_in = static_cast<int>(samples.size()) + 1;
+    if (outcome.crashed_in > stopped_in) stopped_in = outcome.crashed_in;
     std::string of = " of " + std::to_string(spec.iterations);
     if (outcome.finished && res.stop == PHPTRUN_RESIDENT_STOP_BOOT) {
       stopped = res.message[0] ? res.message : "worker mode: the boot script did not complete";

@@ -36,6 +36,10 @@ struct ResidentOutcome {
   std::vector<LeakSite> sites;
   int64_t retained_bytes = 0;
   int64_t retained_blocks = 0;
+  // The iteration a crash signal hit, as the case process reported it
+  // before dying (0: none reported). Samples of its last batch are lost, so
+  // counting them would name an earlier iteration.
+  int crashed_in = 0;
 };
 
 struct ResidentEvaluation {

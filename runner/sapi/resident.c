@@ -132,9 +132,12 @@ static void *FlusherMain(void *arg) {
   return NULL;
 }
 
+static void CatchCrashes(void);
+
 /* Before the first iteration. Without the thread, samples still go out
  * whenever a batch is full, and at the end. */
 static void StartFlusher(Loop *l) {
+  CatchCrashes();
   pthread_mutex_init(&l->batch_lock, NULL);
   pthread_cond_init(&l->flusher_wake, NULL);
   l->flusher_stop = 0;
@@ -159,8 +162,42 @@ static void StopFlusher(Loop *l) {
   FlushLocked(l);
 }
 
-/* An iteration began: where its output starts. */
-static double Begin(int64_t *output_start) {
+/* ---- a crash names its iteration -------------------------------------------- */
+
+/* Samples of a crashed process's last batch never arrive, so the worker
+ * cannot count to the iteration that crashed: the iteration is recorded as
+ * it starts, and a crash signal reports it (sink->crashed, async-signal-safe)
+ * before the process dies of it. A timeout's SIGKILL needs no handler: the
+ * flusher has sent every sample by then. */
+static volatile sig_atomic_t g_running_iteration;
+static const int kCrashSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
+static char g_crash_stack[64 * 1024]; /* a stack overflow leaves none to run on */
+
+static void OnCrashSignal(int sig) {
+  const phptrun_resident_sink *sink = g_loop.sink;
+  if (sink && sink->crashed && g_running_iteration > 0) {
+    sink->crashed(sink->ctx, (int)g_running_iteration);
+  }
+  /* SA_RESETHAND put the default action back: die of the same signal. */
+  raise(sig);
+}
+
+static void CatchCrashes(void) {
+  stack_t alt = {.ss_sp = g_crash_stack, .ss_size = sizeof g_crash_stack, .ss_flags = 0};
+  sigaltstack(&alt, NULL);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnCrashSignal;
+  sa.sa_flags = SA_RESETHAND | SA_NODEFER | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  for (size_t k = 0; k < sizeof kCrashSignals / sizeof kCrashSignals[0]; k++) {
+    sigaction(kCrashSignals[k], &sa, NULL);
+  }
+}
+
+/* Iteration `iteration` began: where its output starts. */
+static double Begin(int iteration, int64_t *output_start) {
+  g_running_iteration = iteration;
   *output_start = OutputOffset();
   return NowMs();
 }
@@ -365,7 +402,7 @@ static void WorkerLoop(void *arg) {
     TrackIteration(l, i);
     NoteLastError();
     int64_t output_start;
-    double started = Begin(&output_start);
+    double started = Begin(i, &output_start);
     volatile enum Outcome outcome = kGoOn;
     zend_try {
       zval arg, returned;
@@ -434,7 +471,7 @@ static void ReloadLoop(void *arg) {
     TrackIteration(l, i);
     NoteLastError();
     int64_t output_start;
-    double started = Begin(&output_start);
+    double started = Begin(i, &output_start);
     volatile enum Outcome outcome = kGoOn;
     zend_try {
       int compiled = 0;
@@ -492,7 +529,7 @@ static int RequestsLoop(Loop *l) {
     }
     phptrun_request_result result;
     int64_t output_start;
-    double started = Begin(&output_start);
+    double started = Begin(i, &output_start);
     if (phptrun_engine_run_request(&one, &result) != 0) {
       Stop(l, PHPTRUN_RESIDENT_STOP_RINIT, i);
       break;

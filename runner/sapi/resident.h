@@ -116,6 +116,10 @@ typedef struct phptrun_resident_sink {
   /* Once, after the last iteration, when attribution ran. */
   void (*sites)(void *ctx, const phptrun_resident_site *sites, size_t count, int64_t total_bytes,
                 int64_t total_blocks);
+  /* From a signal handler, when a crash signal (SIGSEGV, SIGABRT, ...) hits
+   * iteration `iteration`, just before the process dies of it; must be
+   * async-signal-safe. Optional. */
+  void (*crashed)(void *ctx, int iteration);
 } phptrun_resident_sink;
 
 typedef struct phptrun_resident_result {
