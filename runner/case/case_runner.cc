@@ -154,7 +154,12 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
                               const SkipifOutcome& skipif, const ExpectMatcher& matcher,
                               const RequestSpec& spec, CaseResult* result) {
   const std::string& code = *test.Section("FILE");
+  // Only the attempt whose verdict counts decides whether a reused process
+  // was involved: a retry after a timeout runs in a new process, and its
+  // verdict needs no confirmation (else a timeout cost four timeouts).
+  const bool skipif_reused = reused_;
   for (bool retried = false;; retried = true) {
+    reused_ = skipif_reused;
     std::string err;
     if (!WriteCaseScript(plan.script, code, &err)) return {Verdict::kBork, "cannot write the test script: " + err};
     RequestOutcome out = Execute(spec);

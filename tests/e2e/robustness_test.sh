@@ -179,4 +179,15 @@ check "SIGKILL of the supervisor: valid reports of the finished cases, marked in
 sleep 0.5
 left=$(leftovers 308.1 308.2); [ -n "$left" ] && kill $left
 
+# A timeout in a reused process is not confirmed by two more timeouts: the
+# flaky retry already ran in a new process.
+mkdir -p "$tmp/to"
+plain_case "$tmp/to/a.phpt" "ok"
+cp fixtures/hostile/timeout_counting_attempts.phpt "$tmp/to/b.phpt"
+ATTEMPTS="$tmp/attempts" timeout 120 "$PHPTRUN" -q -j1 --timeout 1 "$tmp/to" >"$tmp/to.out" 2>&1; status=$?
+attempts=$(wc -l < "$tmp/attempts")
+[ "$attempts" = 2 ]
+check "a timeout after a reused process: 2 attempts (the retry in a new process), not 4" $(( $? + (status != 1) )) \
+  "status $status; attempts $attempts; $(head -c 600 "$tmp/to.out")"
+
 exit $(( fails > 0 ))
