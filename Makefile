@@ -15,7 +15,7 @@ DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli php8.2-cgi php8.2-opcache 
                 php8.2-xml libre2-dev libpcre2-dev libpugixml-dev nlohmann-json3-dev catch2 \
                 cmake g++ make pkg-config
 
-.PHONY: deps build run test clean
+.PHONY: deps build run test clean fuzz fuzz-deps
 
 # Installs only what dpkg does not already report as installed.
 deps:
@@ -45,6 +45,20 @@ run: deps $(BUILD)/CMakeCache.txt
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer builds of fuzz/ with ASan and UBSan, for long runs (bench/fuzz).
+# make test runs the same targets without libFuzzer (a replay of seeds and
+# mutations), so clang is needed only here.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
+FUZZ_TARGETS := fuzz_phpt_parser fuzz_expect fuzz_diff fuzz_expectf_differential
+fuzz-deps:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(FUZZ_PACKAGES)"
+
+fuzz: deps fuzz-deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
+	  -DCMAKE_CXX_COMPILER=clang++-14 -DPHPTRUN_LIBFUZZER=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,6 @@
+--TEST--
+x
+--FILE--
+<?php echo 1;
+--EXPECT--
+1
