@@ -6,6 +6,7 @@
 //
 //   fuzz_expect fuzz/corpus/expect --mutations 3000
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -97,8 +98,26 @@ std::string Mutate(std::string s, const std::vector<std::string>& seeds, std::mt
   return s;
 }
 
+// The input being run, written out by OnAbort so that a failure can be
+// replayed (`fuzz_X crash-input`) and turned into a unit test.
+const std::string* g_current = nullptr;
+
+void OnAbort(int sig) {
+  if (g_current) {
+    if (FILE* f = std::fopen("crash-input", "wb")) {
+      std::fwrite(g_current->data(), 1, g_current->size(), f);
+      std::fclose(f);
+      std::fputs("the failing input is in ./crash-input\n", stderr);
+    }
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
 void Run(const std::string& input) {
+  g_current = &input;
   LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
+  g_current = nullptr;
 }
 
 }  // namespace
@@ -117,6 +136,7 @@ int main(int argc, char** argv) {
     }
   }
   if (seeds.empty()) seeds.push_back("");
+  for (int sig : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE}) signal(sig, OnAbort);
   for (const std::string& s : seeds) Run(s);
   std::mt19937 rng(seed);
   for (long n = 0; n < mutations; ++n) Run(Mutate(seeds[rng() % seeds.size()], seeds, &rng));
