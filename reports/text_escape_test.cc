@@ -23,11 +23,14 @@ TEST_CASE("Plain text and valid UTF-8 pass unchanged", "[text_escape]") {
   }
 }
 
-TEST_CASE("The terminal gets CR, DEL and C1 controls escaped: no overwritten lines", "[text_escape]") {
+TEST_CASE("The terminal gets CR, DEL and C1 controls escaped: no overwritten lines",
+          "[text_escape]") {
   CHECK(EscapeReportText("PASS\rFAIL", TextSink::kTerminal) == "PASS[[0x0d]]FAIL");
   CHECK(EscapeReportText("a\x7f", TextSink::kTerminal) == "a[[0x7f]]");
   // U+009B is an 8-bit CSI; U+00A0 (no-break space) is ordinary text.
-  CHECK(EscapeReportText("\xc2\x9b" "2J\xc2\xa0", TextSink::kTerminal) == "[[0x9b]]2J\xc2\xa0");
+  CHECK(EscapeReportText("\xc2\x9b"
+                         "2J\xc2\xa0",
+                         TextSink::kTerminal) == "[[0x9b]]2J\xc2\xa0");
   CHECK(EscapeReportText("\xc2\x9b", TextSink::kJson) == "\xc2\x9b");
 }
 

@@ -11,9 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -46,8 +46,8 @@ void OnStopSignal(int sig) {
 std::string DescribeWaitStatus(int status) {
   if (WIFSIGNALED(status)) {
     const char* abbrev = sigabbrev_np(WTERMSIG(status));
-    return "killed by " + (abbrev ? std::string("SIG") + abbrev
-                                  : "signal " + std::to_string(WTERMSIG(status)));
+    return "killed by " +
+           (abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(WTERMSIG(status)));
   }
   return "exit status " + std::to_string(WEXITSTATUS(status));
 }
@@ -351,7 +351,8 @@ void Supervisor::KillOrphans() {
 
 void Supervisor::RemoveGeneratedFiles(size_t case_id) {
   static const CaseContext kNoContext;
-  for (const std::string& file : GeneratedFiles(cases_[case_id], contexts_[case_id] ? *contexts_[case_id] : kNoContext)) {
+  for (const std::string& file :
+       GeneratedFiles(cases_[case_id], contexts_[case_id] ? *contexts_[case_id] : kNoContext)) {
     unlink(file.c_str());
   }
 }

@@ -26,8 +26,8 @@
 
 #include "reports/reporter.h"
 #include "runner/pool/scheduler.h"
-#include "runner/result/wire.h"
 #include "runner/pool/worker.h"
+#include "runner/result/wire.h"
 
 namespace phptrun {
 
@@ -51,7 +51,7 @@ class Supervisor {
     int command_fd = -1;   // write end, to the worker
     int result_fd = -1;    // read end, from the worker
     bool ready = false;
-    bool broken = false;   // a command could not be written: the worker is gone
+    bool broken = false;  // a command could not be written: the worker is gone
     // Cases handed to the worker, in order; the first is running, the
     // others wait in its pipe so it never waits for us between cases.
     std::deque<size_t> in_flight;
@@ -106,7 +106,7 @@ class Supervisor {
   // Reports are rewritten (Reporter::Checkpoint) while the run goes on, so a
   // SIGKILLed supervisor still leaves valid reports of what finished.
   void CheckpointReports();
-  size_t checkpointed_ = 0;       // finished_ at the last checkpoint
+  size_t checkpointed_ = 0;  // finished_ at the last checkpoint
   double next_checkpoint_ms_ = 0;
 };
 

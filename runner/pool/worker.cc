@@ -138,8 +138,9 @@ bool StartEngine(const WorkerConfig& config) {
   phptrun_startup_timing timing;
   char err[512] = "";
   int started = -1;
-  std::string startup_output = CaptureStdio(
-      config.startup_output_fd, [&] { started = phptrun_engine_startup(&options, &timing, err, sizeof err); });
+  std::string startup_output = CaptureStdio(config.startup_output_fd, [&] {
+    started = phptrun_engine_startup(&options, &timing, err, sizeof err);
+  });
   if (started != 0) {
     WireWriter w;
     w.U32(kStartFailed);

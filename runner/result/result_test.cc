@@ -10,7 +10,7 @@ TEST_CASE("result: diffs and reasons past their caps are cut, and say so") {
   CaseResult r;
   std::string line = std::string(99, 'x') + "\n";
   for (size_t i = 0; i < 10000; ++i) r.diff += line;  // 1,000,000 bytes
-  r.reason = std::string(1 << 20, 'h');                // a 1 MiB section header
+  r.reason = std::string(1 << 20, 'h');               // a 1 MiB section header
   CapForReports(&r);
   CHECK(r.diff.size() < kMaxReportDiffBytes + 200);
   CHECK(r.diff.rfind("[phptrun: diff cut: 1000000 bytes, the first ", 0) != 0);
