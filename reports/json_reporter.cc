@@ -30,6 +30,8 @@ JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
   test["verdict"] = VerdictName(result.verdict);
   test["reason"] = Text(result.reason);
   test["time_ms"] = Rounded(result.time_ms, 3);
+  // What run-tests writes to foo.diff (FAIL; also XFAIL, WARN and LEAK evidence).
+  if (!result.diff.empty()) test["diff"] = Text(result.diff);
   Json phases = Json::array();
   for (const Phase& phase : result.phases) {
     Json entry = Json::object();

@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
+#include "runner/case/case_files.h"
 #include "runner/case/case_trace.h"
 #include "runner/case/resident_runner.h"
 #include "runner/phpt/cgi_request.h"
@@ -25,6 +27,27 @@ CaseFacts SectionFacts(const PhptFile& test, const SkipifOutcome& skipif) {
   facts.xleak = test.Has("XLEAK");
   facts.info = skipif.info;
   return facts;
+}
+
+bool Shows(const EngineSetup& setup, const char* block) {
+  return std::find(setup.show_blocks.begin(), setup.show_blocks.end(), block) !=
+         setup.show_blocks.end();
+}
+
+// foo.sh's text: the worker's environment and the request's, then the
+// php command line run-tests would have run for the test.
+std::string Reproducer(const EngineSetup& setup, const PhptFile& test, const CasePlan& plan,
+                       const RequestSpec& spec) {
+  std::vector<std::pair<std::string, std::string>> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry = *e;
+    size_t eq = entry.find('=');
+    if (eq != std::string::npos) env.push_back({entry.substr(0, eq), entry.substr(eq + 1)});
+  }
+  env.insert(env.end(), spec.env.begin(), spec.env.end());
+  std::string command = setup.php_binary + plan.extra_args + " -f " + ShellQuote(plan.script);
+  if (const std::string* args = test.Section("ARGS")) command += " -- " + TrimWhitespace(*args);
+  return ReproducerScript(env, command + " 2>&1");
 }
 
 }  // namespace
@@ -112,11 +135,14 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
   CasePlan plan;
   Judgement stop;
   if (!PlanCase(test, context, setup_, engine_facts_, &plan, &stop)) return finish(stop);
+  // What an earlier run left beside the test goes first, as in run-tests.
+  RemoveCaseFiles(CaseFilesBase(plan.script));
 
   // 2. SKIPIF
   SkipifOutcome skipif;
   const std::string* skip_code = test.Section("SKIPIF");
   if (skip_code && !TrimWhitespace(*skip_code).empty()) {
+    if (Shows(setup_, "skip")) result.blocks += ShowBlock("SKIP", *skip_code);
     skipif = RunSkipif(test, plan, &result);
     if (skipif.action == SkipifOutcome::Action::kSkip) return finish({Verdict::kSkip, skipif.reason});
     if (skipif.action == SkipifOutcome::Action::kBork) return finish({Verdict::kBork, skipif.reason});
@@ -151,11 +177,11 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
                               const SkipifOutcome& skipif, const ExpectMatcher& matcher,
                               const RequestSpec& spec, CaseResult* result) {
   const std::string& code = *test.Section("FILE");
+  if (Shows(setup_, "php")) result->blocks += ShowBlock("TEST", code);
   for (bool retried = false;; retried = true) {
     std::string err;
     if (!WriteCaseScript(plan.script, code, &err)) return {Verdict::kBork, "cannot write the test script: " + err};
     RequestOutcome out = Execute(spec);
-    unlink(plan.script.c_str());
     AddPhases(out, "", &result->phases);
     AddRequestTrace(out, "FILE", config_.run_start_ms, setup_.spans, result);
     if (!out.error.empty()) return {Verdict::kFail, out.error};
@@ -182,10 +208,39 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     facts.retried = retried;
     facts.clean_output = clean_output;
     facts.failure_reason = CrashReason(out, setup_.timeout_s, setup_.output_limit);
+    if (Shows(setup_, "out")) result->blocks += ShowBlock("OUT", actual);
+    if (Shows(setup_, "exp")) result->blocks += ShowBlock("EXP", matcher.expected());
     if (!facts.output_matches) {
-      result->diff = headers_diff + MakeDiff(matcher.kind(), matcher.expected(), actual);
+      result->diff =
+          headers_diff + MakeDiff(matcher.kind(), matcher.expected(), actual, setup_.context_lines);
     }
+    LeaveCaseFiles(test, plan, spec, facts, matcher.expected(), actual, result->diff);
     return Judge(facts);
+  }
+}
+
+void CaseRunner::LeaveCaseFiles(const PhptFile& test, const CasePlan& plan,
+                                const RequestSpec& spec, const CaseFacts& facts,
+                                const std::string& expected, const std::string& actual,
+                                const std::string& diff) {
+  // run-tests removes the script of a test whose output matched.
+  if (facts.output_matches && !facts.leaked) {
+    if (!setup_.keep_php) unlink(plan.script.c_str());
+    return;
+  }
+  FailureFiles files;
+  files.log_format = setup_.log_format;
+  files.reproducer = Reproducer(setup_, test, plan, spec);
+  std::string err;
+  if (!facts.output_matches) {
+    files.expected = expected;
+    files.actual = actual;
+    files.diff = diff;
+    WriteFailureFiles(CaseFilesBase(plan.script), files, true, &err);
+  } else {
+    FailureFiles sh_only = files;
+    sh_only.log_format = setup_.log_format.find('S') != std::string::npos ? "S" : "";
+    WriteFailureFiles(CaseFilesBase(plan.script), sh_only, true, &err);
   }
 }
 
@@ -199,7 +254,6 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
     return {Verdict::kBork, "cannot write the test script: " + err};
   }
   ResidentRun run = RunResident(spec, plan.resident_spec, setup_.attribute);
-  unlink(plan.script.c_str());
   AddPhases(run.outcome, "", &result->phases);
   AddRequestTrace(run.outcome, "FILE", config_.run_start_ms, setup_.spans, result);
   if (run.attribution_ms > 0) {
@@ -209,6 +263,7 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
     result->phases.push_back(phase);
   }
   result->resident = run.evaluation.report;
+  if (!run.outcome.error.empty() || run.evaluation.bork) unlink(plan.script.c_str());
   if (!run.outcome.error.empty()) return {Verdict::kFail, run.outcome.error};
   if (run.evaluation.bork) return {Verdict::kBork, run.evaluation.bork_reason};
   std::string clean_output = RunClean(test, plan, result);
@@ -222,7 +277,9 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
   facts.leaked = run.evaluation.leaked;
   facts.leak_reason = run.evaluation.leak_reason;
   result->diff = expect_matches ? run.evaluation.failure_diff
-                                : MakeDiff(matcher.kind(), matcher.expected(), actual);
+                                : MakeDiff(matcher.kind(), matcher.expected(), actual,
+                                           setup_.context_lines);
+  LeaveCaseFiles(test, plan, spec, facts, matcher.expected(), actual, result->diff);
   // A leak's "diff" is its evidence: the growth and the sites (JUnit's
   // <failure type="leak"> body, --show-diff), then any output diff.
   if (facts.leaked) result->diff = ResidentDetails(result->resident) + result->diff;

@@ -54,6 +54,9 @@ struct CaseResult {
   // reused_verdict != verdict means an earlier request left state behind.
   bool confirmed_fresh = false;
   Verdict reused_verdict = Verdict::kPass;
+  // --show-php/skip/clean/exp/out: those parts of the case as run-tests
+  // prints them ("\n========TEST========\n...\n========DONE========\n").
+  std::string blocks;
 };
 
 // Counts per verdict, for summaries.

@@ -151,6 +151,9 @@ foreach ($report['tests'] as $t) {
 $should_fail = count(array_filter($expected, fn($e) => in_array($e['verdict'], ['FAIL', 'BORK', 'LEAK'], true))) > 0;
 if ($status !== ($should_fail ? 1 : 0)) problem("exit status $status, expected " . ($should_fail ? 1 : 0) . "\nstderr: $stderr");
 
+require __DIR__ . '/case_files_check.php';
+check_case_files($dir, $report['tests'], 'problem');
+
 $it = new RecursiveIteratorIterator(new RecursiveDirectoryIterator($dir, FilesystemIterator::SKIP_DOTS));
 foreach ($it as $f) {
     if (preg_match('/\.(php|out|diff|exp|log|mem)$/', $f->getFilename())) problem("left behind: $f");

@@ -92,6 +92,9 @@ if ($xml === false) {
 $should_fail = count(array_intersect($expected, ['FAIL', 'BORK', 'LEAK'])) > 0;
 if ($status !== ($should_fail ? 1 : 0)) problem("exit status $status, expected " . ($should_fail ? 1 : 0) . "\nstderr: $stderr");
 
+require __DIR__ . '/case_files_check.php';
+check_case_files($dir, $report['tests'], 'problem');
+
 // No leftovers of the run next to the tests.
 $it = new RecursiveIteratorIterator(new RecursiveDirectoryIterator($dir, FilesystemIterator::SKIP_DOTS));
 foreach ($it as $f) {
