@@ -16,6 +16,12 @@ add_test(NAME e2e.cli
   COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun>
           bash ${E2E}/cli_test.sh
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# run-tests.php's options and files, on copies of fixtures/runtests-options,
+# checked against what run-tests.php wrote for the same cases.
+add_test(NAME e2e.runtests_options
+  COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun>
+          bash ${E2E}/runtests_options_test.sh
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 # The lifecycle tracer: --trace, --json and --profile on fixtures/trace, the
 # span tree checked (names, nesting, durations, every loaded extension).
 add_test(NAME e2e.trace
