@@ -1,14 +1,12 @@
 // phptrun: the command-line shell over the runner library.
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <random>
 
 #include "reports/console_reporter.h"
 #include "reports/json_reporter.h"
@@ -16,10 +14,10 @@
 #include "reports/list_file_reporter.h"
 #include "reports/profile_reporter.h"
 #include "reports/trace_reporter.h"
-#include "runner/phpt/bless.h"
 #include "runner/phpt/case_list.h"
 #include "runner/phpt/ini.h"
 #include "runner/options.h"
+#include "runner/run_tests_compat.h"
 #include "runner/sapi/engine.h"
 #include "runner/pool/supervisor.h"
 
@@ -65,17 +63,7 @@ EngineSetup MakeEngineSetup(const Options& o) {
   s.timeout_s = o.timeout_s;
   s.reuse = o.reuse;
   s.repeat = o.repeat;
-  const char* log_format = std::getenv("TEST_PHP_LOG_FORMAT");
-  if (log_format && *log_format) {
-    s.log_format = log_format;
-    for (char& c : s.log_format) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  s.keep_php = o.keep_php;
-  s.keep_skip = o.keep_skip;
-  s.keep_clean = o.keep_clean;
-  s.no_clean = o.no_clean;
-  s.show_blocks = o.show_blocks;
-  s.context_lines = o.context_lines;
+  ApplyRunTestsSetup(o, &s);
   s.attribute = o.attribute;
   // The lifecycle tracer costs more than the 3% of CPU and wall time on
   // php-src's Zend/tests that would let it run by default (docs/tracing.md):
@@ -90,14 +78,7 @@ EngineSetup MakeEngineSetup(const Options& o) {
   // run-tests adds this for every test when it runs as root (OPcache refuses
   // to preload as root otherwise); as startup INI it costs nothing per case.
   if (geteuid() == 0) MergeIni(&ini, {{"opcache.preload_user", "root"}});
-  // run-tests' --file-cache-prime/--file-cache-use and --repeat settings.
-  if (!o.file_cache.empty()) {
-    MergeIni(&ini, {{"opcache.file_cache", "/tmp"}, {"opcache.record_warnings", "1"},
-                    {"opcache.jit", "0"}});
-    if (o.file_cache == "use") MergeIni(&ini, {{"opcache.validate_timestamps", "0"}});
-  } else if (o.repeat > 1) {
-    MergeIni(&ini, {{"opcache.record_warnings", "1"}});
-  }
+  AddRunTestsIni(o, &ini);
   for (const std::string& define : o.defines) {
     size_t eq = define.find('=');
     MergeIni(&ini, {{define.substr(0, eq), eq == std::string::npos ? "1" : define.substr(eq + 1)}});
@@ -110,34 +91,6 @@ EngineSetup MakeEngineSetup(const Options& o) {
   if (!o.ini_file.empty()) s.extra_args += " -c '" + o.ini_file + "'";
   s.extra_args += FormatDefineArgs(ini);
   return s;
-}
-
-std::string FormatTimeout(double seconds) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", seconds);
-  return buf;
-}
-
-// -r/-l FILE: run-tests' list, one case a line; blank lines and lines
-// starting with '#' (its redirect entries) are skipped. A missing -l file
-// is an empty list (the loop's first run writes it).
-std::vector<std::string> ReadCaseList(const Options& o) {
-  std::vector<std::string> cases;
-  std::ifstream in(o.read_list);
-  if (!in) {
-    if (o.write_list == o.read_list && access(o.read_list.c_str(), F_OK) != 0) return cases;
-    throw FatalError{(o.write_list == o.read_list ? "-l " : "-r ") + o.read_list +
-                         ": cannot read this file",
-                     2};
-  }
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t start = line.find_first_not_of(" \t\r");
-    if (start == std::string::npos || line[start] == '#') continue;
-    size_t end = line.find_last_not_of(" \t\r");
-    cases.push_back(line.substr(start, end - start + 1));
-  }
-  return cases;
 }
 
 // The environment run-tests.php gives every test (phpt-reference.md §2.6).
@@ -157,19 +110,7 @@ void SetTestEnvironment(const Options& o) {
   setenv("NO_INTERACTION", "1", 0);
   if (o.skip_slow) setenv("SKIP_SLOW_TESTS", "1", 1);
   if (o.offline) setenv("SKIP_ONLINE_TESTS", "1", 1);
-  // run-tests.php's variables for its --set-timeout, --repeat, --asan, --msan.
-  if (o.set_timeout) setenv("TEST_TIMEOUT", FormatTimeout(o.timeout_s).c_str(), 1);
-  if (o.skip_repeat) setenv("SKIP_REPEAT", "1", 1);
-  if (!o.sanitizer.empty()) {
-    setenv("USE_ZEND_ALLOC", "0", 1);
-    setenv("USE_TRACKED_ALLOC", "1", 1);
-    setenv("SKIP_ASAN", "1", 1);
-    setenv("SKIP_PERF_SENSITIVE", "1", 1);
-    if (o.sanitizer == "msan") {
-      setenv("SKIP_MSAN", "1", 1);
-      setenv("MSAN_OPTIONS", "intercept_tls_get_addr=0", 1);
-    }
-  }
+  SetRunTestsEnvironment(o);  // --set-timeout, --repeat, --asan, --msan
   if (!std::getenv("TEMP")) setenv("TEMP", TempDirectory().c_str(), 1);
   for (const char* name : {"SSH_CLIENT", "SSH_AUTH_SOCK", "SSH_TTY", "SSH_CONNECTION"}) {
     setenv(name, "deleted", 1);
@@ -199,25 +140,15 @@ int Main(int argc, char** argv) {
   }
 
   if (!options.read_list.empty()) {
-    std::vector<std::string> listed = ReadCaseList(options);
-    if (listed.empty() && options.paths.empty()) {
+    if (!ReadCaseList(options, &options.paths, &err)) throw FatalError{err, 2};
+    if (options.paths.empty()) {
       std::cout << options.read_list << " lists no cases and no PATH was given: nothing to run\n";
       return 0;
     }
-    options.paths.insert(options.paths.end(), listed.begin(), listed.end());
   }
   std::vector<std::string> cases;
   if (!CollectCases(options.paths, &cases, &err)) throw FatalError{err, 2};
-  if (!options.file_cache.empty()) {
-    // run-tests leaves out OPcache's own tests in file-cache mode: they
-    // expect its default configuration.
-    cases.erase(std::remove_if(cases.begin(), cases.end(),
-                               [](const std::string& c) {
-                                 return c.find("ext/opcache") != std::string::npos;
-                               }),
-                cases.end());
-  }
-  if (options.shuffle) std::shuffle(cases.begin(), cases.end(), std::mt19937(std::random_device{}()));
+  FilterRunTestsCases(options, &cases);  // --file-cache-*, --shuffle
   if (options.list) {
     for (const std::string& c : cases) std::cout << c << '\n';
     return 0;
@@ -231,15 +162,7 @@ int Main(int argc, char** argv) {
   std::vector<std::unique_ptr<Reporter>> owned;
   ConsoleOptions console =
       DetectConsoleOptions(STDOUT_FILENO, options.quiet, options.verbose, options.show_diff);
-  for (const std::string& group : options.show_groups) {
-    Verdict v;
-    if (ParseVerdict(group, &v)) console.groups.push_back(v);
-  }
-  // -g REDIRECT alone (phptrun prints no redirect lines) shows no case line.
-  console.filter_groups = !options.show_groups.empty();
-  console.progress = options.progress;
-  if (options.color >= 0) console.color = options.color == 1;
-  console.slow_ms = options.show_slow_ms;
+  ApplyRunTestsConsole(options, &console);
   owned.push_back(std::make_unique<ConsoleReporter>(std::cout, console));
   // -s FILE: the same report, without progress or colour, into FILE.
   std::ofstream summary_stream;
@@ -279,20 +202,8 @@ int Main(int argc, char** argv) {
   Supervisor supervisor(setup, jobs, std::move(cases), reporters);
   int status = supervisor.Run(&err);
   if (status == 2) throw FatalError{err, 2};
-  if (options.bless) {
-    for (const std::string& file : list_reporter->failed_cases()) {
-      std::string message;
-      if (BlessCase(file, &message)) std::cout << "blessed " << file << '\n';
-      else if (!message.empty()) std::cout << "not blessed " << file << ": " << message << '\n';
-    }
-  }
-  // run-tests: REPORT_EXIT_STATUS=0 or =no reports success whatever failed.
-  const char* report_status = std::getenv("REPORT_EXIT_STATUS");
-  if (status == 1 && report_status &&
-      (std::string(report_status) == "0" || std::string(report_status) == "no")) {
-    status = 0;
-  }
-  return status;
+  if (options.bless) BlessFailedCases(list_reporter->failed_cases(), std::cout);
+  return RunTestsExitStatus(status);
 }
 
 }  // namespace
