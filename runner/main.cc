@@ -155,6 +155,7 @@ int Main(int argc, char** argv) {
   }
   if (cases.empty()) throw FatalError{"no .phpt files found in the given paths", 2};
 
+  if (!CheckValgrind(options, &err)) throw FatalError{err, 2};
   int jobs = options.jobs > 0 ? options.jobs : OnlineCpus();
   EngineSetup setup = MakeEngineSetup(options);
   SetTestEnvironment(options);

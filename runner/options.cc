@@ -1,5 +1,6 @@
 #include "runner/options.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -36,12 +37,6 @@ bool ParseCount(const std::string& text, long max, long* out) {
 // run-tests.php options phptrun refuses, and why: each is a php binary or a
 // way of starting one, and phptrun runs every case in its embedded engine.
 const char* RefusedRunTestsOption(const std::string& flag) {
-  if (flag == "-m" || flag == "-M") {
-    return "valgrind cannot wrap a case: phptrun runs cases inside its own processes, not as a "
-           "php command. For leaks across requests use --repeat N or a --RESIDENT-- section; to "
-           "run one failing case under valgrind, run the foo.sh phptrun leaves beside it: "
-           "sh foo.sh valgrind";
-  }
   if (flag == "-p") {
     return "phptrun runs cases in its embedded PHP (see --version), not in a php binary; the "
            "tests' TEST_PHP_EXECUTABLE is the matching php CLI";
@@ -130,7 +125,7 @@ std::string UsageText() {
          "                  every 30 s)\n"
          "  --[no-]color    colour the verdicts (default: on a terminal)\n"
          "  --context N     lines of context in diffs (default 3)\n"
-         "  --show-[php|skip|clean|exp|out|all]  print those parts of each case\n"
+         "  --show-[php|skip|clean|exp|out|mem|all]  print those parts of each case\n"
          "  --keep-[php|skip|clean|all]  keep the scripts written beside a case\n"
          "  --no-clean      do not run CLEAN sections\n"
          "  --shuffle       run the cases in random order\n"
@@ -138,6 +133,8 @@ std::string UsageText() {
          "  --repeat N      (above) also sets SKIP_REPEAT=1 for tests, as run-tests\n"
          "  --file-cache-prime, --file-cache-use   OPcache's file cache in /tmp\n"
          "  --asan, --msan  USE_ZEND_ALLOC=0, SKIP_ASAN=1, SKIP_PERF_SENSITIVE=1, ...\n"
+         "  -m, -M TOOL     run each test as run-tests does, under valgrind (memcheck,\n"
+         "                  or TOOL) with the php CLI: errors in its log are a LEAK\n"
          "  -P, -q          accepted: the embedded engine is the PHP tested; -q is quiet\n"
          "Beside a case that did not pass, as run-tests: foo.diff foo.exp foo.out\n"
          "foo.log foo.sh (a reproducer with php: sh foo.sh [gdb|valgrind]) and foo.php.\n"
@@ -347,14 +344,13 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
       if (!no_value()) return false;
       std::string what = flag.substr(7);
       if (what == "all") {
-        o->show_blocks = {"skip", "php", "clean", "exp", "out"};
+        o->show_blocks = {"skip", "php", "clean", "exp", "out", "mem"};
         o->show_diff = true;
       } else if (what == "php" || what == "skip" || what == "clean" || what == "exp" ||
                  what == "out") {
         o->show_blocks.push_back(what);
       } else if (what == "mem") {
-        o->notes.push_back("--show-mem: there is no valgrind log to show (phptrun does not run "
-                           "valgrind; its LEAK lines name what grows and where)");
+        o->show_blocks.push_back(what);
       } else {
         *err = "unknown option " + flag +
                " (--show-diff, --show-php, --show-skip, --show-clean, --show-exp, --show-out, "
@@ -370,6 +366,17 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
     } else if (flag == "--bless") {
       if (!no_value()) return false;
       o->bless = true;
+    } else if (flag == "-m") {
+      o->valgrind_tool = "memcheck";
+    } else if (flag == "-M") {
+      if (!value(&o->valgrind_tool)) return false;
+      if (o->valgrind_tool.empty() ||
+          o->valgrind_tool.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") !=
+              std::string::npos) {
+        *err = "-M: expected a valgrind tool name (memcheck, helgrind, ...), got '" +
+               o->valgrind_tool + "'";
+        return false;
+      }
     } else if (flag == "-P") {
       o->notes.push_back("-P: the PHP tested is phptrun's embedded engine; tests that start php "
                          "themselves get the matching CLI as TEST_PHP_EXECUTABLE");
@@ -381,7 +388,12 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
       return false;
     }
   }
-  if (o->paths.empty() && o->read_list.empty() && !o->help && !o->version) {
+  if (std::find(o->show_blocks.begin(), o->show_blocks.end(), "mem") != o->show_blocks.end() &&
+      o->valgrind_tool.empty()) {
+    o->notes.push_back("--show-mem: there is no valgrind log without -m (phptrun's own LEAK "
+                       "lines name what grows and where)");
+  }
+    if (o->paths.empty() && o->read_list.empty() && !o->help && !o->version) {
     *err = "no PATH given: name .phpt files or directories (see phptrun -h)";
     return false;
   }
@@ -396,7 +408,9 @@ void ApplyEnvironmentDefaults(Options* o) {
   // run-tests takes a case's timeout from TEST_TIMEOUT when --set-timeout
   // did not set it; a value that is no number is ignored.
   const char* timeout = std::getenv("TEST_TIMEOUT");
-  if (!o->timeout_given && timeout && *timeout) {
+  if (!o->timeout_given && !o->valgrind_tool.empty()) {
+    o->timeout_s = 300;  // run-tests' timeout under valgrind
+  } else if (!o->timeout_given && timeout && *timeout) {
     double seconds = 0;
     if (ParseSeconds(timeout, &seconds)) o->timeout_s = seconds;
   }

@@ -60,6 +60,7 @@ struct Options {
   int context_lines = 3;           // --context N: lines of context in diffs
   bool shuffle = false;            // --shuffle: run the cases in random order
   bool bless = false;              // --bless: failing EXPECT/EXPECTF sections get the output
+  std::string valgrind_tool;       // -m "memcheck", -M TOOL: tests run under valgrind
   // Accepted options that have nothing to do in phptrun, each with the note
   // the console prints once ("-P: ...").
   std::vector<std::string> notes;

@@ -384,12 +384,11 @@ TEST_CASE("options: --keep-*, --show-*, --no-clean, --context, --shuffle, --bles
   CHECK(o.progress == 1);
   o = ParseOk({"--keep-all", "--show-all", "--color", "t"});
   CHECK((o.keep_php && o.keep_skip && o.keep_clean));
-  CHECK(o.show_blocks.size() == 5);
+  CHECK(o.show_blocks.size() == 6);
   CHECK(o.show_diff);
   CHECK(o.color == 1);
   // run-tests takes these and does nothing with them.
   CHECK(ParseOk({"--keep-out", "--keep-diff", "t"}).notes.empty());
-  CHECK(ParseOk({"--show-mem", "t"}).notes.size() == 1);
   CHECK(ParseError({"--keep-everything", "t"}).find("--keep-everything") != std::string::npos);
   CHECK(ParseError({"--show-stuff", "t"}).find("--show-stuff") != std::string::npos);
   CHECK(ParseError({"--context", "-1", "t"}) == "--context: expected a number of lines, got '-1'");
@@ -413,13 +412,25 @@ TEST_CASE("options: --set-timeout, --repeat's SKIP_REPEAT, --file-cache-*, --asa
 }
 
 TEST_CASE("options: run-tests options phptrun cannot honour are refused with the reason") {
-  std::string err = ParseError({"-m", "t"});
-  CHECK(err.find("-m: valgrind cannot wrap a case") == 0);
-  CHECK(err.find("sh foo.sh valgrind") != std::string::npos);
-  CHECK(ParseError({"-M", "t"}).find("-M: valgrind") == 0);
   CHECK(ParseError({"-p", "t"}).find("-p: phptrun runs cases in its embedded PHP") == 0);
   CHECK(ParseError({"--preload", "t"}).find("--preload: ") == 0);
   CHECK(ParseError({"--temp-source", "t"}).find("--temp-source: ") == 0);
+}
+
+TEST_CASE("options: -m and -M TOOL run tests under valgrind, with run-tests' 300 s") {
+  Options o = ParseOk({"-m", "t"});
+  CHECK(o.valgrind_tool == "memcheck");
+  ApplyEnvironmentDefaults(&o);
+  CHECK(o.timeout_s == 300);
+  o = ParseOk({"-M", "helgrind", "--timeout", "20", "t"});
+  CHECK(o.valgrind_tool == "helgrind");
+  ApplyEnvironmentDefaults(&o);
+  CHECK(o.timeout_s == 20);
+  CHECK(ParseError({"-M", "a b", "t"}).find("-M: expected a valgrind tool name") == 0);
+  CHECK(ParseError({"t", "-M"}) == "-M needs a value");
+  // --show-mem has a log to show only with -m.
+  CHECK(ParseOk({"-m", "--show-mem", "t"}).notes.empty());
+  CHECK(ParseOk({"--show-mem", "t"}).notes.size() == 1);
 }
 
 TEST_CASE("options: TEST_TIMEOUT and SHOW_ONLY_GROUPS as run-tests reads them") {

@@ -25,6 +25,25 @@ void ApplyRunTestsSetup(const Options& o, EngineSetup* s) {
   s->no_clean = o.no_clean;
   s->show_blocks = o.show_blocks;
   s->context_lines = o.context_lines;
+  s->valgrind_tool = o.valgrind_tool;
+  // run-tests: ASAN/MSAN builds run 2-3 times slower; the timeout is tripled.
+  if (!o.sanitizer.empty()) s->timeout_s *= 3;
+}
+
+bool CheckValgrind(const Options& o, std::string* err) {
+  if (o.valgrind_tool.empty()) return true;
+  std::string probe = "valgrind --tool=" + o.valgrind_tool + " --version 2>/dev/null";
+  FILE* p = popen(probe.c_str(), "r");
+  char buf[128] = {};
+  size_t n = p ? fread(buf, 1, sizeof buf - 1, p) : 0;
+  int status = p ? pclose(p) : -1;
+  if (status != 0 || std::string(buf, n).rfind("valgrind-", 0) != 0) {
+    *err = std::string(o.valgrind_tool == "memcheck" ? "-m" : "-M " + o.valgrind_tool) +
+           ": valgrind returned no version for tool " + o.valgrind_tool +
+           " (is valgrind installed? apt-get install valgrind)";
+    return false;
+  }
+  return true;
 }
 
 void AddRunTestsIni(const Options& o, IniList* ini) {

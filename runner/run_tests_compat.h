@@ -24,6 +24,8 @@ namespace phptrun {
 
 void ApplyRunTestsSetup(const Options& o, EngineSetup* setup);
 void AddRunTestsIni(const Options& o, IniList* ini);
+// -m / -M TOOL: false with *err when valgrind cannot run the tool.
+bool CheckValgrind(const Options& o, std::string* err);
 void SetRunTestsEnvironment(const Options& o);
 // Appends the cases of the -r/-l list to *paths. False with *err when -r's
 // file cannot be read (a missing -l file is an empty list).

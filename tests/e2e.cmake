@@ -22,6 +22,8 @@ add_test(NAME e2e.runtests_options
   COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun>
           bash ${E2E}/runtests_options_test.sh
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# -m runs two cases under valgrind: seconds each on a loaded machine.
+set_tests_properties(e2e.runtests_options PROPERTIES TIMEOUT 300)
 # The lifecycle tracer: --trace, --json and --profile on fixtures/trace, the
 # span tree checked (names, nesting, durations, every loaded extension).
 add_test(NAME e2e.trace

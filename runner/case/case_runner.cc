@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "runner/case/case_files.h"
 #include "runner/case/case_trace.h"
+#include "runner/process/external_command.h"
 #include "runner/case/resident_runner.h"
 #include "runner/phpt/cgi_request.h"
 #include "runner/phpt/phpt_file.h"
@@ -34,8 +37,15 @@ bool Shows(const EngineSetup& setup, const char* block) {
          setup.show_blocks.end();
 }
 
+// The php command line run-tests would run for the test.
+std::string PhpCommand(const EngineSetup& setup, const PhptFile& test, const CasePlan& plan) {
+  std::string command = setup.php_binary + plan.extra_args + " -f " + ShellQuote(plan.script);
+  if (const std::string* args = test.Section("ARGS")) command += " -- " + TrimWhitespace(*args);
+  return command + " 2>&1";
+}
+
 // foo.sh's text: the worker's environment and the request's, then the
-// php command line run-tests would have run for the test.
+// php command line.
 std::string Reproducer(const EngineSetup& setup, const PhptFile& test, const CasePlan& plan,
                        const RequestSpec& spec) {
   std::vector<std::pair<std::string, std::string>> env;
@@ -45,9 +55,43 @@ std::string Reproducer(const EngineSetup& setup, const PhptFile& test, const Cas
     if (eq != std::string::npos) env.push_back({entry.substr(0, eq), entry.substr(eq + 1)});
   }
   env.insert(env.end(), spec.env.begin(), spec.env.end());
-  std::string command = setup.php_binary + plan.extra_args + " -f " + ShellQuote(plan.script);
-  if (const std::string* args = test.Section("ARGS")) command += " -- " + TrimWhitespace(*args);
-  return ReproducerScript(env, command + " 2>&1");
+  return ReproducerScript(env, PhpCommand(setup, test, plan));
+}
+
+// -m / -M TOOL: the test request as run-tests runs it under valgrind, with
+// the php CLI; valgrind's log goes to foo.mem.
+RequestOutcome RunUnderValgrind(const EngineSetup& setup, const std::vector<int>& worker_fds,
+                                const PhptFile& test, const CasePlan& plan,
+                                const RequestSpec& spec) {
+  ExternalCommand cmd;
+  cmd.command = "valgrind -q --tool=" + setup.valgrind_tool + " --trace-children=yes";
+  if (plan.script.find("pcre") != std::string::npos) cmd.command += " --smc-check=all";
+  cmd.command += " --vex-iropt-register-updates=allregs-at-mem-access --log-file=" +
+                 ShellQuote(CaseFilesBase(plan.script) + "mem") + " " +
+                 PhpCommand(setup, test, plan);
+  cmd.env = spec.env;
+  cmd.env.push_back({"USE_ZEND_ALLOC", "0"});
+  cmd.env.push_back({"ZEND_DONT_UNLOAD_MODULES", "1"});
+  if (spec.has_stdin) cmd.stdin_data = spec.stdin_data;
+  cmd.timeout_s = spec.timeout_s;
+  cmd.output_limit = spec.output_limit;
+  cmd.close_fds = worker_fds;
+  return RunExternalCommand(cmd);
+}
+
+// -m: a non-empty valgrind log is run-tests' LEAK; an empty one goes.
+void JudgeValgrindLog(const CasePlan& plan, CaseFacts* facts, std::string* log) {
+  std::string path = CaseFilesBase(plan.script) + "mem";
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  *log = text.str();
+  if (log->empty()) {
+    unlink(path.c_str());
+    return;
+  }
+  facts->leaked = true;
+  facts->leak_reason = "valgrind reported errors (" + path + ")";
 }
 
 }  // namespace
@@ -181,7 +225,9 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
   for (bool retried = false;; retried = true) {
     std::string err;
     if (!WriteCaseScript(plan.script, code, &err)) return {Verdict::kBork, "cannot write the test script: " + err};
-    RequestOutcome out = Execute(spec);
+    const bool valgrind = !setup_.valgrind_tool.empty() && !plan.cgi;
+    RequestOutcome out = valgrind ? RunUnderValgrind(setup_, config_.worker_fds, test, plan, spec)
+                                  : Execute(spec);
     AddPhases(out, "", &result->phases);
     AddRequestTrace(out, "FILE", config_.run_start_ms, setup_.spans, result);
     if (!out.error.empty()) return {Verdict::kFail, out.error};
@@ -213,6 +259,13 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     if (!facts.output_matches) {
       result->diff =
           headers_diff + MakeDiff(matcher.kind(), matcher.expected(), actual, setup_.context_lines);
+    }
+    if (valgrind) {
+      std::string log;
+      JudgeValgrindLog(plan, &facts, &log);
+      if (Shows(setup_, "mem") && !log.empty()) result->blocks += ShowBlock("MEM", log);
+      // The log is a LEAK's evidence, as a resident LEAK's growth is.
+      if (!log.empty()) result->diff = log + result->diff;
     }
     LeaveCaseFiles(test, plan, spec, facts, matcher.expected(), actual, result->diff);
     return Judge(facts);

@@ -34,6 +34,8 @@ struct EngineSetup {
   bool no_clean = false;          // --no-clean: do not run CLEAN
   std::vector<std::string> show_blocks;  // --show-php/skip/clean/exp/out
   int context_lines = 3;          // --context N
+  std::string valgrind_tool;      // -m (memcheck), -M TOOL: the test request runs as
+                                  // "valgrind ... php -f foo.php", run-tests' way
 };
 
 }  // namespace phptrun

@@ -144,10 +144,19 @@ out=$("$PHPTRUN" -q --shuffle -W "$tmp/shuffled.txt" "$tmp/keep"); status=$?
 [ "$(cut -f2 "$tmp/shuffled.txt" | sort)" = "$(cut -f2 "$tmp/results.txt" | sed "s|/lists/|/keep/|" | sort)" ]
 check "--shuffle runs every case once" $? "$(cat "$tmp/shuffled.txt")"
 
-# Refused with the reason, exit 2.
-err=$("$PHPTRUN" -m "$tmp/keep" 2>&1); status=$?
-[ $status = 2 ] && [[ "$err" == *"valgrind cannot wrap a case"* ]] && [[ "$err" == *"sh foo.sh valgrind"* ]]
-check "-m is refused and says what to do instead" $? "status $status: $err"
+# -m: each test request runs as run-tests runs it, under valgrind with the
+# php CLI; a non-empty valgrind log is a LEAK (run-tests' verdicts for the
+# same files: run-tests/valgrind-verdicts.txt). Slow: valgrind starts php twice.
+rm -rf "$tmp/vg"; mkdir -p "$tmp/vg"; cp "$src"/valgrind/*.phpt "$tmp/vg/"
+"$PHPTRUN" -q -m -W "$tmp/vg.txt" "$tmp/vg" >"$tmp/vg.out"; status=$?
+got=$(sed "s|\t$tmp/vg/|\t|; s/ED\t/\t/" "$tmp/vg.txt" | sort)
+[ "$got" = "$(sort "$truth/valgrind-verdicts.txt")" ] && [ $status = 1 ] &&
+  grep -q "Invalid read" "$tmp/vg/use-after-free.mem" && [ ! -e "$tmp/vg/clean.mem" ]
+check "-m: run-tests' verdicts under valgrind (PASS, LEAK) and the .mem log" $? \
+  "status $status: $got $(cat "$tmp/vg.out")"
+err=$("$PHPTRUN" -M no-such-tool "$tmp/vg" 2>&1); status=$?
+[ $status = 2 ] && [[ "$err" == *"-M no-such-tool: valgrind returned no version"* ]]
+check "-M with a tool valgrind does not have is a usage error" $? "status $status: $err"
 
 echo "$fails failed"
 [ $fails = 0 ]
