@@ -35,7 +35,8 @@ std::string CaseFilesBase(const std::string& script) {
 
 void RemoveCaseFiles(const std::string& base) {
   if (base.empty()) return;
-  for (const char* ext : {"diff", "log", "exp", "out", "mem", "sh", "php", "skip.php", "clean.php"}) {
+  for (const char* ext :
+       {"diff", "log", "exp", "out", "mem", "sh", "php", "skip.php", "clean.php", "post"}) {
     unlink((base + ext).c_str());
   }
 }

@@ -7,6 +7,7 @@
 //   foo.sh    a reproducer: the test's environment, then the php command line
 //             that runs foo.php as run-tests would (sh foo.sh [gdb|lldb|valgrind|rr])
 //   foo.php   the script (kept when the case did not pass, or with --keep-php)
+//   foo.post  a failing CGI case's request body, which foo.sh gives php-cgi
 //
 // Which of the first five are written is TEST_PHP_LOG_FORMAT's letters
 // (L E O D S; default LEODS), as in run-tests. Before a case runs, the
@@ -24,7 +25,7 @@ namespace phptrun {
 // "dir/foo." for the script "dir/foo.php"; "" for anything else.
 std::string CaseFilesBase(const std::string& script);
 
-// Removes foo.diff .log .exp .out .mem .sh .php .skip.php .clean.php.
+// Removes foo.diff .log .exp .out .mem .sh .php .skip.php .clean.php .post.
 void RemoveCaseFiles(const std::string& base);
 
 struct FailureFiles {

@@ -37,8 +37,15 @@ bool Shows(const EngineSetup& setup, const char* block) {
          setup.show_blocks.end();
 }
 
-// The php command line run-tests would run for the test.
+// The php command line run-tests would run for the test: php-cgi -C with
+// the body from foo.post for a CGI case (when php-cgi is installed).
 std::string PhpCommand(const EngineSetup& setup, const PhptFile& test, const CasePlan& plan) {
+  const char* cgi = std::getenv("TEST_PHP_CGI_EXECUTABLE");
+  if (plan.cgi && cgi && *cgi) {
+    std::string command = std::string(cgi) + " -C" + plan.extra_args + " -f " + ShellQuote(plan.script);
+    if (plan.cgi_request.has_body) command += " < " + ShellQuote(CaseFilesBase(plan.script) + "post");
+    return command + " 2>&1";
+  }
   std::string command = setup.php_binary + plan.extra_args + " -f " + ShellQuote(plan.script);
   if (const std::string* args = test.Section("ARGS")) command += " -- " + TrimWhitespace(*args);
   return command + " 2>&1";
@@ -284,6 +291,10 @@ void CaseRunner::LeaveCaseFiles(const PhptFile& test, const CasePlan& plan,
   FailureFiles files;
   files.log_format = setup_.log_format;
   files.reproducer = Reproducer(setup_, test, plan, spec);
+  if (plan.cgi && plan.cgi_request.has_body) {  // foo.sh reads the body from foo.post
+    std::string post_err;
+    WriteCaseScript(CaseFilesBase(plan.script) + "post", plan.cgi_request.body, &post_err);
+  }
   std::string err;
   if (!facts.output_matches) {
     files.expected = expected;

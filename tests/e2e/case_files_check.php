@@ -29,6 +29,6 @@ function check_case_files(string $dir, array $tests, callable $problem): void {
     foreach ($it as $f) {
         $name = $f->getFilename();
         if (preg_match('/\.(skip|clean)\.php$/', $name)) continue;
-        if (preg_match('/\.(diff|exp|out|log|sh|php)$/', $name)) unlink($f->getPathname());
+        if (preg_match('/\.(diff|exp|out|log|sh|php|post)$/', $name)) unlink($f->getPathname());
     }
 }
