@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "reports/console_reporter.h"
+#include "reports/html_reporter.h"
 #include "reports/json_reporter.h"
 #include "reports/junit_reporter.h"
 #include "reports/profile_reporter.h"
@@ -144,6 +145,7 @@ int Main(int argc, char** argv) {
       DetectConsoleOptions(STDOUT_FILENO, options.quiet, options.verbose, options.show_diff)));
   if (!options.junit_file.empty()) owned.push_back(std::make_unique<JunitReporter>(options.junit_file));
   if (!options.json_file.empty()) owned.push_back(std::make_unique<JsonReporter>(options.json_file));
+  if (!options.html_file.empty()) owned.push_back(std::make_unique<HtmlReporter>(options.html_file));
   if (!options.trace_file.empty()) {
     owned.push_back(std::make_unique<TraceReporter>(options.trace_file));
   }
@@ -158,6 +160,8 @@ int Main(int argc, char** argv) {
   info.started = IsoNow();
   info.jobs = jobs;
   info.total_cases = cases.size();
+  info.cores = OnlineCpus();
+  info.arguments.assign(argv + 1, argv + argc);
   for (Reporter* r : reporters) r->RunStarting(info);
 
   Supervisor supervisor(setup, jobs, std::move(cases), reporters);
