@@ -224,6 +224,12 @@
 
   // #case-N: show that case's row (whatever the filter), open it, scroll to it.
   function openFromHash() {
+    var resident = /^#resident-(\d+)$/.exec(location.hash);
+    if (resident) {
+      var panel = document.getElementById('resident-' + resident[1]);
+      if (panel) { panel.open = true; panel.scrollIntoView(); }
+      return;
+    }
     var m = /^#case-(\d+)$/.exec(location.hash);
     if (!m || !cases[+m[1]]) return;
     var c = cases[+m[1]];
@@ -329,8 +335,8 @@
       datasets.push({
         label: 'growth the rule computed: ' + growthText(m.growth, m.bytes) + '/iteration',
         data: [{ x: w, y: m.warmup_high }, { x: n, y: m.second_half_high }],
-        borderColor: m.leaking ? 'rgba(0,0,0,0.6)' : '#90a4ae', borderWidth: m.leaking ? 3 : 1.5,
-        pointRadius: 0, pointStyle: 'line', order: 2
+        borderColor: m.leaking ? 'rgba(0,0,0,0.8)' : '#90a4ae', borderWidth: m.leaking ? 2 : 1.5,
+        pointRadius: 0, pointStyle: 'line', order: -1  // on top of the series
       });
     }
     return new Chart(canvas, {
@@ -437,8 +443,6 @@
       panel.appendChild(residentTables(r));
     }
     panel.addEventListener('toggle', function () { if (panel.open) build(); });
-    // Cases that did not pass open at once; the others draw when opened.
-    if (c.verdict !== 'PASS') panel.open = true;
     return panel;
   }
 
@@ -452,7 +456,14 @@
     : 'No case of this run was resident (a --RESIDENT-- section, or --repeat).';
   // Not-passing cases first.
   residentCases.sort(function (a, b) { return (a.verdict === 'PASS') - (b.verdict === 'PASS') || a.id - b.id; });
-  residentCases.forEach(function (c) { residentList.appendChild(residentPanel(c)); });
+  // The first cases that did not pass open at once (not hundreds: each
+  // draws nine plots); the others draw when opened.
+  var OPEN_AT_ONCE = 20;
+  residentCases.forEach(function (c, k) {
+    var panel = residentPanel(c);
+    residentList.appendChild(panel);
+    if (c.verdict !== 'PASS' && k < OPEN_AT_ONCE) panel.open = true;
+  });
 
   // ---- Where the time went ----
   function barChart(canvas, labels, datasets, xTitle, extra) {

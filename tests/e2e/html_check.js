@@ -53,7 +53,15 @@ function check(ok, what) {
 
   const started = Date.now();
   await page.goto('file://' + fs.realpathSync(htmlPath));
-  await page.waitForSelector('html[data-ready="true"]', { timeout: 60000 });
+  try {
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 60000 });
+  } catch (e) {
+    const state = await page.evaluate(() => ({ title: document.title, pwned: window.phptrunPwned }));
+    console.log('FAIL the page did not finish building itself: ' +
+                JSON.stringify({ errors, title: state.title, pwned: state.pwned }));
+    await browser.close();
+    process.exit(1);
+  }
   console.log(`# page ready after ${Date.now() - started} ms`);
   check(errors.length === 0, 'no script errors: ' + JSON.stringify(errors));
   check(requests.length === 0, 'no network requests: ' + JSON.stringify(requests));
@@ -175,7 +183,8 @@ function check(ok, what) {
   check(errors.length === 0, 'no script errors while using the page: ' + JSON.stringify(errors));
 
   if (screenshot) {
-    await page.setViewportSize({ width: 1100, height: 900 });
+    // Tall enough that the clip below lies inside the viewport.
+    await page.setViewportSize({ width: 1100, height: 1600 });
     await page.click('#verdict-filter button[data-verdict=""]');
     const leak = tests.findIndex((t) => t.verdict === 'LEAK');
     const panel = page.locator(`#resident-${leak}`);
