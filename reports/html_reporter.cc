@@ -100,8 +100,8 @@ HtmlReporter::Json HtmlReporter::ResidentJson(const ResidentReport& r, const std
     metric["name"] = Text(series[m].name);
     metric["bytes"] = series[m].bytes;
     metric["values"] = series[m].values;
-    metric["leaking"] = std::find(r.leaking.begin(), r.leaking.end(), series[m].name) !=
-                        r.leaking.end();
+    metric["leaking"] =
+        std::find(r.leaking.begin(), r.leaking.end(), series[m].name) != r.leaking.end();
     if (judged) {
       metric["growth"] = Rounded(v.growth, 3);
       metric["warmup_high"] = v.warmup_high;

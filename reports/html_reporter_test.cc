@@ -99,9 +99,10 @@ TEST_CASE("HTML: one page with the assets, the data, and every case in report or
 TEST_CASE("HTML: exit status 0 when nothing failed, 1 when interrupted", "[html_reporter]") {
   std::vector<CaseResult> passing = {MakeCase("a.phpt", "A", Verdict::kPass, "", 1),
                                      MakeCase("b.phpt", "B", Verdict::kSkip, "no", 1)};
-  CHECK(nlohmann::json::parse(DataBlock(RenderHtml(passing, 1), "phptrun-run"))["exit_status"] == 0);
-  CHECK(nlohmann::json::parse(DataBlock(RenderHtml(passing, 1, true), "phptrun-run"))["exit_status"] ==
-        1);
+  CHECK(nlohmann::json::parse(DataBlock(RenderHtml(passing, 1), "phptrun-run"))["exit_status"] ==
+        0);
+  CHECK(nlohmann::json::parse(
+            DataBlock(RenderHtml(passing, 1, true), "phptrun-run"))["exit_status"] == 1);
   auto run = nlohmann::json::parse(DataBlock(RenderHtml(passing, 1), "phptrun-run"));
   CHECK(run["profile"].is_null());  // no spans: the tracer was off
 }
@@ -109,8 +110,8 @@ TEST_CASE("HTML: exit status 0 when nothing failed, 1 when interrupted", "[html_
 TEST_CASE("HTML: hostile names and output cannot end the data element", "[html_reporter]") {
   std::string hostile = "</script><script>alert(1)</script><!--<img src=x onerror=alert(2)>";
   std::vector<CaseResult> cases = {
-      MakeCase("x.phpt", hostile, Verdict::kFail, hostile,
-               1, "001+ " + hostile + "\n001- nul\0 cr\r del\x7f bad\xff ls\xe2\x80\xa8\n"s)};
+      MakeCase("x.phpt", hostile, Verdict::kFail, hostile, 1,
+               "001+ " + hostile + "\n001- nul\0 cr\r del\x7f bad\xff ls\xe2\x80\xa8\n"s)};
   std::string page = RenderHtml(cases, 1);
   std::string data = DataBlock(page, "phptrun-cases");  // up to the first "</script>"
   CHECK(data.find('<') == std::string::npos);
@@ -120,8 +121,8 @@ TEST_CASE("HTML: hostile names and output cannot end the data element", "[html_r
   auto list = nlohmann::json::parse(data);  // the whole array: nothing ended it early
   REQUIRE(list.size() == 1);
   CHECK(list[0]["name"] == hostile);  // the same text, once parsed
-  CHECK(list[0]["diff"] == "001+ " + hostile +
-                               "\n001- nul[[0x00]] cr[[0x0d]] del[[0x7f]] bad\\xff ls\xe2\x80\xa8\n");
+  CHECK(list[0]["diff"] ==
+        "001+ " + hostile + "\n001- nul[[0x00]] cr[[0x0d]] del[[0x7f]] bad\\xff ls\xe2\x80\xa8\n");
 }
 
 TEST_CASE("HTML: a resident case carries the LEAK rule's own figures", "[html_reporter]") {
@@ -146,11 +147,13 @@ TEST_CASE("HTML: a resident case carries the LEAK rule's own figures", "[html_re
   CHECK(r["sites"][0]["function"] == "Cache::put");
 }
 
-TEST_CASE("HTML: a state-leak FAIL names the first differing iteration; an unjudged run has no "
-          "rule lines",
-          "[html_reporter]") {
+TEST_CASE(
+    "HTML: a state-leak FAIL names the first differing iteration; an unjudged run has no "
+    "rule lines",
+    "[html_reporter]") {
   CaseResult fail = ResidentCase(
-      Verdict::kFail, "output of iteration 5 differs from iteration 1 (state kept between iterations?)");
+      Verdict::kFail,
+      "output of iteration 5 differs from iteration 1 (state kept between iterations?)");
   fail.resident.growth.clear();  // as when the run stopped early: not judged
   fail.resident.leaking.clear();
   auto r = nlohmann::json::parse(HtmlReporter::ResidentJson(fail.resident, fail.reason).dump());
