@@ -18,9 +18,17 @@
   function color(name) { return styles.getPropertyValue('--' + name).trim() || '#888'; }
   var PHASE_COLORS = {
     SKIPIF: '#9e9e9e', RINIT: '#5c6bc0', compile: '#26a69a', execute: '#42a5f5',
-    RSHUTDOWN: '#ab47bc', CLEAN: '#8d6e63', runner: '#ffb74d'
+    RSHUTDOWN: '#ab47bc', CLEAN: '#8d6e63', runner: '#ffb74d',
+    'MINIT (restart for startup INI)': '#7e57c2', 'first run (reused process)': '#cfd8dc',
+    'attribution (second pass)': '#f06292'
   };
-  function phaseColor(name) { return PHASE_COLORS[name] || '#bdbdbd'; }
+  var OTHER_COLORS = ['#9ccc65', '#4dd0e1', '#ffd54f', '#a1887f', '#90a4ae'];
+  function phaseColor(name) {
+    if (PHASE_COLORS[name]) return PHASE_COLORS[name];
+    var h = 0;
+    for (var i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+    return OTHER_COLORS[h % OTHER_COLORS.length];
+  }
 
   // ---- small DOM helpers: text only ----
   function el(tag, attrs, children) {
@@ -289,7 +297,7 @@
         ctx.lineWidth = 2;
         ctx.beginPath(); ctx.moveTo(at, area.top); ctx.lineTo(at, area.bottom); ctx.stroke();
         ctx.fillStyle = color('FAIL');
-        ctx.fillText('output differs', Math.min(at + 4, area.right - 80), top);
+        ctx.fillText('output differs', Math.min(at + 4, area.right - 80), area.bottom - 20);
       }
       ctx.restore();
     }
