@@ -363,7 +363,10 @@
           tooltip: { callbacks: {
             title: function (items) { return 'iteration ' + items[0].parsed.x; },
             label: function (item) { return item.dataset.label + ': ' + value(item.parsed.y, m.bytes); } } },
-          phptrunRuleMarks: { warmup: r.warmup, secondHalf: r.judged ? r.second_half : 0, differs: r.output_differs }
+          phptrunRuleMarks: { warmup: r.warmup, secondHalf: r.judged ? r.second_half : 0, differs: r.output_differs },
+          // Long runs: draw each pixel column's lowest and highest value only,
+          // which keeps every high the rule looks at visible.
+          decimation: { enabled: n > 2000, algorithm: 'min-max' }
         }
       },
       plugins: [ruleMarks]
