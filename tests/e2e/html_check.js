@@ -2,6 +2,7 @@
 // JSON report of the same run:
 //
 //   node tests/e2e/html_check.js REPORT.html REPORT.json [--screenshot FILE.png]
+//   node tests/e2e/html_check.js REPORT.html REPORT.json --paging   (a run of > 500 cases)
 //
 // (playwright-core from tests/e2e/browser/package.json, found through
 // NODE_PATH; tests/e2e/html_test.sh sets it up.) It asserts that
@@ -16,6 +17,7 @@
 //     their names and output are on the page as text;
 //   * bytes that are not text show as escapes ([[0x00]], [[0x0d]], \xe9).
 // With --screenshot it saves a picture of the LEAK case's plots (README).
+// With --paging it checks only how a run of more than 500 cases is drawn.
 'use strict';
 const fs = require('fs');
 const { chromium } = require('playwright-core');
@@ -34,6 +36,30 @@ function check(ok, what) {
     console.log('FAIL ' + what);
     failures++;
   }
+}
+
+function finish() {
+  if (failures) {
+    console.log(`${failures} check(s) failed`);
+    process.exit(1);
+  }
+  console.log('all checks passed');
+}
+
+// A run of more cases than the page draws at once (500): "Show more" draws
+// the next 500, and a permalink to a case beyond them draws up to it.
+async function checkPaging(page) {
+  const count = () => page.$$eval('#case-rows tr.case', (t) => t.length);
+  check(tests.length > 500, `the paging run has more than 500 cases (${tests.length})`);
+  check(await count() === 500, 'the first 500 rows are drawn');
+  check(!(await page.$eval('#more-rows', (b) => b.hidden)), '"Show more" is offered');
+  await page.click('#more-rows');
+  check(await count() === Math.min(1000, tests.length), '"Show more" draws the next 500');
+  const last = tests.length - 1;
+  await page.evaluate((id) => { location.hash = '#case-' + id; }, last);
+  await page.waitForSelector(`#case-${last}.open`);
+  check(await count() === tests.length, 'a permalink to the last case draws the rows up to it');
+  check(await page.$eval('#more-rows', (b) => b.hidden), '"Show more" is gone when every row is drawn');
 }
 
 (async () => {
@@ -65,6 +91,13 @@ function check(ok, what) {
   console.log(`# page ready after ${Date.now() - started} ms`);
   check(errors.length === 0, 'no script errors: ' + JSON.stringify(errors));
   check(requests.length === 0, 'no network requests: ' + JSON.stringify(requests));
+
+  if (process.argv.includes('--paging')) {
+    await checkPaging(page);
+    await browser.close();
+    finish();
+    return;
+  }
 
   // --- no injected script ran ---
   const state = await page.evaluate(() => ({ title: document.title, pwned: window.phptrunPwned }));
@@ -195,11 +228,7 @@ function check(ok, what) {
     console.log('# screenshot: ' + screenshot);
   }
   await browser.close();
-  if (failures) {
-    console.log(`${failures} check(s) failed`);
-    process.exit(1);
-  }
-  console.log('all checks passed');
+  finish();
 })().catch((e) => {
   console.error(e);
   process.exit(1);

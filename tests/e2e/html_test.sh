@@ -29,3 +29,12 @@ fi
 echo "# report: $(stat -c %s "$out/report.html") bytes"
 NODE_PATH="$modules" node tests/e2e/html_check.js "$out/report.html" "$out/report.json" \
   --screenshot "$BUILD_DIR/html-report.png"
+
+# More cases than the page draws at once: "Show more" and permalinks.
+mkdir -p "$out/many"
+for i in $(seq -w 1 620); do
+  printf -- '--TEST--\ncase %s\n--FILE--\n<?php echo "ok";\n--EXPECT--\nok\n' "$i" > "$out/many/c$i.phpt"
+done
+"$PHPTRUN" -q -j2 --html "$out/many.html" --json "$out/many.json" "$out/many" > "$out/many.txt" ||
+  { cat "$out/many.txt"; echo "e2e.html: the paging run did not pass" >&2; exit 1; }
+NODE_PATH="$modules" node tests/e2e/html_check.js "$out/many.html" "$out/many.json" --paging
