@@ -27,6 +27,8 @@ struct RunInfo {
   std::string started;          // ISO 8601 UTC, "2026-11-21T19:34:00Z"
   int jobs = 1;
   size_t total_cases = 0;
+  int cores = 0;                       // online CPUs of the machine (0: unknown)
+  std::vector<std::string> arguments;  // the command line after the program name
 };
 
 struct RunEnd {

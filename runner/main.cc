@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "reports/console_reporter.h"
+#include "reports/html_reporter.h"
 #include "reports/json_reporter.h"
 #include "reports/junit_reporter.h"
 #include "reports/list_file_reporter.h"
@@ -184,6 +185,7 @@ int Main(int argc, char** argv) {
   owned.push_back(std::move(lists));
   if (!options.junit_file.empty()) owned.push_back(std::make_unique<JunitReporter>(options.junit_file));
   if (!options.json_file.empty()) owned.push_back(std::make_unique<JsonReporter>(options.json_file));
+  if (!options.html_file.empty()) owned.push_back(std::make_unique<HtmlReporter>(options.html_file));
   if (!options.trace_file.empty()) {
     owned.push_back(std::make_unique<TraceReporter>(options.trace_file));
   }
@@ -198,6 +200,8 @@ int Main(int argc, char** argv) {
   info.started = IsoNow();
   info.jobs = jobs;
   info.total_cases = cases.size();
+  info.cores = OnlineCpus();
+  info.arguments.assign(argv + 1, argv + argc);
   for (Reporter* r : reporters) r->RunStarting(info);
 
   Supervisor supervisor(setup, jobs, std::move(cases), reporters);

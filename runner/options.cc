@@ -87,6 +87,8 @@ std::string UsageText() {
          "  --sapi-name N   PHP_SAPI seen by tests (default cli)\n"
          "  --junit FILE    write JUnit XML (default: $TEST_PHP_JUNIT)\n"
          "  --json FILE     write a JSON report\n"
+         "  --html FILE     write an HTML report: summary, cases, resident plots,\n"
+         "                  where the time went (one file, opens offline)\n"
          "  --trace FILE    write a Chrome trace of every case's lifecycle phases\n"
          "                  (open it in ui.perfetto.dev or chrome://tracing)\n"
          "  --profile       after the summary, where the time went: phases,\n"
@@ -223,6 +225,12 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
       if (!value(&o->junit_file)) return false;
     } else if (flag == "--json") {
       if (!value(&o->json_file)) return false;
+    } else if (flag == "--html") {
+      if (!value(&o->html_file)) return false;
+      if (o->html_file.empty()) {
+        *err = "--html: the file name is empty";
+        return false;
+      }
     } else if (flag == "--trace") {
       if (!value(&o->trace_file)) return false;
       if (o->trace_file.empty()) {

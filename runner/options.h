@@ -22,6 +22,7 @@ struct Options {
   std::string sapi_name = "cli";   // --sapi-name NAME
   std::string junit_file;          // --junit FILE (default: $TEST_PHP_JUNIT)
   std::string json_file;           // --json FILE
+  std::string html_file;           // --html FILE: the HTML report
   std::string trace_file;          // --trace FILE: Chrome trace of the lifecycle tracer
   bool profile = false;            // --profile: where the time went, after the summary
   bool tracer = false;             // --tracer: the lifecycle tracer without --trace/--profile

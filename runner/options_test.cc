@@ -473,4 +473,13 @@ TEST_CASE("options: -h teaches run-tests' options in their own section") {
   }
 }
 
+TEST_CASE("options: --html FILE") {
+  CHECK(ParseOk({"--html", "r.html", "suites"}).html_file == "r.html");
+  CHECK(ParseOk({"--html=out/r.html", "suites"}).html_file == "out/r.html");
+  CHECK(ParseOk({"suites"}).html_file.empty());
+  CHECK(ParseError({"suites", "--html"}).find("--html") != std::string::npos);
+  CHECK(ParseError({"--html=", "suites"}) == "--html: the file name is empty");
+  CHECK(UsageText().find("--html FILE") != std::string::npos);
+}
+
 }  // namespace phptrun

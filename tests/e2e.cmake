@@ -54,3 +54,11 @@ set_tests_properties(e2e.resident_suite e2e.resident_fixtures e2e.resident_cli P
 # phptrun writes each case's script beside it: runs over the same directory
 # must not overlap.
 set_tests_properties(e2e.suites e2e.resident_suite e2e.resident_cli PROPERTIES RESOURCE_LOCK suites_dir)
+
+# The HTML report in Debian's headless Chromium (playwright-core, installed by
+# `make browser-deps` into the build directory).
+add_test(NAME e2e.html
+  COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun> BUILD_DIR=${CMAKE_BINARY_DIR}
+          bash ${E2E}/html_test.sh
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.html PROPERTIES TIMEOUT 300)
