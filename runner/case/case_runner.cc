@@ -14,6 +14,7 @@
 #include "runner/case/resident_runner.h"
 #include "runner/phpt/cgi_request.h"
 #include "runner/phpt/phpt_file.h"
+#include "runner/phpt/run_tests_diff.h"
 #include "runner/phpt/text_util.h"
 #include "runner/result/resident_report.h"
 
@@ -252,7 +253,8 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     }
     std::string actual = NormalizeOutput(raw_output);
     CaseFacts facts = SectionFacts(test, skipif);
-    facts.output_matches = matcher.Matches(actual) && headers_ok;
+    const bool expect_matches = matcher.Matches(actual);
+    facts.output_matches = expect_matches && headers_ok;
     const std::string* skip_code = test.Section("SKIPIF");
     if (!facts.output_matches && !retried &&
         MayBeRetried(test.Has("FLAKY") || skipif.flaky, skip_code ? *skip_code : "", code, actual)) {
@@ -274,15 +276,16 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
       // The log is a LEAK's evidence, as a resident LEAK's growth is.
       if (!log.empty()) result->diff = log + result->diff;
     }
-    LeaveCaseFiles(test, plan, spec, facts, matcher.expected(), actual, result->diff);
+    LeaveCaseFiles(test, plan, spec, facts, !expect_matches, matcher.expected(), actual,
+                   result->diff);
     return Judge(facts);
   }
 }
 
 void CaseRunner::LeaveCaseFiles(const PhptFile& test, const CasePlan& plan,
                                 const RequestSpec& spec, const CaseFacts& facts,
-                                const std::string& expected, const std::string& actual,
-                                const std::string& diff) {
+                                bool expectation_differs, const std::string& expected,
+                                const std::string& actual, const std::string& diff) {
   // run-tests removes the script of a test whose output matched.
   if (facts.output_matches && !facts.leaked) {
     if (!setup_.keep_php) unlink(plan.script.c_str());
@@ -299,7 +302,13 @@ void CaseRunner::LeaveCaseFiles(const PhptFile& test, const CasePlan& plan,
   if (!facts.output_matches) {
     files.expected = expected;
     files.actual = actual;
+    // foo.diff is run-tests' own diff of the expectation (run_tests_diff.h);
+    // the reports keep ours. A resident run whose first output matched
+    // failed on a later iteration: its diff says how.
     files.diff = diff;
+    if (expectation_differs) {
+      RunTestsDiff(test.ExpectKind(), expected, actual, setup_.context_lines, &files.diff);
+    }
     WriteFailureFiles(CaseFilesBase(plan.script), files, true, &err);
   } else {
     FailureFiles sh_only = files;
@@ -343,7 +352,8 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
   result->diff = expect_matches ? run.evaluation.failure_diff
                                 : MakeDiff(matcher.kind(), matcher.expected(), actual,
                                            setup_.context_lines);
-  LeaveCaseFiles(test, plan, spec, facts, matcher.expected(), actual, result->diff);
+  LeaveCaseFiles(test, plan, spec, facts, !expect_matches, matcher.expected(), actual,
+                 result->diff);
   // A leak's "diff" is its evidence: the growth and the sites (JUnit's
   // <failure type="leak"> body, --show-diff), then any output diff.
   if (facts.leaked) result->diff = ResidentDetails(result->resident) + result->diff;
