@@ -11,11 +11,14 @@
 #include "reports/json_reporter.h"
 #include "reports/junit_reporter.h"
 #include "reports/profile_reporter.h"
+#include "reports/report_merge.h"
+#include "reports/timings.h"
 #include "reports/trace_reporter.h"
 #include "runner/phpt/case_list.h"
 #include "runner/phpt/ini.h"
 #include "runner/options.h"
 #include "runner/sapi/engine.h"
+#include "runner/pool/shard.h"
 #include "runner/pool/supervisor.h"
 
 namespace phptrun {
@@ -111,7 +114,46 @@ void SetTestEnvironment(const Options& o) {
   }
 }
 
+// Recorded times of earlier reports; a file that cannot be used is a usage
+// error naming it.
+RecordedTimings LoadTimings(const std::vector<std::string>& files) {
+  RecordedTimings timings;
+  for (const std::string& file : files) {
+    std::string err;
+    if (!timings.Load(file, &err)) throw FatalError{err, 2};
+  }
+  return timings;
+}
+
+// Keeps the cases of shard K/N (shard.h) and says which part this is.
+std::vector<std::string> SelectShard(const Options& o, std::vector<std::string> cases,
+                                     ShardInfo* info) {
+  const auto& files = o.shard_timings_files.empty() ? o.timings_files : o.shard_timings_files;
+  RecordedTimings timings = LoadTimings(files);
+  std::vector<double> weights(cases.size(), 1);
+  std::vector<std::vector<std::string>> keys(cases.size());
+  CaseHintReader hints;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    keys[i] = hints.Read(cases[i]).conflict_keys;
+    if (!timings.empty()) weights[i] = timings.Estimate(cases[i]);
+  }
+  info->index = o.shard_index;
+  info->count = o.shard_count;
+  info->collected = cases.size();
+  info->digest = CaseListDigest(cases);
+  std::vector<std::string> mine;
+  for (size_t i : ShardCases(weights, keys, o.shard_index, o.shard_count)) {
+    mine.push_back(std::move(cases[i]));
+  }
+  info->assigned = mine.size();
+  return mine;
+}
+
 int Main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "merge") {
+    MergeOutcome merged = MergeMain(argc - 1, argv + 1, std::cout, std::cerr);
+    return merged.status;
+  }
   Options options;
   std::string err;
   if (!ParseOptions(argc, argv, &options, &err)) throw FatalError{err, 2};
@@ -128,11 +170,16 @@ int Main(int argc, char** argv) {
 
   std::vector<std::string> cases;
   if (!CollectCases(options.paths, &cases, &err)) throw FatalError{err, 2};
+  if (cases.empty() && !options.list) {
+    throw FatalError{"no .phpt files found in the given paths", 2};
+  }
+  RecordedTimings timings = LoadTimings(options.timings_files);
+  ShardInfo shard;
+  if (options.shard_count > 0) cases = SelectShard(options, std::move(cases), &shard);
   if (options.list) {
     for (const std::string& c : cases) std::cout << c << '\n';
     return 0;
   }
-  if (cases.empty()) throw FatalError{"no .phpt files found in the given paths", 2};
 
   int jobs = options.jobs > 0 ? options.jobs : OnlineCpus();
   EngineSetup setup = MakeEngineSetup(options);
@@ -158,9 +205,11 @@ int Main(int argc, char** argv) {
   info.started = IsoNow();
   info.jobs = jobs;
   info.total_cases = cases.size();
+  info.shard = shard;
   for (Reporter* r : reporters) r->RunStarting(info);
 
   Supervisor supervisor(setup, jobs, std::move(cases), reporters);
+  if (!timings.empty()) supervisor.SetTimings(&timings);
   int status = supervisor.Run(&err);
   if (status == 2) throw FatalError{err, 2};
   return status;

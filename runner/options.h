@@ -36,6 +36,10 @@ struct Options {
   int repeat = 0;                  // --repeat N: run cases without RESIDENT as N requests
   bool attribute = false;          // --attribute: find leak sites in every resident run
   int reuse = 100;                 // --reuse N: requests one case process may serve
+  std::vector<std::string> timings_files;        // --timings FILE: longest recorded first
+  int shard_index = 0;                           // --shard K/N: K (1-based); 0 = no sharding
+  int shard_count = 0;                           //   N
+  std::vector<std::string> shard_timings_files;  // --shard-timings FILE: balance shards by time
 };
 
 // Parses argv[1..]. Environment defaults (TEST_PHP_JUNIT) are applied by the

@@ -54,6 +54,9 @@ struct CaseResult {
   // reused_verdict != verdict means an earlier request left state behind.
   bool confirmed_fresh = false;
   Verdict reused_verdict = Verdict::kPass;
+  // A WARN whose output failed with nothing expecting it (run-tests'
+  // WARN&FAIL): JUnit reports it as a failure, as run-tests' JUnit does.
+  bool warn_failed = false;
 };
 
 // Counts per verdict, for summaries.
