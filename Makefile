@@ -13,7 +13,7 @@ REPORTS ?= $(BUILD)/run-reports
 # recorded run-tests.php verdicts assume (opcache, readline, xml family).
 DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli php8.2-cgi php8.2-opcache php8.2-readline \
                 php8.2-xml libre2-dev libpcre2-dev libpugixml-dev nlohmann-json3-dev catch2 \
-                cmake g++ make pkg-config
+                cmake g++ make pkg-config libxml2-utils
 
 .PHONY: deps build run test clean
 

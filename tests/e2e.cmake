@@ -46,3 +46,9 @@ set_tests_properties(e2e.resident_suite e2e.resident_fixtures e2e.resident_cli P
 # phptrun writes each case's script beside it: runs over the same directory
 # must not overlap.
 set_tests_properties(e2e.suites e2e.resident_suite e2e.resident_cli PROPERTIES RESOURCE_LOCK suites_dir)
+# Shards and merge (docs/ci.md): --timings order, --shard K/N balanced by
+# recorded times, phptrun merge, JUnit valid against fixtures/reports/junit-subset.xsd.
+add_test(NAME e2e.shards
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/check_shards.php $<TARGET_FILE:phptrun>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.shards PROPERTIES TIMEOUT 300)
