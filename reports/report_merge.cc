@@ -3,15 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <memory>
-#include <tuple>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <pugixml.hpp>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "reports/atomic_file.h"
 #include "reports/junit_reporter.h"
@@ -78,7 +78,8 @@ std::vector<std::string> CheckShards(const std::vector<ShardFacts>& shards) {
       continue;
     }
     assigned += s.assigned;
-    if (s.interrupted) problems.push_back("shard " + s.Label() + " (" + s.input + ") was interrupted");
+    if (s.interrupted)
+      problems.push_back("shard " + s.Label() + " (" + s.input + ") was interrupted");
     for (const std::string& file : s.unfinished) {
       problems.push_back("missing: " + file + " (shard " + s.Label() + " did not finish it)");
     }
@@ -93,7 +94,8 @@ std::vector<std::string> CheckShards(const std::vector<ShardFacts>& shards) {
   }
   if (!absent.empty() && first.collected > assigned) {
     problems.push_back("missing: " + std::to_string(first.collected - assigned) + " of " +
-                       std::to_string(first.collected) + " collected cases, in the shards without a report");
+                       std::to_string(first.collected) +
+                       " collected cases, in the shards without a report");
   } else if (absent.empty() && assigned != first.collected) {
     problems.push_back("the shards were given " + std::to_string(assigned) + " cases, but " +
                        std::to_string(first.collected) + " were collected");
@@ -104,7 +106,7 @@ std::vector<std::string> CheckShards(const std::vector<ShardFacts>& shards) {
 // ---- JSON -----------------------------------------------------------------------
 
 struct JsonTest {
-  std::string file, name;
+  std::string file, name, shard;
   Json test;
 };
 
@@ -148,7 +150,7 @@ int MergeJson(const MergeOptions& o, std::ostream& log, std::vector<std::string>
         t.file = test.at("file").get<std::string>();
         t.name = test.at("name").get<std::string>();
         test.at("verdict").get<std::string>();
-        test["shard"] = facts.Label();
+        test["shard"] = t.shard = facts.Label();
         t.test = std::move(test);
         tests.push_back(std::move(t));
       }
@@ -172,9 +174,8 @@ int MergeJson(const MergeOptions& o, std::ostream& log, std::vector<std::string>
   std::vector<std::string> duplicates;
   for (size_t i = 0; i < tests.size(); ++i) {
     if (i > 0 && tests[i].file == tests[i - 1].file && tests[i].name == tests[i - 1].name) {
-      std::string text = "twice: " + tests[i].file + " (shards " +
-                         tests[i - 1].test["shard"].get<std::string>() + " and " +
-                         tests[i].test["shard"].get<std::string>() + ")";
+      std::string text = "twice: " + tests[i].file + " (shards " + tests[i - 1].shard + " and " +
+                         tests[i].shard + ")";
       problems->push_back(text);
       duplicates.push_back(tests[i].file);
       failed = true;
@@ -295,9 +296,11 @@ int MergeJunit(const MergeOptions& o, std::vector<std::string>* problems, pugi::
     for (pugi::xml_node suite : root.children("testsuite")) {
       std::string name = suite.attribute("name").value();
       std::string ts = suite.attribute("timestamp").value();
-      if (!ts.empty() && (timestamp_of[name].empty() || ts < timestamp_of[name])) timestamp_of[name] = ts;
+      if (!ts.empty() && (timestamp_of[name].empty() || ts < timestamp_of[name]))
+        timestamp_of[name] = ts;
       for (pugi::xml_node testcase : suite.children("testcase")) {
-        by_suite[name].push_back(JunitCase{CaseKey(testcase), facts.Label(), docs.size(), testcase});
+        by_suite[name].push_back(
+            JunitCase{CaseKey(testcase), facts.Label(), docs.size(), testcase});
       }
     }
     docs.push_back(std::move(doc));
@@ -337,7 +340,8 @@ int MergeJunit(const MergeOptions& o, std::vector<std::string>* problems, pugi::
       if (c.child("error")) ++e;
       // As phptrun's exit status: a WARN&FAIL is a JUnit failure, but not a failed run.
       if (c.child("error") ||
-          (c.child("failure") && std::string(c.child("failure").attribute("type").value()) != "warn")) {
+          (c.child("failure") &&
+           std::string(c.child("failure").attribute("type").value()) != "warn")) {
         failed = true;
       }
       if (c.child("skipped")) ++skipped;
@@ -349,7 +353,8 @@ int MergeJunit(const MergeOptions& o, std::vector<std::string>* problems, pugi::
     suite.append_attribute("errors") = e;
     suite.append_attribute("skipped") = skipped;
     suite.append_attribute("time") = FormatJunitTime(static_cast<double>(ms)).c_str();
-    if (!timestamp_of[name].empty()) suite.append_attribute("timestamp") = timestamp_of[name].c_str();
+    if (!timestamp_of[name].empty())
+      suite.append_attribute("timestamp") = timestamp_of[name].c_str();
     std::string list;
     for (const std::string& s : from) list += (list.empty() ? "" : " ") + s;
     pugi::xml_node prop = suite.append_child("properties").append_child("property");

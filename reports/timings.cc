@@ -95,8 +95,10 @@ bool RecordedTimings::Load(const std::string& path, std::string* err) {
     return false;
   }
   size_t first = content.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && content[first] == '{') return LoadJson(path, content, this, err);
-  if (first != std::string::npos && content[first] == '<') return LoadJunit(path, content, this, err);
+  if (first != std::string::npos && content[first] == '{')
+    return LoadJson(path, content, this, err);
+  if (first != std::string::npos && content[first] == '<')
+    return LoadJunit(path, content, this, err);
   *err = path + ": neither a JSON nor a JUnit report";
   return false;
 }
@@ -111,7 +113,8 @@ void RecordedTimings::Add(const std::string& file, double ms) {
     return;
   }
   r.sum_ms = ms;
-  for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+  for (size_t slash = path.find('/'); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
     auto [it, inserted] = by_tail_.emplace(path.substr(slash + 1), path);
     if (!inserted && it->second != path) it->second.clear();  // shared: ambiguous
   }

@@ -336,6 +336,10 @@ TEST_CASE("options: --shard K/N, --timings and --shard-timings") {
   }
   CHECK(ParseError({"--timings", "", "t"}).find("--timings") != std::string::npos);
   CHECK(ParseError({"--shard-timings", "x.json", "t"}).find("--shard-timings") != std::string::npos);
+  for (const char* flag : {"--timings FILE", "--shard K/N", "--shard-timings FILE", "phptrun merge"}) {
+    INFO(flag);
+    CHECK(UsageText().find(flag) != std::string::npos);
+  }
 }
 
 }  // namespace
