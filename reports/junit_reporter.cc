@@ -169,6 +169,12 @@ void AppendRunProperties(pugi::xml_node suite, const RunInfo& info, const RunEnd
   for (const std::string& file : end.unfinished) AddProperty(properties, "phptrun.unfinished", file);
 }
 
+// A shard without cases (more shards than cases) still says which shard it
+// is, for phptrun merge: in an empty suite named "phptrun".
+void AddEmptyRunSuite(const RunInfo& info, const RunEnd& end, std::map<std::string, Suite>* suites) {
+  if (suites->empty() && (info.shard.count > 0 || !end.unfinished.empty())) (*suites)["phptrun"];
+}
+
 pugi::xml_node AppendSuite(pugi::xml_node parent, const std::string& dir, const Suite& suite,
                            const RunInfo& info, const RunEnd& end) {
   pugi::xml_node node = parent.append_child("testsuite");
@@ -219,6 +225,7 @@ JunitReporter::JunitReporter(std::string path) : CumulativeReporter(std::move(pa
 void JunitReporter::ToDocument(const RunEnd& end, pugi::xml_document* doc) const {
   Counts total;
   std::map<std::string, Suite> suites = GroupSuites(*this, &total);
+  AddEmptyRunSuite(info(), end, &suites);
   pugi::xml_node root = AppendRoot(doc, end, total);
   for (const auto& [dir, suite] : suites) {
     pugi::xml_node node = AppendSuite(root, dir, suite, info(), end);
@@ -237,6 +244,7 @@ void JunitReporter::Render(const RunEnd& end, std::ostream& out) const {
   // held in memory but the index.
   Counts total;
   std::map<std::string, Suite> suites = GroupSuites(*this, &total);
+  AddEmptyRunSuite(info(), end, &suites);
   pugi::xml_document head;
   AppendRoot(&head, end, total);
   if (suites.empty()) {

@@ -344,3 +344,18 @@ TEST_CASE("JUnit: a shard's facts as properties of every suite, streamed as save
   }
   CHECK(suites == 5);
 }
+
+TEST_CASE("JUnit: a shard without cases still names its shard", "[junit_reporter]") {
+  JunitReporter junit("");
+  RunInfo info = SampleRunInfo(0);
+  info.shard = ShardInfo{4, 4, 3, "00000000000000aa", 0};
+  junit.RunStarting(info);
+  std::ostringstream out;
+  junit.Render(MakeRunEnd({}, 0.1), out);
+  pugi::xml_document doc = Parse(out.str());
+  pugi::xml_node suite = doc.child("testsuites").child("testsuite");
+  REQUIRE(suite);
+  CHECK(std::string(suite.attribute("name").value()) == "phptrun");
+  CHECK(suite.attribute("tests").as_int() == 0);
+  CHECK(std::string(suite.child("properties").child("property").attribute("value").value()) == "4/4");
+}
