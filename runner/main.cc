@@ -142,7 +142,9 @@ std::vector<std::string> SelectShard(const Options& o, std::vector<std::string> 
   info->collected = cases.size();
   info->digest = CaseListDigest(cases);
   std::vector<std::string> mine;
-  for (size_t i : ShardCases(weights, keys, o.shard_index, o.shard_count)) {
+  // Every shard must split alike: each job's -j (or CPUs) should be the same.
+  int jobs = o.jobs > 0 ? o.jobs : OnlineCpus();
+  for (size_t i : ShardCases(weights, keys, o.shard_index, o.shard_count, jobs)) {
     mine.push_back(std::move(cases[i]));
   }
   info->assigned = mine.size();

@@ -17,7 +17,8 @@ size_t Root(std::vector<size_t>* parent, size_t i) {
 }  // namespace
 
 std::vector<size_t> ShardCases(const std::vector<double>& weights,
-                               const std::vector<std::vector<std::string>>& keys, int k, int n) {
+                               const std::vector<std::vector<std::string>>& keys, int k, int n,
+                               int jobs) {
   size_t count = weights.size();
   // Groups: cases sharing a CONFLICTS key, by union-find.
   std::vector<size_t> parent(count);
@@ -36,6 +37,7 @@ std::vector<size_t> ShardCases(const std::vector<double>& weights,
   struct Group {
     size_t first;
     double weight = 0;
+    bool alone = false;  // an "all" case: runs with nothing else
   };
   std::vector<Group> groups;
   std::vector<size_t> group_of_root(count, SIZE_MAX);
@@ -48,20 +50,42 @@ std::vector<size_t> ShardCases(const std::vector<double>& weights,
     }
     group_of[i] = group_of_root[root];
     groups[group_of[i]].weight += weights[i];
+    if (i < keys.size() && std::find(keys[i].begin(), keys[i].end(), "all") != keys[i].end()) {
+      groups[group_of[i]].alone = true;
+    }
   }
   std::vector<size_t> order(groups.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return groups[a].weight > groups[b].weight; });
-  std::vector<double> load(n > 0 ? n : 1, 0);
+  // A shard's wall time, estimated: its groups share `jobs` workers, but a
+  // group runs one case at a time, so the longest group bounds it from
+  // below; "all" cases run alone after everything else.
+  struct Load {
+    double sum = 0, longest = 0, alone = 0;
+    double Wall(int jobs) const { return std::max(longest, sum / jobs) + alone; }
+  };
+  int workers = jobs > 0 ? jobs : 1;
+  std::vector<Load> load(n > 0 ? n : 1);
   std::vector<int> shard_of_group(groups.size());
   for (size_t g : order) {
-    int least = 0;
+    const Group& group = groups[g];
+    auto with = [&](Load l) {
+      if (group.alone) {
+        l.alone += group.weight;
+      } else {
+        l.sum += group.weight;
+        l.longest = std::max(l.longest, group.weight);
+      }
+      return l;
+    };
+    int best = 0;
     for (int s = 1; s < static_cast<int>(load.size()); ++s) {
-      if (load[s] < load[least]) least = s;
+      double a = with(load[s]).Wall(workers), b = with(load[best]).Wall(workers);
+      if (a < b || (a == b && load[s].sum + load[s].alone < load[best].sum + load[best].alone)) best = s;
     }
-    shard_of_group[g] = least;
-    load[least] += groups[g].weight;
+    shard_of_group[g] = best;
+    load[best] = with(load[best]);
   }
   std::vector<size_t> mine;
   for (size_t i = 0; i < count; ++i) {

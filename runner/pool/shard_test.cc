@@ -1,5 +1,6 @@
 #include "runner/pool/shard.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
@@ -77,6 +78,49 @@ TEST_CASE("shard: the digest of the case list") {
   CHECK(CaseListDigest({"a.phpt", "b.phpt"}) != CaseListDigest({"b.phpt", "a.phpt"}));
   CHECK(CaseListDigest({"ab"}) != CaseListDigest({"a", "b"}));
   CHECK(CaseListDigest({"x"}).size() == 16);
+}
+
+}  // namespace
+}  // namespace phptrun
+
+namespace phptrun {
+namespace {
+
+TEST_CASE("shard: a long CONFLICTS group, which runs one case at a time, gets less besides") {
+  // Two shards. The group "server" (cases 0-3, 40 each) takes 160 however
+  // many workers there are; the other cases (8 x 20) can share them.
+  std::vector<double> w = {40, 40, 40, 40, 20, 20, 20, 20, 20, 20, 20, 20};
+  Keys keys(12);
+  for (int i = 0; i < 4; ++i) keys[i] = {"server"};
+  auto weight = [&](const std::vector<size_t>& s) {
+    double sum = 0;
+    for (size_t i : s) sum += w[i];
+    return sum;
+  };
+  // One worker per shard: by weight, 160 each.
+  auto one = AllShards(w, keys, 2);
+  CHECK(weight(one[0]) == 160);
+  CHECK(weight(one[1]) == 160);
+  // Two workers: the group's shard takes 160 anyway, the other shard gets the
+  // rest (160 over two workers: 80), instead of the group plus half the rest
+  // (240 over two workers, but the group alone is 160 + what waits for it).
+  std::vector<size_t> a = ShardCases(w, keys, 1, 2, 2), b = ShardCases(w, keys, 2, 2, 2);
+  CHECK(a == std::vector<size_t>{0, 1, 2, 3});
+  CHECK(b.size() == 8);
+}
+
+TEST_CASE("shard: 'all' cases run alone, so they count in full") {
+  // 2 jobs, 2 shards: an "all" case of 100 and four cases of 100. By sum
+  // alone one shard would take the "all" case and one other (100 + 100/2);
+  // it runs alone, so the estimate is 100 + 50 = 150 against 150 for three
+  // others sharing two workers.
+  std::vector<double> w = {100, 100, 100, 100, 100};
+  Keys keys(5);
+  keys[0] = {"all"};
+  std::vector<size_t> s1 = ShardCases(w, keys, 1, 2, 2), s2 = ShardCases(w, keys, 2, 2, 2);
+  CHECK(s1.size() + s2.size() == 5);
+  const std::vector<size_t>& with_all = std::count(s1.begin(), s1.end(), 0) ? s1 : s2;
+  CHECK(with_all.size() == 2);  // the "all" case and one other
 }
 
 }  // namespace

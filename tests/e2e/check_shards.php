@@ -122,7 +122,7 @@ check($status === 2 && str_contains($err, "$tmp/absent.json"), "a missing --timi
 $all = array_filter(explode("\n", $all));
 $listed = [];
 for ($k = 1; $k <= 4; $k++) {
-    [$status, $list] = run([$phptrun, '--list', '--shard', "$k/4", '--shard-timings', "$tmp/full.json", $dir]);
+    [$status, $list] = run([$phptrun, '-j1', '--list', '--shard', "$k/4", '--shard-timings', "$tmp/full.json", $dir]);
     $listed[$k] = array_values(array_filter(explode("\n", $list)));
     $locked = count(array_filter($listed[$k], fn($f) => str_contains($f, '/locked/')));
     check($locked === 0 || $locked === 2, "shard $k/4 has $locked of the CONFLICTS pair");
