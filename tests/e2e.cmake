@@ -51,4 +51,6 @@ set_tests_properties(e2e.suites e2e.resident_suite e2e.resident_cli PROPERTIES R
 add_test(NAME e2e.shards
   COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/check_shards.php $<TARGET_FILE:phptrun>
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
-set_tests_properties(e2e.shards PROPERTIES TIMEOUT 300)
+# RUN_SERIAL: it compares the shards' recorded times (within 25%), which other
+# tests running beside it would skew.
+set_tests_properties(e2e.shards PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)

@@ -1,6 +1,6 @@
 <?php
 // End-to-end check of --timings, --shard, --shard-timings and phptrun merge on
-// fixtures/shards (16 cases that usleep 80-240 ms, a CONFLICTS pair, a SKIP, a
+// fixtures/shards (16 cases that usleep 160-480 ms, a CONFLICTS pair, a SKIP, a
 // FAIL whose title repeats the others'):
 //  - a full run records the times; --timings with -j1 starts the longest
 //    recorded cases first (the trace's case start times show the order);
