@@ -14,7 +14,7 @@ REPORTS ?= $(BUILD)/run-reports
 DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli php8.2-cgi php8.2-opcache php8.2-readline \
                 php8.2-xml libre2-dev libpcre2-dev libpugixml-dev nlohmann-json3-dev catch2 \
                 cmake g++ make pkg-config \
-                libjs-chart.js chromium nodejs valgrind
+                libjs-chart.js chromium nodejs valgrind libxml2-utils
 
 .PHONY: deps build run test clean browser-deps
 

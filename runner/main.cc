@@ -14,12 +14,15 @@
 #include "reports/junit_reporter.h"
 #include "reports/list_file_reporter.h"
 #include "reports/profile_reporter.h"
+#include "reports/report_merge.h"
+#include "reports/timings.h"
 #include "reports/trace_reporter.h"
 #include "runner/phpt/case_list.h"
 #include "runner/phpt/ini.h"
 #include "runner/options.h"
 #include "runner/run_tests_compat.h"
 #include "runner/sapi/engine.h"
+#include "runner/pool/shard.h"
 #include "runner/pool/supervisor.h"
 
 namespace phptrun {
@@ -118,7 +121,48 @@ void SetTestEnvironment(const Options& o) {
   }
 }
 
+// Recorded times of earlier reports; a file that cannot be used is a usage
+// error naming it.
+RecordedTimings LoadTimings(const std::vector<std::string>& files) {
+  RecordedTimings timings;
+  for (const std::string& file : files) {
+    std::string err;
+    if (!timings.Load(file, &err)) throw FatalError{err, 2};
+  }
+  return timings;
+}
+
+// Keeps the cases of shard K/N (shard.h) and says which part this is.
+std::vector<std::string> SelectShard(const Options& o, std::vector<std::string> cases,
+                                     ShardInfo* info) {
+  const auto& files = o.shard_timings_files.empty() ? o.timings_files : o.shard_timings_files;
+  RecordedTimings timings = LoadTimings(files);
+  std::vector<double> weights(cases.size(), 1);
+  std::vector<std::vector<std::string>> keys(cases.size());
+  CaseHintReader hints;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    keys[i] = hints.Read(cases[i]).conflict_keys;
+    if (!timings.empty()) weights[i] = timings.Estimate(cases[i]);
+  }
+  info->index = o.shard_index;
+  info->count = o.shard_count;
+  info->collected = cases.size();
+  info->digest = CaseListDigest(cases);
+  std::vector<std::string> mine;
+  // Every shard must split alike: each job's -j (or CPUs) should be the same.
+  int jobs = o.jobs > 0 ? o.jobs : OnlineCpus();
+  for (size_t i : ShardCases(weights, keys, o.shard_index, o.shard_count, jobs)) {
+    mine.push_back(std::move(cases[i]));
+  }
+  info->assigned = mine.size();
+  return mine;
+}
+
 int Main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "merge") {
+    MergeOutcome merged = MergeMain(argc - 1, argv + 1, std::cout, std::cerr);
+    return merged.status;
+  }
   Options options;
   std::string err;
   // TEST_PHP_ARGS: more options and paths, after the command line's (run-tests).
@@ -150,11 +194,16 @@ int Main(int argc, char** argv) {
   std::vector<std::string> cases;
   if (!CollectCases(options.paths, &cases, &err)) throw FatalError{err, 2};
   FilterRunTestsCases(options, &cases);  // --file-cache-*, --shuffle
+  if (cases.empty() && !options.list) {
+    throw FatalError{"no .phpt files found in the given paths", 2};
+  }
+  RecordedTimings timings = LoadTimings(options.timings_files);
+  ShardInfo shard;
+  if (options.shard_count > 0) cases = SelectShard(options, std::move(cases), &shard);
   if (options.list) {
     for (const std::string& c : cases) std::cout << c << '\n';
     return 0;
   }
-  if (cases.empty()) throw FatalError{"no .phpt files found in the given paths", 2};
 
   if (!CheckValgrind(options, &err)) throw FatalError{err, 2};
   int jobs = options.jobs > 0 ? options.jobs : OnlineCpus();
@@ -202,9 +251,11 @@ int Main(int argc, char** argv) {
   info.total_cases = cases.size();
   info.cores = OnlineCpus();
   info.arguments.assign(argv + 1, argv + argc);
+  info.shard = shard;
   for (Reporter* r : reporters) r->RunStarting(info);
 
   Supervisor supervisor(setup, jobs, std::move(cases), reporters);
+  if (!timings.empty()) supervisor.SetTimings(&timings);
   int status = supervisor.Run(&err);
   if (status == 2) throw FatalError{err, 2};
   if (options.bless) BlessFailedCases(list_reporter->failed_cases(), std::cout);

@@ -47,6 +47,12 @@ const char* RefusedRunTestsOption(const std::string& flag) {
     return "phptrun writes a case's scripts beside it, as run-tests does without this option";
   }
   return nullptr;
+// "K/N" with 1 <= K <= N.
+bool ParseShard(const std::string& text, int* index, int* count) {
+  size_t slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  return ParseInt(text.substr(0, slash), 1, index) && ParseInt(text.substr(slash + 1), 1, count) &&
+         *index <= *count;
 }
 
 }  // namespace
@@ -106,6 +112,12 @@ std::string UsageText() {
          "                  each checked to leave the process as it found it; a\n"
          "                  verdict other than PASS from a reused process is\n"
          "                  confirmed in a fresh one. 1: a fresh fork for every request\n"
+         "  --timings FILE  start the cases that took longest in an earlier JSON or\n"
+         "                  JUnit report first (repeatable; new cases: the median)\n"
+         "  --shard K/N     run only the K-th of N disjoint parts of the cases\n"
+         "                  (CI jobs in parallel; merge reports: phptrun merge -h)\n"
+         "  --shard-timings FILE  balance the shards by the times of earlier\n"
+         "                  reports (repeatable; default: the --timings files)\n"
          "  -q              quiet: no progress line\n"
          "  -v              verbose: a line for every case\n"
          "  --list          list the cases that would run, run nothing\n"
@@ -272,6 +284,19 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
     } else if (flag == "--attribute") {
       if (!no_value()) return false;
       o->attribute = true;
+    } else if (flag == "--timings" || flag == "--shard-timings") {
+      if (!value(&v)) return false;
+      if (v.empty()) {
+        *err = flag + ": the file name is empty";
+        return false;
+      }
+      (flag == "--timings" ? o->timings_files : o->shard_timings_files).push_back(v);
+    } else if (flag == "--shard") {
+      if (!value(&v)) return false;
+      if (!ParseShard(v, &o->shard_index, &o->shard_count)) {
+        *err = "--shard: expected K/N with 1 <= K <= N (e.g. 2/4), got '" + v + "'";
+        return false;
+      }
     } else if (flag == "--list") {
       if (!no_value()) return false;
       o->list = true;
@@ -401,7 +426,11 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
     o->notes.push_back("--show-mem: there is no valgrind log without -m (phptrun's own LEAK "
                        "lines name what grows and where)");
   }
-    if (o->paths.empty() && o->read_list.empty() && !o->help && !o->version) {
+  if (!o->shard_timings_files.empty() && o->shard_count == 0) {
+    *err = "--shard-timings: only with --shard K/N";
+    return false;
+  }
+  if (o->paths.empty() && o->read_list.empty() && !o->help && !o->version) {
     *err = "no PATH given: name .phpt files or directories (see phptrun -h)";
     return false;
   }

@@ -65,6 +65,10 @@ struct Options {
   // Accepted options that have nothing to do in phptrun, each with the note
   // the console prints once ("-P: ...").
   std::vector<std::string> notes;
+  std::vector<std::string> timings_files;        // --timings FILE: longest recorded first
+  int shard_index = 0;                           // --shard K/N: K (1-based); 0 = no sharding
+  int shard_count = 0;                           //   N
+  std::vector<std::string> shard_timings_files;  // --shard-timings FILE: balance shards by time
 };
 
 // run-tests' verdict groups for -g (PASS FAIL XFAIL XLEAK SKIP BORK WARN

@@ -483,3 +483,30 @@ TEST_CASE("options: --html FILE") {
 }
 
 }  // namespace phptrun
+
+namespace phptrun {
+namespace {
+
+TEST_CASE("options: --shard K/N, --timings and --shard-timings") {
+  Options o = ParseOk({"--shard", "2/4", "--timings", "a.json", "--timings=b.xml",
+                       "--shard-timings", "c.json", "t"});
+  CHECK(o.shard_index == 2);
+  CHECK(o.shard_count == 4);
+  CHECK(o.timings_files == std::vector<std::string>{"a.json", "b.xml"});
+  CHECK(o.shard_timings_files == std::vector<std::string>{"c.json"});
+  CHECK(ParseOk({"--shard=1/1", "t"}).shard_count == 1);
+  for (const char* bad : {"0/4", "5/4", "4", "a/b", "2/", "/2", "-1/2", "2/4x"}) {
+    std::string err = ParseError({"--shard", bad, "t"});
+    CHECK(err.find("--shard") != std::string::npos);
+    CHECK(err.find(bad) != std::string::npos);
+  }
+  CHECK(ParseError({"--timings", "", "t"}).find("--timings") != std::string::npos);
+  CHECK(ParseError({"--shard-timings", "x.json", "t"}).find("--shard-timings") != std::string::npos);
+  for (const char* flag : {"--timings FILE", "--shard K/N", "--shard-timings FILE", "phptrun merge"}) {
+    INFO(flag);
+    CHECK(UsageText().find(flag) != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace phptrun

@@ -62,3 +62,11 @@ add_test(NAME e2e.html
           bash ${E2E}/html_test.sh
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(e2e.html PROPERTIES TIMEOUT 300)
+# Shards and merge (docs/ci.md): --timings order, --shard K/N balanced by
+# recorded times, phptrun merge, JUnit valid against fixtures/reports/junit-subset.xsd.
+add_test(NAME e2e.shards
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/check_shards.php $<TARGET_FILE:phptrun>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# RUN_SERIAL: it compares the shards' recorded times (within 25%), which other
+# tests running beside it would skew.
+set_tests_properties(e2e.shards PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)

@@ -152,12 +152,16 @@ CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& conte
   fresh_ = false;
   fresh.confirmed_fresh = true;
   fresh.reused_verdict = result.verdict;
-  // The time of both runs is the case's; the first shows as a phase.
+  // The time of both runs is the case's; the first (with the hand-over to
+  // the second) shows as a phase, and the case starts where the first run
+  // did, so that its span in a trace covers both runs and ends before the
+  // next case on the worker starts.
   Phase first;
   first.name = "first run (reused process)";
-  first.ms = result.time_ms;
+  first.ms = std::max(result.time_ms, fresh.start_ms - result.start_ms);
   fresh.phases.insert(fresh.phases.begin(), first);
-  fresh.time_ms += result.time_ms;
+  fresh.time_ms += first.ms;
+  fresh.start_ms = result.start_ms;
   // The warm process made a difference: it carries state our checks did not
   // see, and would pass it on to the cases after this one.
   if (fresh.verdict != result.verdict) sandbox_.RetireWarm();
@@ -174,6 +178,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
   auto finish = [&](Judgement judgement) {
     result.verdict = judgement.verdict;
     result.reason = std::move(judgement.reason);
+    result.warn_failed = judgement.warn_failed;
     result.time_ms = MonotonicMs() - start;
     AddRunnerPhase(&result);
     return result;

@@ -57,6 +57,9 @@ struct CaseResult {
   // --show-php/skip/clean/exp/out: those parts of the case as run-tests
   // prints them ("\n========TEST========\n...\n========DONE========\n").
   std::string blocks;
+  // A WARN whose output failed with nothing expecting it (run-tests'
+  // WARN&FAIL): JUnit reports it as a failure, as run-tests' JUnit does.
+  bool warn_failed = false;
 };
 
 // Counts per verdict, for summaries.

@@ -183,6 +183,7 @@ void EncodeCaseResult(const CaseResult& r, WireWriter* w, bool with_spans) {
   w->U32(r.confirmed_fresh ? 1 : 0);
   w->U32(static_cast<uint32_t>(r.reused_verdict));
   w->Str(r.blocks);  // added with run-tests' --show-* options
+  w->U32(r.warn_failed ? 1 : 0);
 }
 
 void EncodeSpans(const std::vector<Span>& spans, WireWriter* w) {
@@ -266,6 +267,9 @@ bool DecodeCaseResult(WireReader* r, CaseResult* out) {
   out->confirmed_fresh = confirmed != 0;
   out->reused_verdict = static_cast<Verdict>(reused_verdict);
   r->Str(&out->blocks);
+  uint32_t warn_failed = 0;
+  r->U32(&warn_failed);
+  out->warn_failed = warn_failed != 0;
   return r->ok();
 }
 
