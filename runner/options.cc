@@ -47,6 +47,8 @@ const char* RefusedRunTestsOption(const std::string& flag) {
     return "phptrun writes a case's scripts beside it, as run-tests does without this option";
   }
   return nullptr;
+}
+
 // "K/N" with 1 <= K <= N.
 bool ParseShard(const std::string& text, int* index, int* count) {
   size_t slash = text.find('/');
