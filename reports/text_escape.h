@@ -10,12 +10,13 @@
 //   std::string safe = EscapeReportText(result.diff, TextSink::kXml);
 //
 // Escapes (hex digits lower case, two per byte):
-//   C0 control other than \t \n \r  ->  "[[0x1b]]"            (kXml, kTerminal)
-//   \r, DEL, C1 controls U+0080-9F  ->  "[[0x0d]]", "[[0x9b]]" (kTerminal)
+//   C0 control other than \t \n \r  ->  "[[0x1b]]"            (kXml, kTerminal, kHtml)
+//   CR, DEL                         ->  "[[0x0d]]", "[[0x7f]]"  (kTerminal, kHtml)
+//   C1 controls U+0080-9F           ->  "[[0x9b]]"            (kTerminal)
 //   byte not part of valid UTF-8    ->  "\xff" (4 characters)  (all sinks)
 //   a literal "\xff" in the text    ->  "\\xff"                 (kJson)
 //   U+FFFE, U+FFFF (not XML chars)  ->  "\xef\xbf\xbe"         (kXml)
-// Valid UTF-8 and \t \n pass unchanged, \r too but on the terminal. JSON
+// Valid UTF-8 and \t \n pass unchanged, \r too but on the terminal and in HTML. JSON
 // keeps control characters: its "\u0000" escapes hold them exactly. XML
 // holds \r, but parsers turn a raw one into \n: JunitCarriageReturns writes
 // it as "&#13;" in the printed document.
@@ -37,6 +38,11 @@ enum class TextSink {
   kXml,       // XML 1.0 attribute or text: controls, invalid UTF-8, U+FFFE/U+FFFF
   kJson,      // JSON string: invalid UTF-8 only
   kTerminal,  // console: controls and invalid UTF-8, so output cannot drive the terminal
+  // Text a web page shows (the HTML report, via JSON): controls including CR
+  // and DEL, and invalid UTF-8, so that every byte a test printed is visible;
+  // a browser would silently drop or fold them. Markup characters stay: see
+  // EscapeJsonForHtmlScript.
+  kHtml,
 };
 
 // Returns `text` with every byte `sink` cannot hold replaced by visible escape
@@ -48,5 +54,15 @@ std::string EscapeReportText(std::string_view text, TextSink sink);
 // escaped text or attribute values) written "&#13;", which parsers keep as
 // CR instead of normalising it to LF.
 std::string JunitCarriageReturns(std::string_view printed);
+
+// Makes JSON text safe inside an HTML <script type="application/json">
+// element: '<', '>' and '&' become \u003c, \u003e, \u0026, so no
+// "</script>" or "<!--" can end or change the element, and U+2028/U+2029
+// become \u2028/\u2029 (line terminators to older JavaScript). The result is
+// the same JSON value: these characters only occur inside strings.
+//
+//   out << "<script type=\"application/json\">" << EscapeJsonForHtmlScript(json.dump())
+//       << "</script>";
+std::string EscapeJsonForHtmlScript(std::string_view json);
 
 }  // namespace phptrun

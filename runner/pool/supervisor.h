@@ -31,6 +31,8 @@
 
 namespace phptrun {
 
+class RecordedTimings;
+
 class Supervisor {
  public:
   Supervisor(const EngineSetup& setup, int jobs, std::vector<std::string> cases,
@@ -41,6 +43,9 @@ class Supervisor {
   int Run(std::string* err);
 
   const std::string& php_version() const { return php_version_; }
+  // Start the cases that took longest in earlier reports first (--timings);
+  // `timings` must outlive Run().
+  void SetTimings(const RecordedTimings* timings) { timings_ = timings; }
 
  private:
   struct WorkerSlot {
@@ -102,6 +107,8 @@ class Supervisor {
   Summary summary_;
   Scheduler scheduler_;
   size_t finished_ = 0;
+  const RecordedTimings* timings_ = nullptr;
+  std::vector<bool> done_;  // per case: its result was reported
   long dispatched_ = 0;  // cases written to workers, for DispatchToKillAt
   // Reports are rewritten (Reporter::Checkpoint) while the run goes on, so a
   // SIGKILLed supervisor still leaves valid reports of what finished.

@@ -4,19 +4,19 @@
 // does across requests.
 #include "runner/process/sandbox.h"
 
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runner/process/engine_test_support.h"
@@ -350,16 +350,23 @@ TEST_CASE("a child the request waited for does not retire the process") {
   CHECK(PidOf(after) == PidOf(first));
 }
 
-// Waits for a process that was sent SIGKILL to be gone: the signal is
-// delivered asynchronously, so a loaded machine may still show it running
-// for a moment. The cap only keeps a broken kill from hanging the test.
-bool Ends(pid_t pid) {
-  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  if (pidfd < 0) return true;  // already reaped
-  pollfd p = {pidfd, POLLIN, 0};
-  bool ended = poll(&p, 1, 10000) == 1;  // the sleeper would live 29 s more
-  close(pidfd);
-  return ended;
+// Alive and not a zombie waiting for init to reap it.
+bool Running(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  size_t paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] != 'Z';
+}
+
+// Whether |pid| has stopped running (exited, or a zombie) within |limit|.
+bool GoneWithin(pid_t pid, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (Running(pid)) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
 }
 
 TEST_CASE("output a background process writes after the script ended is the request's, as run-tests reads to EOF") {
@@ -385,7 +392,9 @@ TEST_CASE("a background process that holds the output past the deadline is kille
   spec.timeout_s = 1;
   RequestOutcome out = sandbox.Run(spec);
   pid_t sleeper = std::atoi(out.output.c_str());
-  bool sleeper_gone = sleeper > 0 && Ends(sleeper);
+  // SIGKILL is delivered asynchronously: on a loaded machine the killed
+  // process may still be scheduled for a moment after the request returns.
+  bool sleeper_gone = sleeper > 0 && GoneWithin(sleeper, std::chrono::seconds(10));
   if (sleeper > 0 && !sleeper_gone) kill(sleeper, SIGKILL);
   CHECK(out.timed_out);
   CHECK_FALSE(out.completed);

@@ -115,30 +115,35 @@ check "SIGINT: no process and no generated script left behind" $(( $? + (status 
 [ -n "$left" ] && kill $left
 php8.2 -r '
   $x = simplexml_load_file($argv[1]);
-  exit($x !== false && (string)$x["interrupted"] === "true" && count($x->xpath("//testcase")) === 1 ? 0 : 1);
+  exit($x !== false && count($x->xpath("//property[@name=\"phptrun.interrupted\"][@value=\"true\"]")) > 0 && count($x->xpath("//testcase")) === 1 ? 0 : 1);
 ' "$tmp/int.xml" 2>/dev/null
 check "SIGINT: the JUnit report says the run was interrupted" $? "$(head -c 600 "$tmp/int.xml")"
 
-# A worker killed while its case runs: same, and the case runs once more.
+# A worker killed while its case runs: nothing of it is left running, and
+# the case runs once more (that run FAILs on its timeout and keeps its files,
+# as run-tests does).
+kill_worker_in_case() {  # kill_worker_in_case SUPERVISOR-PID PREVIOUS-WORKER DIR: the killed worker
+  local worker=""
+  for _ in $(seq 200); do
+    worker=$(pgrep -P "$1" | head -1)
+    [ -n "$worker" ] && [ "$worker" != "$2" ] && [ -e "$3/endless_with_children.php" ] \
+      && [ -n "$(leftovers 308.2)" ] && break
+    sleep 0.1
+  done
+  kill -KILL "$worker"
+  echo "$worker"
+}
 mkdir -p "$tmp/wk"
 cp fixtures/hostile/endless_with_children.phpt "$tmp/wk/"
 "$PHPTRUN" -q -j1 --timeout 5 --json "$tmp/wk.json" --junit "$tmp/wk.xml" "$tmp/wk" >"$tmp/wk.out" 2>&1 &
 pid=$!
-for _ in $(seq 100); do
-  worker=$(pgrep -P $pid | head -1)
-  [ -n "$worker" ] && [ -e "$tmp/wk/endless_with_children.php" ] && [ -n "$(leftovers 308.2)" ] && break
-  sleep 0.1
-done
-kill -KILL "$worker"
-sleep 1
-# The rerun's children are started by the new worker; after the run (two
-# timeouts) nothing may be left of either attempt.
+kill_worker_in_case $pid "" "$tmp/wk" >/dev/null
 wait $pid; status=$?
 sleep 0.3
 left=$(leftovers 308.1 308.2)
-[ -z "$left" ] && [ ! -e "$tmp/wk/endless_with_children.php" ]
-check "a worker killed under its case: no process, no generated script left" $(( $? + (status != 1) )) \
-  "status $status; left: $left; files: $(ls "$tmp/wk"); $(head -c 600 "$tmp/wk.out")"
+[ -z "$left" ]
+check "a worker killed under its case: no process left" $(( $? + (status != 1) )) \
+  "status $status; left: $left; $(head -c 600 "$tmp/wk.out")"
 [ -n "$left" ] && kill $left
 php8.2 -r '
   $j = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
@@ -149,6 +154,22 @@ php8.2 -r '
 ' "$tmp/wk.json" "$tmp/wk.xml" 2>/dev/null && [ "$(grep -c "died (killed by SIGKILL) running .*endless_with_children.phpt; it runs once more" "$tmp/wk.out")" = 1 ]
 check "a worker's death and the rerun are noted on the case and in one console line" $? \
   "$(head -c 600 "$tmp/wk.out"); $(head -c 800 "$tmp/wk.json")"
+
+# Its worker killed twice: the case BORKs, and the scripts of the two cut-short
+# attempts are gone, as are their processes.
+mkdir -p "$tmp/wk2"
+cp fixtures/hostile/endless_with_children.phpt "$tmp/wk2/"
+"$PHPTRUN" -q -j1 --timeout 60 --json "$tmp/wk2.json" "$tmp/wk2" >"$tmp/wk2.out" 2>&1 &
+pid=$!
+first=$(kill_worker_in_case $pid "" "$tmp/wk2")
+kill_worker_in_case $pid "$first" "$tmp/wk2" >/dev/null
+wait $pid; status=$?
+sleep 0.3
+left=$(leftovers 308.1 308.2)
+[ -z "$left" ] && [ "$(ls "$tmp/wk2")" = "endless_with_children.phpt" ] && grep -q "died twice" "$tmp/wk2.json"
+check "a worker killed twice under its case: BORK, no process, no generated script left" \
+  $(( $? + (status != 1) )) "status $status; left: $left; files: $(ls "$tmp/wk2"); $(head -c 600 "$tmp/wk2.out")"
+[ -n "$left" ] && kill $left
 
 # A report into a directory that does not exist: found before any case runs.
 for flag in --junit --json --trace; do
@@ -171,7 +192,7 @@ kill -KILL $pid
 wait $pid 2>/dev/null
 php8.2 -r '
   $x = simplexml_load_file($argv[1]); $j = json_decode(file_get_contents($argv[2]), true, 512, JSON_THROW_ON_ERROR);
-  exit($x !== false && count($x->xpath("//testcase")) === 1 && (string)$x["interrupted"] === "true"
+  exit($x !== false && count($x->xpath("//testcase")) === 1 && count($x->xpath("//property[@name=\"phptrun.interrupted\"][@value=\"true\"]")) > 0
        && $j["interrupted"] === true && count($j["tests"]) === 1 && $j["tests"][0]["verdict"] === "PASS" ? 0 : 1);
 ' "$tmp/sk.xml" "$tmp/sk.json" 2>/dev/null
 check "SIGKILL of the supervisor: valid reports of the finished cases, marked interrupted" $? \
