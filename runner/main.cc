@@ -61,6 +61,7 @@ EngineSetup MakeEngineSetup(const Options& o) {
   s.reuse = o.reuse;
   s.repeat = o.repeat;
   s.attribute = o.attribute;
+  s.resident_budget_s = o.resident_budget_s;
   // The lifecycle tracer costs more than the 3% of CPU and wall time on
   // php-src's Zend/tests that would let it run by default (docs/tracing.md):
   // it runs when something asks for what it records.

@@ -27,6 +27,19 @@
 
 namespace phptrun {
 
+// One retained snapshot (runner/sapi/retained.h) as it arrived.
+struct RetainedSnapshot {
+  int iteration = 0;
+  bool truncated = false;
+  uint32_t nodes = 0;
+  struct Entry {
+    std::string path;
+    int64_t items = 0;
+    int64_t bytes = 0;
+  };
+  std::vector<Entry> entries;
+};
+
 // What the case process sent about a resident run (runner/resident_control.h).
 struct ResidentOutcome {
   bool finished = false;  // the loop's end result arrived (no crash, no timeout)
@@ -36,6 +49,7 @@ struct ResidentOutcome {
   std::vector<LeakSite> sites;
   int64_t retained_bytes = 0;
   int64_t retained_blocks = 0;
+  std::vector<RetainedSnapshot> snapshots;  // at the checkpoints, in order
 };
 
 struct ResidentEvaluation {
@@ -48,6 +62,10 @@ struct ResidentEvaluation {
   std::string bork_reason;
   bool leaked = false;
   std::string leak_reason;  // one line: what grows, by how much, the top site
+  // Nothing leaks, but something grew recently without growing steadily:
+  // a longer run would decide (runner/case/resident_runner.h extends it).
+  bool undecided = false;
+  std::string undecided_what;  // "heap", "retained $cache", ...
   ResidentReport report;
 };
 
