@@ -103,6 +103,9 @@ JsonReporter::Json JsonReporter::ResidentToJson(const ResidentReport& r) {
     out["extended"] = Json{{"from", r.extended_from}, {"because", Text(r.extended_because)}};
   }
   out["own_bytes"] = r.own_bytes;
+  if (r.mode == "worker") {
+    out["fresh"] = Json{{"checked", r.fresh_checked}, {"differs", r.fresh_differs}};
+  }
   return out;
 }
 

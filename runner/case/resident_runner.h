@@ -23,6 +23,7 @@ struct ResidentRun {
   RequestOutcome outcome;
   ResidentEvaluation evaluation;
   double attribution_ms = 0;  // wall time of the second pass; 0 when there was none
+  double fresh_ms = 0;        // wall time of the fresh workers of the comparison
 };
 
 // At most this many sites are reported, largest first.

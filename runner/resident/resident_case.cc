@@ -309,6 +309,44 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
   return ev;
 }
 
+std::string IterationOutput(const ResidentOutcome& outcome, const std::string& output, int k) {
+  if (k < 1 || static_cast<size_t>(k) > outcome.samples.size()) return "";
+  const phptrun_resident_sample& s = outcome.samples[static_cast<size_t>(k) - 1];
+  if (s.output_start < 0 || s.output_end < s.output_start) return "";
+  return NormalizeOutput(Slice(output, s.output_start, s.output_end));
+}
+
+std::vector<int> FreshSamples(int completed) {
+  std::vector<int> ks;
+  for (int k : {2, (completed + 1) / 2, completed}) {
+    if (k >= 2 && k <= completed && std::find(ks.begin(), ks.end(), k) == ks.end()) {
+      ks.push_back(k);
+    }
+  }
+  return ks;
+}
+
+bool CompareFresh(const ResidentOutcome& long_lived, const std::string& long_lived_output, int k,
+                  const ResidentOutcome& fresh, const std::string& fresh_output,
+                  ResidentEvaluation* ev) {
+  if (!fresh.finished || fresh.result.stop != PHPTRUN_RESIDENT_RAN_ALL || fresh.samples.empty()) {
+    return false;
+  }
+  const phptrun_resident_sample& s = fresh.samples.front();
+  if (s.output_start < 0 || s.output_end < s.output_start) return false;
+  std::string alone = NormalizeOutput(Slice(fresh_output, s.output_start, s.output_end));
+  std::string served = IterationOutput(long_lived, long_lived_output, k);
+  ev->report.fresh_checked.push_back(k);
+  if (alone == served) return false;
+  ev->report.fresh_differs = k;
+  ev->failure_reason = Join(ev->failure_reason,
+                            "output of request " + std::to_string(k) +
+                                " differs from a fresh worker serving request " +
+                                std::to_string(k) + " (state kept from earlier requests?)");
+  if (ev->failure_diff.empty()) ev->failure_diff = MakeDiff("EXPECT", alone, served);
+  return true;
+}
+
 void AttachSites(const ResidentOutcome& attributed, const std::string& how,
                  ResidentEvaluation* ev) {
   ResidentReport& rep = ev->report;

@@ -74,6 +74,22 @@ struct ResidentEvaluation {
 ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutcome& outcome,
                                     const std::string& output, const std::string& crash_reason);
 
+// What iteration k (1-based) of a run printed, normalized as run-tests
+// compares; "" when the output was not cut or k did not complete.
+std::string IterationOutput(const ResidentOutcome& outcome, const std::string& output, int k);
+
+// The requests a fresh worker serves to compare with the long-lived one:
+// 2, the middle one and the last (of `completed`), without repeats.
+std::vector<int> FreshSamples(int completed);
+
+// Compares request k of the long-lived worker with a fresh worker serving
+// request k alone (`fresh`, `fresh_output`): on a difference, FAILs `ev`
+// naming k with the diff (fresh worker as expected, long-lived as actual)
+// and returns true. A fresh run that did not complete says nothing.
+bool CompareFresh(const ResidentOutcome& long_lived, const std::string& long_lived_output, int k,
+                  const ResidentOutcome& fresh, const std::string& fresh_output,
+                  ResidentEvaluation* ev);
+
 // Puts the sites of an attribution pass (`attributed`, a second run of the
 // same case, or the first with --attribute) into `ev`, and names the top
 // one in the leak reason. `how` becomes report.attribution.

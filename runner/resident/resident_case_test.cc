@@ -314,5 +314,38 @@ TEST_CASE("resident: phptrun's own loop allocations are not reported as the user
   CHECK(ev.leak_reason.find("(worker loop)") == std::string::npos);
 }
 
+TEST_CASE("resident: fresh workers serve requests 2, the middle one and the last") {
+  CHECK(FreshSamples(50) == std::vector<int>{2, 25, 50});
+  CHECK(FreshSamples(3) == std::vector<int>{2, 3});
+  CHECK(FreshSamples(2) == std::vector<int>{2});
+  CHECK(FreshSamples(1).empty());
+}
+
+TEST_CASE("resident: a request that a fresh worker answers differently FAILs, naming it") {
+  // Every request of the long-lived worker prints the flash message ...
+  FakeRun served = Same(50, "<h1>Home</h1><p>Welcome back!</p>\n");
+  ResidentEvaluation ev = Evaluate(Spec(50), served);
+  REQUIRE(ev.failure_reason.empty());  // same_output sees nothing
+  // ... a fresh worker serving request 2 alone does not.
+  FakeRun alone = Same(1, "<h1>Home</h1>\n");
+  CHECK(CompareFresh(served.Outcome(), served.Output(), 2, alone.Outcome(), alone.Output(), &ev));
+  CHECK(ev.failure_reason ==
+        "output of request 2 differs from a fresh worker serving request 2 (state kept from "
+        "earlier requests?)");
+  CHECK(ev.report.fresh_differs == 2);
+  CHECK(ev.failure_diff.find("Welcome back!") != std::string::npos);
+
+  // The same output: nothing to say. A fresh run that did not finish: neither.
+  ResidentEvaluation same = Evaluate(Spec(50), served);
+  FakeRun same_alone = Same(1, "<h1>Home</h1><p>Welcome back!</p>\n");
+  CHECK_FALSE(CompareFresh(served.Outcome(), served.Output(), 25, same_alone.Outcome(),
+                           same_alone.Output(), &same));
+  CHECK(same.report.fresh_checked == std::vector<int>{25});
+  alone.finished = false;
+  CHECK_FALSE(CompareFresh(served.Outcome(), served.Output(), 2, alone.Outcome(), alone.Output(),
+                           &same));
+  CHECK(same.failure_reason.empty());
+}
+
 }  // namespace
 }  // namespace phptrun

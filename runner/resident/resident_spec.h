@@ -15,6 +15,8 @@
 //   same_output=1      every iteration must print what the first printed (default 1)
 //   max_iterations=N   how far an undecided leak verdict may extend the run,
 //                      doubling the iterations (default 8 x iterations)
+//   fresh=1            worker: compare sampled requests with a fresh worker
+//                      serving the same request number (default 1)
 //
 // An unknown or repeated key, a bad value, or a warm-up that leaves fewer
 // than kMinJudgedIterations iterations to judge is an error whose text names
@@ -50,6 +52,9 @@ struct ResidentSpec {
   int max_iterations = 0;
   // Set by the runner on an extended run: the configured iterations.
   int extended_from = 0;
+  // worker: serve a few sampled requests (2, the middle one, the last) also
+  // in a freshly booted worker and compare the outputs (RESIDENT fresh=1/0).
+  bool fresh = true;
 };
 
 // "requests", "worker", "reload".

@@ -130,6 +130,9 @@ void EncodeResidentReport(const ResidentReport& r, WireWriter* w) {
   w->U32(static_cast<uint32_t>(r.extended_from));
   w->Str(r.extended_because);
   w->I64(r.own_bytes);
+  w->U32(static_cast<uint32_t>(r.fresh_checked.size()));
+  for (int k : r.fresh_checked) w->U32(static_cast<uint32_t>(k));
+  w->U32(static_cast<uint32_t>(r.fresh_differs));
 }
 
 bool DecodeResidentReport(WireReader* r, ResidentReport* out) {
@@ -230,6 +233,15 @@ bool DecodeResidentReport(WireReader* r, ResidentReport* out) {
   out->extended_from = static_cast<int>(extended_from);
   r->Str(&out->extended_because);
   r->I64(&out->own_bytes);
+  r->U32(&n);
+  for (uint32_t i = 0; i < n && r->ok(); ++i) {
+    uint32_t k = 0;
+    r->U32(&k);
+    out->fresh_checked.push_back(static_cast<int>(k));
+  }
+  uint32_t differs = 0;
+  r->U32(&differs);
+  out->fresh_differs = static_cast<int>(differs);
   return r->ok();
 }
 

@@ -73,6 +73,10 @@ struct ResidentReport {
   int extended_from = 0;         // the configured iterations, when the run was extended
   std::string extended_because;  // what was undecided
   int64_t own_bytes = 0;         // tracked blocks of phptrun's own loop, not in sites
+  // worker: the requests also served by a fresh worker and compared, and the
+  // first whose output differed (0: none).
+  std::vector<int> fresh_checked;
+  int fresh_differs = 0;
 };
 
 inline constexpr size_t kMaxRetainers = 10;

@@ -392,7 +392,7 @@ static void WorkerLoop(void *arg) {
     volatile enum Outcome outcome = kGoOn;
     zend_try {
       zval arg, returned;
-      ZVAL_LONG(&arg, i);
+      ZVAL_LONG(&arg, l->config->first_request > 0 ? l->config->first_request + i - 1 : i);
       ZVAL_UNDEF(&returned);
       fci.retval = &returned;
       fci.params = &arg;

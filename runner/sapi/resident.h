@@ -109,6 +109,9 @@ typedef struct phptrun_resident_config {
    * ascending; the sink's `retained` gets each. */
   int checkpoints[PHPTRUN_MAX_CHECKPOINTS];
   int checkpoint_count;
+  /* worker: the request number the first call gets (0 = 1); a fresh worker
+   * serving request k alone runs with iterations = 1, first_request = k. */
+  int first_request;
 } phptrun_resident_config;
 
 /* Callbacks into the caller. They run inside the engine's request, between

@@ -153,8 +153,10 @@ static void Pop(Walker *w, size_t length) {
   w->path[length] = '\0';
 }
 
-static int64_t StringBytes(const zend_string *s) {
-  return ZSTR_IS_INTERNED(s) ? 0 : (int64_t)(_ZSTR_HEADER_SIZE + ZSTR_LEN(s) + 1);
+/* A string shared by several holders counts at the first, as containers do. */
+static int64_t StringBytes(Walker *w, const zend_string *s) {
+  if (ZSTR_IS_INTERNED(s) || !FirstVisit(w, s)) return 0;
+  return (int64_t)(_ZSTR_HEADER_SIZE + ZSTR_LEN(s) + 1);
 }
 
 static int64_t WalkValue(Walker *w, zval *value, int depth);
@@ -184,7 +186,7 @@ static int64_t WalkArray(Walker *w, HashTable *ht, int depth) {
       ZVAL_DEREF(v);
       if (Z_TYPE_P(v) == IS_INDIRECT) v = Z_INDIRECT_P(v);
       ZVAL_DEREF(v);
-      if (key) bytes += StringBytes(key);
+      if (key) bytes += StringBytes(w, key);
       if (Z_TYPE_P(v) != IS_ARRAY && Z_TYPE_P(v) != IS_OBJECT) {
         bytes += WalkValue(w, v, depth + 1);
         continue;
@@ -257,7 +259,7 @@ static int64_t WalkObject(Walker *w, zend_object *obj, int depth) {
         if (Z_TYPE_P(child) == IS_INDIRECT) continue; /* a declared slot, walked above */
         items++;
         if (key) {
-          bytes += StringBytes(key);
+          bytes += StringBytes(w, key);
           bytes += WalkMember(w, "->%.*s", ZSTR_VAL(key), ZSTR_LEN(key) > 60 ? 60 : ZSTR_LEN(key),
                               child, depth + 1);
         } else {
@@ -304,7 +306,7 @@ static int64_t WalkValue(Walker *w, zval *value, int depth) {
   ZVAL_DEREF(value);
   switch (Z_TYPE_P(value)) {
     case IS_STRING:
-      return StringBytes(Z_STR_P(value));
+      return StringBytes(w, Z_STR_P(value));
     case IS_ARRAY:
       return WalkArray(w, Z_ARRVAL_P(value), depth);
     case IS_OBJECT:
