@@ -58,8 +58,8 @@ std::string LeakAnalysis::Summary() const {
   for (bool bytes : {true, false}) {
     for (const MetricVerdict& m : metrics) {
       if (!m.leaking || m.bytes != bytes) continue;
-      out += (out.empty() ? "" : ", ") + m.name + " " + FormatGrowth(m.growth, m.bytes) +
-             "/iteration";
+      out +=
+          (out.empty() ? "" : ", ") + m.name + " " + FormatGrowth(m.growth, m.bytes) + "/iteration";
     }
   }
   return out;

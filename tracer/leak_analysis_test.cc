@@ -27,8 +27,8 @@ MetricVerdict Judge(const std::vector<int64_t>& values, int warmup, bool bytes =
 TEST_CASE("leak rule: checkpoints cut the iterations after warm-up in 8 intervals") {
   CHECK(Checkpoints(20, 100) == std::vector<int>{20, 30, 40, 50, 60, 70, 80, 90, 100});
   CHECK(Checkpoints(1, 5) == std::vector<int>{1, 2, 3, 4, 5});  // --repeat 5: 4 intervals
-  CHECK(Checkpoints(8, 10).empty());                             // too short
-  CHECK(Checkpoints(0, 100).empty());                            // no warm-up
+  CHECK(Checkpoints(8, 10).empty());                            // too short
+  CHECK(Checkpoints(0, 100).empty());                           // no warm-up
 }
 
 TEST_CASE("leak rule: a flat series is no leak") {

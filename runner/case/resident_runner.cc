@@ -54,11 +54,11 @@ ResidentRun RunResident(RequestSpec spec, const ResidentSpec& configured, bool a
                         int budget_s) {
   ResidentRun run;
   ResidentSpec resident = configured;
-  int max_iterations = resident.max_iterations > 0
-                           ? resident.max_iterations
-                           : static_cast<int>(std::min<int64_t>(
-                                 1000000, static_cast<int64_t>(kDefaultExtension) *
-                                              resident.iterations));
+  int max_iterations =
+      resident.max_iterations > 0
+          ? resident.max_iterations
+          : static_cast<int>(std::min<int64_t>(
+                1000000, static_cast<int64_t>(kDefaultExtension) * resident.iterations));
   double timeout_s = spec.timeout_s;
   double spent_ms = 0;
   double extension_ms = 0;
@@ -69,7 +69,8 @@ ResidentRun RunResident(RequestSpec spec, const ResidentSpec& configured, bool a
   // while the iterations, the budget and the case's timeout allow; the
   // next run takes about twice as long as this one.
   std::string because;
-  while (run.evaluation.undecided && !run.evaluation.leaked && resident.iterations * 2 <= max_iterations) {
+  while (run.evaluation.undecided && !run.evaluation.leaked &&
+         resident.iterations * 2 <= max_iterations) {
     double next_ms = 2 * run.outcome.wall_ms;
     if (extension_ms + next_ms > budget_s * 1000.0) break;
     if (spent_ms + next_ms > timeout_s * 1000.0 / 2) break;

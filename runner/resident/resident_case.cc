@@ -290,7 +290,8 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
         // The metrics know the exact iteration; the retainers only the
         // checkpoint by which they last rose.
         int last_rise = 0;
-        for (const MetricVerdict& m : analysis.metrics) last_rise = std::max(last_rise, m.last_rise);
+        for (const MetricVerdict& m : analysis.metrics)
+          last_rise = std::max(last_rise, m.last_rise);
         if (last_rise == 0) {
           for (const RetainedPath& p : rep.retainers) last_rise = std::max(last_rise, p.last_rise);
         }
@@ -339,10 +340,10 @@ bool CompareFresh(const ResidentOutcome& long_lived, const std::string& long_liv
   ev->report.fresh_checked.push_back(k);
   if (alone == served) return false;
   ev->report.fresh_differs = k;
-  ev->failure_reason = Join(ev->failure_reason,
-                            "output of request " + std::to_string(k) +
-                                " differs from a fresh worker serving request " +
-                                std::to_string(k) + " (state kept from earlier requests?)");
+  ev->failure_reason =
+      Join(ev->failure_reason, "output of request " + std::to_string(k) +
+                                   " differs from a fresh worker serving request " +
+                                   std::to_string(k) + " (state kept from earlier requests?)");
   if (ev->failure_diff.empty()) ev->failure_diff = MakeDiff("EXPECT", alone, served);
   return true;
 }

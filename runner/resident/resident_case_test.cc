@@ -1,11 +1,12 @@
 #include "runner/resident/resident_case.h"
-#include "tracer/leak_analysis.h"
 
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "tracer/leak_analysis.h"
 
 namespace phptrun {
 namespace {
@@ -277,12 +278,12 @@ TEST_CASE("resident: a retainer whose items keep growing leaks and is named, not
   CHECK(ev.report.decision == "growing");
 }
 
-TEST_CASE("resident: a retainer that fills up and stops is bounded; one still rising is undecided") {
+TEST_CASE(
+    "resident: a retainer that fills up and stops is bounded; one still rising is undecided") {
   FakeRun run = Same(200);
   ResidentOutcome o = run.Outcome();
-  o.snapshots = Snapshots(20, 200, {"$cache"}, [](const std::string&, int c) -> int64_t {
-    return c < 80 ? c : 80;
-  });
+  o.snapshots = Snapshots(20, 200, {"$cache"},
+                          [](const std::string&, int c) -> int64_t { return c < 80 ? c : 80; });
   ResidentEvaluation ev = EvaluateResident(Spec(200), o, run.Output(), "");
   CHECK_FALSE(ev.leaked);
   CHECK_FALSE(ev.undecided);
@@ -342,8 +343,8 @@ TEST_CASE("resident: a request that a fresh worker answers differently FAILs, na
                            same_alone.Output(), &same));
   CHECK(same.report.fresh_checked == std::vector<int>{25});
   alone.finished = false;
-  CHECK_FALSE(CompareFresh(served.Outcome(), served.Output(), 2, alone.Outcome(), alone.Output(),
-                           &same));
+  CHECK_FALSE(
+      CompareFresh(served.Outcome(), served.Output(), 2, alone.Outcome(), alone.Output(), &same));
   CHECK(same.failure_reason.empty());
 }
 

@@ -48,9 +48,11 @@ std::string ResidentDetails(const ResidentReport& r) {
   for (const RetainedPath& p : r.retainers) {
     if (!p.leaking) continue;
     out += "  retained by " + p.path + ": items " + FormatGrowth(p.items_growth, false) +
-           " per iteration, " + FormatGrowth(p.bytes_growth, true) + " per iteration; items at the checkpoints";
+           " per iteration, " + FormatGrowth(p.bytes_growth, true) +
+           " per iteration; items at the checkpoints";
     for (size_t j = 0; j < p.items.size() && j < r.checkpoints.size(); ++j) {
-      out += (j ? ", " : " ") + std::to_string(p.items[j]) + " @" + std::to_string(r.checkpoints[j]);
+      out +=
+          (j ? ", " : " ") + std::to_string(p.items[j]) + " @" + std::to_string(r.checkpoints[j]);
     }
     out += "\n";
   }

@@ -27,13 +27,13 @@ struct LeakSite {
 // One retainer path of the retained snapshots (runner/sapi/retained.h): what
 // its containers held at each checkpoint, and the trend the leak rule saw.
 struct RetainedPath {
-  std::string path;             // "$em->unitOfWork->identityMap['Visit']"
-  std::vector<int64_t> items;   // elements/properties, one per checkpoint
-  std::vector<int64_t> bytes;   // approximate bytes with what they reach first
-  std::string trend;            // "growing", "undecided", "bounded" (of items, else bytes)
-  double items_growth = 0;      // per iteration over the second half
+  std::string path;            // "$em->unitOfWork->identityMap['Visit']"
+  std::vector<int64_t> items;  // elements/properties, one per checkpoint
+  std::vector<int64_t> bytes;  // approximate bytes with what they reach first
+  std::string trend;           // "growing", "undecided", "bounded" (of items, else bytes)
+  double items_growth = 0;     // per iteration over the second half
   double bytes_growth = 0;
-  int last_rise = 0;            // the checkpoint by which it last rose
+  int last_rise = 0;  // the checkpoint by which it last rose
   bool leaking = false;
 };
 

@@ -8,17 +8,16 @@
 
 #include "php.h"
 #include "zend_closures.h"
-#include "zend_interfaces.h"
 
 enum {
-  kNodes = 200000,       /* containers visited per snapshot */
-  kDepth = 24,           /* levels below a root */
-  kPaths = 16384,        /* distinct paths (a power of two) */
-  kVisited = 1 << 20,    /* visited-set slots (a power of two, > 4 * kNodes) */
-  kPathMax = 480,        /* characters of a path */
-  kArena = 4 << 20,      /* bytes of path text */
-  kOut = 8 << 20,        /* bytes of the serialized snapshot */
-  kSmallArray = 16,      /* arrays up to this size name their keys */
+  kNodes = 200000,    /* containers visited per snapshot */
+  kDepth = 24,        /* levels below a root */
+  kPaths = 16384,     /* distinct paths (a power of two) */
+  kVisited = 1 << 20, /* visited-set slots (a power of two, > 4 * kNodes) */
+  kPathMax = 480,     /* characters of a path */
+  kArena = 4 << 20,   /* bytes of path text */
+  kOut = 8 << 20,     /* bytes of the serialized snapshot */
+  kSmallArray = 16,   /* arrays up to this size name their keys */
 };
 
 typedef struct PathSlot {
@@ -31,7 +30,7 @@ typedef struct PathSlot {
 } PathSlot;
 
 typedef struct Walker {
-  const void **visited; /* open addressing on pointers */
+  const void **visited;   /* open addressing on pointers */
   uint32_t *visited_used; /* the slots taken, to clear only those */
   uint32_t visited_count;
   PathSlot *paths;
@@ -61,7 +60,8 @@ static int Prepare(Walker *w) {
     w->by_order = Map(sizeof(uint32_t) * kPaths);
     w->arena = Map(kArena);
     w->out = Map(kOut);
-    if (!w->visited || !w->visited_used || !w->paths || !w->by_order || !w->arena || !w->out) return -1;
+    if (!w->visited || !w->visited_used || !w->paths || !w->by_order || !w->arena || !w->out)
+      return -1;
   } else {
     /* Clear only what the last snapshot used: a flat program's snapshot
      * costs what it walks, not the tables' size. */
@@ -318,8 +318,8 @@ static int64_t WalkValue(Walker *w, zval *value, int depth) {
 
 /* A root: its path is `format` with `name`; recorded even when it holds a
  * plain value (a string that keeps growing is a leak too). */
-static void WalkRoot(Walker *w, const char *format, const char *a, size_t a_length,
-                     const char *b, size_t b_length, zval *value) {
+static void WalkRoot(Walker *w, const char *format, const char *a, size_t a_length, const char *b,
+                     size_t b_length, zval *value) {
   ZVAL_DEREF(value);
   if (Z_TYPE_P(value) == IS_INDIRECT) value = Z_INDIRECT_P(value);
   ZVAL_DEREF(value);
@@ -364,8 +364,7 @@ static void WalkClass(Walker *w, zend_class_entry *ce) {
         const char *class_name, *prop_name;
         size_t prop_length;
         zend_unmangle_property_name_ex(info->name, &class_name, &prop_name, &prop_length);
-        WalkRoot(w, "%.*s::$%.*s", name, length, prop_name, prop_length,
-                 &statics[info->offset]);
+        WalkRoot(w, "%.*s::$%.*s", name, length, prop_name, prop_length, &statics[info->offset]);
       }
       ZEND_HASH_FOREACH_END();
     }
