@@ -18,6 +18,7 @@ enum {
   kArena = 4 << 20,   /* bytes of path text */
   kOut = 8 << 20,     /* bytes of the serialized snapshot */
   kSmallArray = 16,   /* arrays up to this size name their keys */
+  kScratch = 1 << 20, /* zvals of get_gc tables being walked, all levels */
 };
 
 typedef struct PathSlot {
@@ -38,6 +39,10 @@ typedef struct Walker {
   char *arena;
   size_t arena_used;
   unsigned char *out;
+  /* get_gc() tables live in one engine buffer that the next get_gc() call
+   * reuses: each level copies its table here (shallow) before walking it. */
+  zval *scratch;
+  size_t scratch_used;
   uint32_t path_count;
   uint32_t nodes;
   int truncated;
@@ -60,7 +65,9 @@ static int Prepare(Walker *w) {
     w->by_order = Map(sizeof(uint32_t) * kPaths);
     w->arena = Map(kArena);
     w->out = Map(kOut);
-    if (!w->visited || !w->visited_used || !w->paths || !w->by_order || !w->arena || !w->out)
+    w->scratch = Map(sizeof(zval) * kScratch);
+    if (!w->visited || !w->visited_used || !w->paths || !w->by_order || !w->arena || !w->out ||
+        !w->scratch)
       return -1;
   } else {
     /* Clear only what the last snapshot used: a flat program's snapshot
@@ -69,6 +76,7 @@ static int Prepare(Walker *w) {
     for (uint32_t i = 0; i < w->path_count; i++) w->paths[w->by_order[i]].text = 0;
   }
   w->visited_count = 0;
+  w->scratch_used = 0;
   w->arena_used = 1; /* offset 0 means "empty" */
   w->path_count = 0;
   w->nodes = 0;
@@ -236,7 +244,8 @@ static int64_t WalkObject(Walker *w, zend_object *obj, int depth) {
     Record(w, 0, bytes);
     return bytes;
   }
-  if (obj->handlers->get_properties == zend_std_get_properties && ce != zend_ce_closure) {
+  if (obj->handlers->get_properties == zend_std_get_properties &&
+      obj->handlers->get_gc == zend_std_get_gc) {
     /* Declared properties by slot, then dynamic ones: no table is built. */
     for (int i = 0; i < ce->default_properties_count; i++) {
       zval *slot = OBJ_PROP_NUM(obj, i);
@@ -276,12 +285,21 @@ static int64_t WalkObject(Walker *w, zend_object *obj, int depth) {
     zval *table = NULL;
     int n = 0;
     HashTable *ht = obj->handlers->get_gc(obj, &table, &n);
-    for (int i = 0; i < n; i++) {
-      if (Z_TYPE(table[i]) == IS_UNDEF) continue;
-      items++;
-      bytes += closure ? WalkMember(w, "%.*s", "{$this}", 7, &table[i], depth + 1)
-                       : WalkMember(w, "%.*s", "{*}", 3, &table[i], depth + 1);
+    if (n < 0) n = 0;
+    if (w->scratch_used + (size_t)n > kScratch) {
+      n = (int)(kScratch - w->scratch_used);
+      w->truncated = 1;
     }
+    zval *mine = w->scratch + w->scratch_used;
+    if (n > 0) memcpy(mine, table, sizeof(zval) * (size_t)n);
+    w->scratch_used += (size_t)n;
+    for (int i = 0; i < n; i++) {
+      if (Z_TYPE(mine[i]) == IS_UNDEF) continue;
+      items++;
+      bytes += closure ? WalkMember(w, "%.*s", "{$this}", 7, &mine[i], depth + 1)
+                       : WalkMember(w, "%.*s", "{*}", 3, &mine[i], depth + 1);
+    }
+    w->scratch_used -= (size_t)n;
     if (ht) {
       zend_string *key;
       zval *child;
@@ -491,5 +509,6 @@ void phptrun_retained_release(void) {
   if (w->by_order) munmap(w->by_order, sizeof(uint32_t) * kPaths);
   if (w->arena) munmap(w->arena, kArena);
   if (w->out) munmap(w->out, kOut);
+  if (w->scratch) munmap(w->scratch, sizeof(zval) * kScratch);
   memset(w, 0, sizeof *w);
 }
