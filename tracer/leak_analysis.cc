@@ -99,8 +99,10 @@ TrendVerdict Classify(const std::vector<int>& at, const std::vector<int64_t>& hi
   size_t tail_from = k - k / 2 + 1;  // the last k/2 intervals
   int64_t before = highs[0];
   int rose_total = 0;
+  v.rose.assign(k + 1, false);
   for (size_t j = 1; j <= k; ++j) {
     bool rose = highs[j] > before;
+    v.rose[j] = rose;
     before = std::max(before, highs[j]);
     if (rose) {
       ++rose_total;
@@ -118,6 +120,7 @@ TrendVerdict Classify(const std::vector<int>& at, const std::vector<int64_t>& hi
   }
   size_t middle = k - k / 2;
   int64_t high_to_middle = *std::max_element(highs.begin(), highs.begin() + middle + 1);
+  v.middle_high = high_to_middle;
   int span = at[k] - at[middle];
   if (span > 0) v.growth = static_cast<double>(highs[k] - high_to_middle) / span;
   if (v.growth < 0) v.growth = 0;
@@ -150,8 +153,12 @@ LeakAnalysis AnalyzeLeaks(const std::vector<MetricSeries>& series, int warmup, i
             HighestIn(s.values, static_cast<size_t>(at[j - 1]), static_cast<size_t>(at[j])));
       }
       TrendVerdict v = Classify(at, highs);
+      m.highs = highs;
       m.trend = v.trend;
       m.growth = v.growth;
+      m.rose = v.rose;
+      m.rising_tail = v.rising_tail;
+      m.middle_high = v.middle_high;
       // The exact iteration of the last new high after warm-up.
       int64_t high = highs[0];
       for (size_t i = static_cast<size_t>(at[0]); i < n; ++i) {

@@ -62,9 +62,11 @@ std::vector<int> Checkpoints(int warmup, int iterations);
 
 struct TrendVerdict {
   Trend trend = Trend::kFlat;
-  int rising_tail = 0;  // how many of the last K/2 intervals rose
-  int last_rise = 0;    // the iteration of the last new high after warm-up (0: none)
-  double growth = 0;    // per iteration over the second half
+  int rising_tail = 0;      // how many of the last K/2 intervals rose
+  int last_rise = 0;        // the iteration of the last new high after warm-up (0: none)
+  double growth = 0;        // per iteration over the second half
+  std::vector<bool> rose;   // per interval j = 0..K (0, the warm-up, never rises)
+  int64_t middle_high = 0;  // the highest up to b_{K/2}: where the growth is measured from
 };
 
 // `values[j]` is the value at checkpoint `at[j]` (at.size() == values.size()
@@ -78,6 +80,15 @@ struct MetricVerdict {
   int last_rise = 0;
   double growth = 0;  // per iteration over the second half
   bool leaking = false;
+  // What the trend was read from, for reports that draw it (the HTML plots):
+  // highs[0] the warm-up's highest value, highs[j] interval j's (iterations
+  // b_{j-1}+1 .. b_j); rose[j] it was above every value before; rising_tail
+  // of the last K/2 intervals rose; middle_high the highest up to b_{K/2}.
+  // Empty when not judged.
+  std::vector<int64_t> highs;
+  std::vector<bool> rose;
+  int rising_tail = 0;
+  int64_t middle_high = 0;
 };
 
 struct LeakAnalysis {
