@@ -269,6 +269,18 @@ void ConsoleReporter::CaseFinished(const CaseResult& result) {
          << OneLine(result.name.empty() ? result.file : result.name) << " [" << OneLine(result.file)
          << ']';
     if (!result.reason.empty()) out_ << " (" << OneLine(result.reason) << ')';
+    // -v: how a resident PASS was decided, when something grew after warm-up.
+    const ResidentReport& resident = result.resident;
+    if (result.reason.empty() && resident.present &&
+        (resident.decision.rfind("bounded", 0) == 0 ||
+         resident.decision.rfind("undecided", 0) == 0)) {
+      out_ << " (" << OneLine(resident.decision);
+      if (resident.extended_from > 0) {
+        out_ << "; extended from " << resident.extended_from << " to " << resident.iterations
+             << " iterations";
+      }
+      out_ << ')';
+    }
     out_ << '\n';
     if (ShowsDiff(result.verdict) && !result.diff.empty()) {
       std::string diff = Terminal(result.diff);

@@ -84,6 +84,31 @@ JsonReporter::Json JsonReporter::ResidentToJson(const ResidentReport& r) {
   out["iterations_per_s"] = Rounded(r.iterations_per_s, 1);
   out["loop_ms"] = Rounded(r.loop_ms, 3);
   out["sampling_ms"] = Rounded(r.sampling_ms, 3);
+  out["snapshot_ms"] = Rounded(r.snapshot_ms, 3);
+  out["checkpoints"] = r.checkpoints;
+  Json retainers = Json::array();
+  for (const RetainedPath& p : r.retainers) {
+    Json entry = Json::object();
+    entry["path"] = Text(p.path);
+    entry["items"] = p.items;
+    entry["bytes"] = p.bytes;
+    entry["trend"] = Text(p.trend);
+    entry["items_growth"] = Rounded(p.items_growth, 3);
+    entry["bytes_growth"] = Rounded(p.bytes_growth, 3);
+    entry["last_rise"] = p.last_rise;
+    entry["leaking"] = p.leaking;
+    retainers.push_back(std::move(entry));
+  }
+  out["retainers"] = std::move(retainers);
+  out["snapshots_truncated"] = r.snapshots_truncated;
+  out["decision"] = Text(r.decision);
+  if (r.extended_from > 0) {
+    out["extended"] = Json{{"from", r.extended_from}, {"because", Text(r.extended_because)}};
+  }
+  out["own_bytes"] = r.own_bytes;
+  if (r.mode == "worker") {
+    out["fresh"] = Json{{"checked", r.fresh_checked}, {"differs", r.fresh_differs}};
+  }
   return out;
 }
 

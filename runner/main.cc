@@ -69,6 +69,7 @@ EngineSetup MakeEngineSetup(const Options& o) {
   s.repeat = o.repeat;
   ApplyRunTestsSetup(o, &s);
   s.attribute = o.attribute;
+  s.resident_budget_s = o.resident_budget_s;
   // The lifecycle tracer costs more than the 3% of CPU and wall time on
   // php-src's Zend/tests that would let it run by default (docs/tracing.md):
   // it runs when something asks for what it records.

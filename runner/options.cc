@@ -110,6 +110,8 @@ std::string UsageText() {
          "                  process, like run-tests.php --repeat; also judges leaks\n"
          "  --attribute     in resident runs, find the PHP code that allocated what\n"
          "                  stays from the first run on (else only for a LEAK)\n"
+         "  --resident-budget S  seconds a resident case whose leak verdict is\n"
+         "                  undecided may spend on longer runs (default 30; 0: none)\n"
          "  --reuse N       let one case process serve up to N requests (default 100),\n"
          "                  each checked to leave the process as it found it; a\n"
          "                  verdict other than PASS from a reused process is\n"
@@ -283,6 +285,12 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
         return false;
       }
       o->skip_repeat = true;
+    } else if (flag == "--resident-budget") {
+      if (!value(&v)) return false;
+      if (!ParseInt(v, 0, &o->resident_budget_s)) {
+        *err = "--resident-budget: expected seconds >= 0, got '" + v + "'";
+        return false;
+      }
     } else if (flag == "--attribute") {
       if (!no_value()) return false;
       o->attribute = true;

@@ -36,6 +36,7 @@ struct Options {
   bool offline = false;            // --offline: SKIP_ONLINE_TESTS=1
   int repeat = 0;                  // --repeat N: run cases without RESIDENT as N requests
   bool attribute = false;          // --attribute: find leak sites in every resident run
+  int resident_budget_s = 30;      // --resident-budget: seconds an undecided run may extend
   int reuse = 100;                 // --reuse N: requests one case process may serve
 
   // run-tests.php 8.2's own options (docs/run-tests-options.md).

@@ -291,6 +291,14 @@ TEST_CASE("options: --repeat N and --attribute (resident runs)") {
   CHECK(ParseError({"suites", "--repeat"}) == "--repeat needs a value");
 }
 
+TEST_CASE("options: --resident-budget S (extensions of undecided resident runs)") {
+  CHECK(ParseOk({"suites"}).resident_budget_s == 30);
+  CHECK(ParseOk({"--resident-budget", "0", "suites"}).resident_budget_s == 0);
+  CHECK(ParseOk({"--resident-budget=120", "suites"}).resident_budget_s == 120);
+  CHECK(ParseError({"--resident-budget", "-1", "suites"}) ==
+        "--resident-budget: expected seconds >= 0, got '-1'");
+}
+
 }  // namespace
 
 TEST_CASE("options: --trace, --profile and --tracer") {

@@ -331,7 +331,8 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
   if (!WriteCaseScript(plan.script, *test.Section("FILE"), &err)) {
     return {Verdict::kBork, "cannot write the test script: " + err};
   }
-  ResidentRun run = RunResident(spec, plan.resident_spec, setup_.attribute);
+  ResidentRun run =
+      RunResident(spec, plan.resident_spec, setup_.attribute, setup_.resident_budget_s);
   AddPhases(run.outcome, "", &result->phases);
   AddRequestTrace(run.outcome, "FILE", config_.run_start_ms, setup_.spans, result);
   if (run.attribution_ms > 0) {
