@@ -1,5 +1,6 @@
 #include "reports/json_reporter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 #include <vector>
@@ -30,6 +31,7 @@ JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
   test["verdict"] = VerdictName(result.verdict);
   test["reason"] = Text(result.reason);
   test["time_ms"] = Rounded(result.time_ms, 3);
+  test["cpu_ms"] = result.cpu_ms < 0 ? Json(nullptr) : Json(Rounded(result.cpu_ms, 3));
   Json phases = Json::array();
   for (const Phase& phase : result.phases) {
     Json entry = Json::object();
@@ -96,6 +98,9 @@ JsonReporter::Json JsonReporter::HeaderJson(const RunEnd& end) const {
   report["summary"] = std::move(counts);
   report["interrupted"] = end.interrupted;
   report["supervisor_max_rss_kb"] = end.supervisor_max_rss_kb;
+  report["jobs"] = info().jobs;
+  report["max_jobs"] = std::max(info().jobs, info().max_jobs);
+  report["peak_jobs"] = end.peak_jobs;
   return report;
 }
 

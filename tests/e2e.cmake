@@ -46,3 +46,9 @@ set_tests_properties(e2e.resident_suite e2e.resident_fixtures e2e.resident_cli P
 # phptrun writes each case's script beside it: runs over the same directory
 # must not overlap.
 set_tests_properties(e2e.suites e2e.resident_suite e2e.resident_cli PROPERTIES RESOURCE_LOCK suites_dir)
+# -j auto and cpu_ms (fixtures/jobs): how many cases ran at once, and each
+# case's CPU against what the case measured of itself with getrusage().
+add_test(NAME e2e.jobs
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/jobs_check.php $<TARGET_FILE:phptrun> fixtures/jobs
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.jobs PROPERTIES TIMEOUT 300 RESOURCE_LOCK fixtures_jobs)

@@ -49,6 +49,7 @@ ResidentRun RunResident(RequestSpec spec, const ResidentSpec& resident, bool att
     spec.resident.track_from = track_from;
     RequestOutcome second = RunRequest(spec);
     run.attribution_ms = second.wall_ms;
+    run.attribution_cpu_ms = second.cpu_ms;
     AttachSites(second.resident, "second pass", &run.evaluation);
   } else if (run.evaluation.leaked) {
     run.evaluation.report.attribution =

@@ -58,7 +58,13 @@ uint64_t OwnCpuUs() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000000 + static_cast<uint64_t>(ts.tv_nsec) / 1000;
 }
 
-CpuSlotWriter::CpuSlotWriter(CpuSlot* slot) : slot_(slot), own_us_(OwnCpuUs()) {}
+CpuSlotWriter::CpuSlotWriter(CpuSlot* slot) : slot_(slot), own_us_(OwnCpuUs()) {
+  // A worker that died while writing left the count odd: its replacement
+  // makes it even again.
+  if (slot_ && (slot_->sequence.load(std::memory_order_relaxed) & 1)) {
+    slot_->sequence.fetch_add(1, std::memory_order_release);
+  }
+}
 
 void CpuSlotWriter::Publish(pid_t pid, uint64_t base_us, uint64_t add_us) {
   if (!slot_) return;

@@ -182,6 +182,7 @@ void EncodeCaseResult(const CaseResult& r, WireWriter* w, bool with_spans) {
   EncodeSpans(with_spans ? r.spans : std::vector<Span>{}, w);
   w->U32(r.confirmed_fresh ? 1 : 0);
   w->U32(static_cast<uint32_t>(r.reused_verdict));
+  w->F64(r.cpu_ms);  // added with -j auto
 }
 
 void EncodeSpans(const std::vector<Span>& spans, WireWriter* w) {
@@ -264,7 +265,8 @@ bool DecodeCaseResult(WireReader* r, CaseResult* out) {
   if (!r->ok() || reused_verdict > static_cast<uint32_t>(Verdict::kXleak)) return false;
   out->confirmed_fresh = confirmed != 0;
   out->reused_verdict = static_cast<Verdict>(reused_verdict);
-  return true;
+  r->F64(&out->cpu_ms);
+  return r->ok();
 }
 
 }  // namespace phptrun
