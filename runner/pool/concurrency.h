@@ -5,11 +5,12 @@
 //   Concurrency c(/*cpus=*/2, /*max_jobs=*/8);
 //   loop:
 //     c.Observe(now_ms, running_cases, pending_cases);   // every turn, cheap
-//     if (c.WantsSample(now_ms)) c.Sample(now_ms, cpu_ms_of_all_cases_so_far);
+//     if (c.WantsSample(now_ms)) c.Sample(now_ms, busy_ms_of_all_cases_so_far);
 //     start cases while running < c.limit()
 //
 // The decision is made once per window (kWindowMs) from the CPU the cases
-// used in it, as the worker pool measures it (cpu_board.h): with at least
+// used or waited for in it, as the worker pool measures it (cpu_board.h,
+// "busy"): with at least
 // half a CPU idle while every allowed case ran and more are pending, one
 // more case may run; with the CPUs saturated, one fewer (never below the
 // number of CPUs). So it never keeps more computing cases than CPUs for
@@ -41,8 +42,9 @@ class Concurrency {
   bool WantsSample(double now_ms) const;
   // When the window ends (for the supervisor's poll timeout).
   double window_end_ms() const { return window_start_ms_ + kWindowMs; }
-  // Ends the window: `cpu_ms` is the CPU all cases have used so far (a
-  // running total; only its growth over the window counts).
+  // Ends the window: `cpu_ms` is the busy time of all cases so far (CPU
+  // used or waited for; a running total: only its growth over the window
+  // counts).
   void Sample(double now_ms, double cpu_ms);
 
   // How many cases may run now.

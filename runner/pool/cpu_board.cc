@@ -11,53 +11,6 @@
 
 namespace phptrun {
 
-bool ParseProcStatCpu(const std::string& stat, long ticks_per_s, uint64_t* cpu_us) {
-  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so
-  // the fields are counted from the last ')'. utime, stime, cutime, cstime
-  // are fields 14 to 17; the state is field 3.
-  size_t close = stat.rfind(')');
-  if (close == std::string::npos || ticks_per_s <= 0) return false;
-  const char* p = stat.c_str() + close + 1;
-  uint64_t ticks = 0;
-  for (int field = 3; field <= 17; ++field) {
-    while (*p == ' ') ++p;
-    if (!*p) return false;
-    char* end = nullptr;
-    if (field >= 14) {
-      long long v = std::strtoll(p, &end, 10);
-      if (end == p || v < 0) return false;
-      ticks += static_cast<uint64_t>(v);
-      p = end;
-    } else {
-      while (*p && *p != ' ') ++p;
-    }
-  }
-  *cpu_us = ticks * 1000000 / static_cast<uint64_t>(ticks_per_s);
-  return true;
-}
-
-uint64_t ProcessCpuUs(pid_t pid) {
-  static const long ticks_per_s = sysconf(_SC_CLK_TCK);
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  char buf[1024];
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  uint64_t us = 0;
-  if (n <= 0 || !ParseProcStatCpu(std::string(buf, static_cast<size_t>(n)), ticks_per_s, &us)) {
-    return 0;
-  }
-  return us;
-}
-
-uint64_t OwnCpuUs() {
-  timespec ts;
-  if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) return 0;
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000 + static_cast<uint64_t>(ts.tv_nsec) / 1000;
-}
-
 CpuSlotWriter::CpuSlotWriter(CpuSlot* slot) : slot_(slot), own_us_(OwnCpuUs()) {
   // A worker that died while writing left the count odd: its replacement
   // makes it even again.
@@ -85,7 +38,7 @@ void CpuSlotWriter::Publish(pid_t pid, uint64_t base_us, uint64_t add_us) {
 
 void CpuSlotWriter::RequestStarted(pid_t pid, uint64_t base_us) { Publish(pid, base_us, 0); }
 
-void CpuSlotWriter::RequestEnded(uint64_t cpu_us) { Publish(0, 0, cpu_us); }
+void CpuSlotWriter::RequestEnded(uint64_t busy_us) { Publish(0, 0, busy_us); }
 
 void CpuSlotWriter::AddCpu(uint64_t cpu_us) {
   if (!slot_) return;
@@ -107,7 +60,7 @@ CpuBoard::~CpuBoard() { munmap(base_, bytes_); }
 
 void CpuBoard::KeepFromChildren() { madvise(base_, bytes_, MADV_DONTFORK); }
 
-double CpuBoard::TotalCpuMs() const {
+double CpuBoard::TotalBusyMs() const {
   uint64_t total_us = 0;
   for (int i = 0; i < slots_; ++i) {
     const CpuSlot& slot = base_[i];
@@ -121,7 +74,7 @@ double CpuBoard::TotalCpuMs() const {
       uint64_t base = slot.running_base_us.load(std::memory_order_relaxed);
       running = 0;
       if (pid > 0) {
-        uint64_t now = ProcessCpuUs(pid);
+        uint64_t now = ProcessCpuUs(pid) + RunQueueWaitUs(pid);
         running = now > base ? now - base : 0;
       }
       std::atomic_thread_fence(std::memory_order_acquire);

@@ -1,21 +1,27 @@
-// Where workers publish the CPU their cases use, so the supervisor can tell,
-// under `-j auto`, whether the running cases compute or wait (concurrency.h).
+// Where workers publish how much CPU their cases want, so the supervisor can
+// tell, under `-j auto`, whether the running cases compute or wait
+// (concurrency.h).
 //
 //   auto board = CpuBoard::Create(max_workers);      // supervisor, before forking
-//   // in worker i (a fork): board->Slot(i)->... through a CpuSlotWriter
+//   // in worker i (a fork):
 //   CpuSlotWriter writer(board->Slot(i));
-//   writer.RequestStarted(pid, base_us);  ...  writer.RequestEnded(cpu_us);
+//   writer.RequestStarted(pid, base_us);  ...  writer.RequestEnded(busy_us);
 //   // supervisor, every window:
-//   double cpu_ms = board->TotalCpuMs();
+//   double busy_ms = board->TotalBusyMs();
+//
+// "Busy" is CPU used plus time spent runnable, waiting for a CPU: a case
+// that waits for a CPU (held by another case or another program) wants to
+// compute, and must not look like one that sleeps.
 //
 // One slot per worker in anonymous shared memory, written only by its
 // worker (a sequence counter lets the reader retry a torn read). A slot
-// holds the exact CPU of the requests the worker has finished (user + sys
-// of the case process and the children it waited for, from wait4's rusage
-// or the case process's own getrusage) plus the worker's own CPU, and the
-// case process serving a request right now, whose CPU the reader takes from
-// /proc/<pid>/stat. So short requests are counted exactly however short,
-// and a long one as it goes.
+// holds the busy time of the requests the worker has finished (CPU: user +
+// sys of the case process and the children it waited for, from wait4's
+// rusage or the warm process's own getrusage; run-queue wait from
+// /proc/<pid>/schedstat, read before the process is reaped or by the warm
+// process itself) plus the worker's own CPU, and the case process serving
+// a request right now, whose figures the reader takes from /proc. So short
+// requests are counted exactly however short, and a long one as it goes.
 //
 // The board only steers how many cases run; no result or verdict passes
 // through it. Workers keep it out of their case processes (MADV_DONTFORK),
@@ -29,13 +35,15 @@
 #include <memory>
 #include <string>
 
+#include "runner/process/proc_times.h"
+
 namespace phptrun {
 
 struct CpuSlot {
   std::atomic<uint32_t> sequence{0};         // odd while the worker writes
-  std::atomic<uint64_t> done_us{0};          // finished requests + the worker itself
+  std::atomic<uint64_t> done_us{0};          // busy: finished requests + the worker's CPU
   std::atomic<int32_t> running_pid{0};       // 0: no request running
-  std::atomic<uint64_t> running_base_us{0};  // its CPU when the request began
+  std::atomic<uint64_t> running_base_us{0};  // its busy time when the request began
 };
 
 // The worker's side of one slot.
@@ -43,11 +51,11 @@ class CpuSlotWriter {
  public:
   // slot may be null: then nothing is published.
   explicit CpuSlotWriter(CpuSlot* slot);
-  // `pid` serves a request from now on; it had used base_us of CPU before.
+  // `pid` serves a request from now on; it had been busy base_us before.
   void RequestStarted(pid_t pid, uint64_t base_us);
-  // The running request is over; add what case processes used outside a
-  // request (a warm process's exit) too.
-  void RequestEnded(uint64_t cpu_us);
+  // The running request is over, busy for busy_us; AddCpu: what case
+  // processes used outside a request (a warm process's exit).
+  void RequestEnded(uint64_t busy_us);
   void AddCpu(uint64_t cpu_us);
 
  private:
@@ -68,10 +76,10 @@ class CpuBoard {
   CpuSlot* Slot(int i) { return &base_[i]; }
   // In a worker: its own case processes do not inherit the board.
   void KeepFromChildren();
-  // The CPU, in ms, that every slot's worker and cases have used so far,
-  // running requests included (read from /proc; a request that just ended
-  // is counted once).
-  double TotalCpuMs() const;
+  // The busy time, in ms, of every slot's worker and cases so far, running
+  // requests included (read from /proc; a request that just ended is
+  // counted once).
+  double TotalBusyMs() const;
 
  private:
   CpuBoard(CpuSlot* base, int slots, size_t bytes) : base_(base), slots_(slots), bytes_(bytes) {}
@@ -79,13 +87,5 @@ class CpuBoard {
   int slots_;
   size_t bytes_;
 };
-
-// user + sys time of the process and the children it waited for, from the
-// text of /proc/<pid>/stat, in microseconds; false when it cannot be read.
-bool ParseProcStatCpu(const std::string& stat, long ticks_per_s, uint64_t* cpu_us);
-// The same for a live process; 0 when it is gone.
-uint64_t ProcessCpuUs(pid_t pid);
-// The calling process's own CPU (all its threads), in microseconds.
-uint64_t OwnCpuUs();
 
 }  // namespace phptrun

@@ -173,7 +173,7 @@ bool Supervisor::AdaptJobs(std::string* err) {
   concurrency_->Observe(now, Running(), scheduler_.pending());
   if (concurrency_->WantsSample(now)) {
     // The supervisor's own CPU counts too: it shares the CPUs with the cases.
-    concurrency_->Sample(now, cpu_board_->TotalCpuMs() + OwnCpuUs() / 1000.0);
+    concurrency_->Sample(now, cpu_board_->TotalBusyMs() + OwnCpuUs() / 1000.0);
   }
   // A new worker when the limit passes the workers there are; it takes its
   // first case once its engine has started.

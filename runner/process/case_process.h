@@ -53,9 +53,10 @@ bool SendWarmRequest(int socket, const RequestSpec& spec, int stdin_fd, int outp
                      int control_fd);
 
 // Reads the answer a warm process sends once a request is over, with the
-// CPU it has used so far (user + sys, its waited children included, in
-// microseconds). False when there is none yet (EAGAIN) or the socket is
-// closed (*closed set).
-bool ReadWarmDone(int socket, bool* ready, uint64_t* cpu_us, std::string* why, bool* closed);
+// CPU it has used so far (user + sys, its waited children included) and
+// the time it has spent waiting for a CPU, in microseconds. False when
+// there is none yet (EAGAIN) or the socket is closed (*closed set).
+bool ReadWarmDone(int socket, bool* ready, uint64_t* cpu_us, uint64_t* queued_us, std::string* why,
+                  bool* closed);
 
 }  // namespace phptrun

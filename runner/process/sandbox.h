@@ -94,11 +94,12 @@ RequestOutcome RunRequest(const RequestSpec& spec);
 class RequestObserver {
  public:
   virtual ~RequestObserver() = default;
-  // `pid` serves a request from now on; it had used base_us of CPU before
-  // (0 for a fresh fork), as /proc/<pid>/stat counts.
+  // `pid` serves a request from now on; it had been busy base_us before (0
+  // for a fresh fork): CPU (/proc/<pid>/stat, waited children included)
+  // plus run-queue wait (/proc/<pid>/schedstat).
   virtual void RequestStarted(pid_t pid, uint64_t base_us) = 0;
-  // The request is over; it used cpu_us (0 when unknown).
-  virtual void RequestEnded(uint64_t cpu_us) = 0;
+  // The request is over; it was busy busy_us (0 when unknown).
+  virtual void RequestEnded(uint64_t busy_us) = 0;
   // CPU a case process used outside any request (a warm one's exit).
   virtual void OtherCpu(uint64_t cpu_us) = 0;
 };
@@ -160,7 +161,8 @@ class Sandbox {
   int warm_pidfd_ = -1;
   int warm_socket_ = -1;
   int warm_served_ = 0;
-  uint64_t warm_cpu_us_ = 0;  // the warm process's CPU at its last answer
+  uint64_t warm_cpu_us_ = 0;     // the warm process's CPU at its last answer
+  uint64_t warm_queued_us_ = 0;  // ... and its run-queue wait
   double slow_after_ms_ = 0;
   std::function<void()> slow_hook_;
 };
