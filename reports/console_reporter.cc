@@ -238,7 +238,9 @@ void ConsoleReporter::RunStarting(const RunInfo& info) {
   if (options_.quiet && !options_.verbose) return;
   out_ << "phptrun " << OneLine(info.phptrun_version) << ", PHP " << OneLine(info.php_version)
        << ": " << info.total_cases << (info.total_cases == 1 ? " case, " : " cases, ") << info.jobs
-       << (info.jobs == 1 ? " job" : " jobs") << '\n';
+       << (info.jobs == 1 ? " job" : " jobs");
+  if (info.max_jobs > info.jobs) out_ << " (auto: up to " << info.max_jobs << " while some wait)";
+  out_ << '\n';
   out_.flush();
 }
 

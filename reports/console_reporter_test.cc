@@ -259,3 +259,14 @@ TEST_CASE("Colour decision: terminal only, NO_COLOR, TERM=dumb", "[console_repor
   CHECK_FALSE(ColorWanted(true, "1", "xterm"));
   CHECK_FALSE(ColorWanted(true, nullptr, "dumb"));
 }
+
+TEST_CASE("Console: the header says when -j auto may run more cases than CPUs",
+          "[console_reporter]") {
+  std::ostringstream out;
+  ConsoleReporter console(out, Plain());
+  RunInfo info = SampleRunInfo(12);
+  info.max_jobs = 8;
+  console.RunStarting(info);
+  CHECK(out.str() ==
+        "phptrun " PHPTRUN_VERSION ", PHP 8.2.36: 12 cases, 2 jobs (auto: up to 8 while some wait)\n");
+}

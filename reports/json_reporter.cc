@@ -1,5 +1,6 @@
 #include "reports/json_reporter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 #include <vector>
@@ -32,6 +33,7 @@ JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
   test["time_ms"] = Rounded(result.time_ms, 3);
   // What run-tests writes to foo.diff (FAIL; also XFAIL, WARN and LEAK evidence).
   if (!result.diff.empty()) test["diff"] = Text(result.diff);
+  test["cpu_ms"] = result.cpu_ms < 0 ? Json(nullptr) : Json(Rounded(result.cpu_ms, 3));
   Json phases = Json::array();
   for (const Phase& phase : result.phases) {
     Json entry = Json::object();
@@ -135,6 +137,9 @@ JsonReporter::Json JsonReporter::HeaderJson(const RunEnd& end) const {
     for (const std::string& file : end.unfinished) unfinished.push_back(Text(file));
     report["unfinished"] = std::move(unfinished);
   }
+  report["jobs"] = info().jobs;
+  report["max_jobs"] = std::max(info().jobs, info().max_jobs);
+  report["peak_jobs"] = end.peak_jobs;
   return report;
 }
 

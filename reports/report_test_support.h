@@ -207,7 +207,7 @@ inline std::string NormalizeVolatile(const std::string& report) {
       {std::regex(R"re(time="[0-9]+\.[0-9]{3}")re"), R"(time="N.NNN")"},
       {std::regex(R"re(timestamp="[^"]*")re"), R"(timestamp="STARTED")"},
       // JSON
-      {std::regex(R"re("(duration_s|time_ms|ms)": [-0-9.eE+]+)re"), R"("$1": 0)"},
+      {std::regex(R"re("(duration_s|time_ms|cpu_ms|ms)": [-0-9.eE+]+)re"), R"("$1": 0)"},
       {std::regex(R"re("started": "[^"]*")re"), R"("started": "STARTED")"},
       {std::regex(R"re("phptrun": "[^"]*")re"), R"("phptrun": "VERSION")"},
       {std::regex(R"re("php": "[^"]*")re"), R"("php": "PHP_VERSION")"},

@@ -1,6 +1,8 @@
 // phptrun: the command-line shell over the runner library.
+#include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -42,10 +44,17 @@ std::string IsoNow() {
   return buf;
 }
 
-int OnlineCpus() {
+// The CPUs this process may run on (taskset, cgroup cpusets), else the
+// online ones.
+int UsableCpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? static_cast<int>(n) : 1;
 }
+
+// -j auto may run this many cases per CPU while they wait.
+constexpr int kAutoJobsPerCpu = 4;
 
 // The engine every worker starts: the system CLI's php.ini and conf.d (or
 // -n / -c), run-tests.php's INI defaults, then -d.
@@ -207,7 +216,11 @@ int Main(int argc, char** argv) {
   }
 
   if (!CheckValgrind(options, &err)) throw FatalError{err, 2};
-  int jobs = options.jobs > 0 ? options.jobs : OnlineCpus();
+  // -j auto (jobs 0): one case per CPU, more while cases wait; it never
+  // keeps more computing cases than CPUs, so it costs nothing against
+  // -j <CPUs> where cases compute and gains where they sleep or wait.
+  int jobs = options.jobs > 0 ? options.jobs : UsableCpus();
+  int max_jobs = options.jobs > 0 ? jobs : jobs * kAutoJobsPerCpu;
   EngineSetup setup = MakeEngineSetup(options);
   SetTestEnvironment(options);
 
@@ -249,6 +262,7 @@ int Main(int argc, char** argv) {
   info.php_version = phptrun_engine_php_version();
   info.started = IsoNow();
   info.jobs = jobs;
+  info.max_jobs = std::min<size_t>(max_jobs, std::max<size_t>(cases.size(), jobs));
   info.total_cases = cases.size();
   info.cores = OnlineCpus();
   info.arguments.assign(argv + 1, argv + argc);
@@ -257,6 +271,7 @@ int Main(int argc, char** argv) {
 
   Supervisor supervisor(setup, jobs, std::move(cases), reporters);
   if (!timings.empty()) supervisor.SetTimings(&timings);
+  if (max_jobs > jobs) supervisor.SetAutoJobs(max_jobs);
   int status = supervisor.Run(&err);
   if (status == 2) throw FatalError{err, 2};
   if (options.bless) BlessFailedCases(list_reporter->failed_cases(), std::cout);

@@ -87,7 +87,8 @@ std::string UsageText() {
          "Runs .phpt tests (files, or directories searched recursively) in an embedded\n"
          "PHP engine and reports run-tests.php verdicts.\n"
          "\n"
-         "  -j N            run N cases at once (default: online CPUs)\n"
+         "  -j N|auto       run at most N cases at once; auto (the default): one per\n"
+         "                  CPU, and up to 4 per CPU while running cases leave CPUs idle\n"
          "  --timeout S     kill a case after S seconds (default 60)\n"
          "  -n              no php.ini\n"
          "  -c FILE         php.ini file or directory to use\n"
@@ -207,8 +208,10 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
       only_paths = true;
     } else if (flag == "-j") {
       if (!value(&v)) return false;
-      if (!ParseInt(v, 1, &o->jobs)) {
-        *err = "-j: expected a number of jobs >= 1, got '" + v + "'";
+      if (v == "auto") {
+        o->jobs = 0;
+      } else if (!ParseInt(v, 1, &o->jobs)) {
+        *err = "-j: expected a number of jobs >= 1 or 'auto', got '" + v + "'";
         return false;
       }
     } else if (flag == "--timeout" || flag == "--set-timeout") {

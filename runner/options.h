@@ -14,7 +14,7 @@ namespace phptrun {
 
 struct Options {
   std::vector<std::string> paths;  // .phpt files or directories
-  int jobs = 0;                    // -j N; 0 = online CPUs
+  int jobs = 0;                    // -j N; 0 = -j auto (runner/pool/concurrency.h)
   double timeout_s = 60;           // --timeout S, per case
   bool no_ini = false;             // -n
   std::string ini_file;            // -c FILE

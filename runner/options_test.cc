@@ -169,6 +169,9 @@ TEST_CASE("options: -j takes a whole number of at least 1") {
 
   CHECK(ParseOk({"-j1", "t"}).jobs == 1);
   CHECK(ParseOk({"-j", "64", "t"}).jobs == 64);
+  CHECK(ParseOk({"-j4", "-j", "auto", "t"}).jobs == 0);  // auto, the default
+  CHECK(ParseOk({"-jauto", "t"}).jobs == 0);
+  CHECK(ParseError({"-j", "Auto", "t"}).find("'auto'") != std::string::npos);
 }
 
 TEST_CASE("options: --timeout takes positive seconds") {

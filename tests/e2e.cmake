@@ -70,3 +70,9 @@ add_test(NAME e2e.shards
 # RUN_SERIAL: it compares the shards' recorded times (within 25%), which other
 # tests running beside it would skew.
 set_tests_properties(e2e.shards PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
+# -j auto and cpu_ms (fixtures/jobs): how many cases ran at once, and each
+# case's CPU against what the case measured of itself with getrusage().
+add_test(NAME e2e.jobs
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/jobs_check.php $<TARGET_FILE:phptrun> fixtures/jobs
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.jobs PROPERTIES TIMEOUT 300 RESOURCE_LOCK fixtures_jobs)

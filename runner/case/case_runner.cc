@@ -162,6 +162,7 @@ CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& conte
   fresh.phases.insert(fresh.phases.begin(), first);
   fresh.time_ms += first.ms;
   fresh.start_ms = result.start_ms;
+  fresh.cpu_ms = fresh.cpu_ms < 0 || result.cpu_ms < 0 ? -1 : fresh.cpu_ms + result.cpu_ms;
   // The warm process made a difference: it carries state our checks did not
   // see, and would pass it on to the cases after this one.
   if (fresh.verdict != result.verdict) sandbox_.RetireWarm();
@@ -171,6 +172,7 @@ CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& conte
 CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
                            Redirect* redirect) {
   const double start = MonotonicMs();
+  cpu_ms_ = 0;
   CaseResult result;
   result.file = path;
   result.worker = config_.worker_id;
@@ -180,6 +182,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
     result.reason = std::move(judgement.reason);
     result.warn_failed = judgement.warn_failed;
     result.time_ms = MonotonicMs() - start;
+    result.cpu_ms = cpu_ms_;
     AddRunnerPhase(&result);
     return result;
   };
@@ -333,6 +336,8 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
   }
   ResidentRun run =
       RunResident(spec, plan.resident_spec, setup_.attribute, setup_.resident_budget_s);
+  CountCpu(run.outcome);
+  if (run.attribution_ms > 0) CountCpu(run.attribution_cpu_ms);
   AddPhases(run.outcome, "", &result->phases);
   AddRequestTrace(run.outcome, "FILE", config_.run_start_ms, setup_.spans, result);
   if (run.attribution_ms > 0) {

@@ -115,6 +115,11 @@ class CaseRunner {
   // SKIPIF and CLEAN of a CGI test run as php-cgi -q.
   void UseCgi(RequestSpec* spec) const;
   RequestOutcome Execute(const RequestSpec& spec);
+  // Adds a request's CPU to the case's (cpu_ms_ becomes -1 once one is unknown).
+  void CountCpu(const RequestOutcome& out) { CountCpu(out.cpu_ms); }
+  void CountCpu(double request_cpu_ms) {
+    cpu_ms_ = cpu_ms_ < 0 || request_cpu_ms < 0 ? -1 : cpu_ms_ + request_cpu_ms;
+  }
 
   const CaseRunnerConfig config_;
   const EngineSetup& setup_;
@@ -124,6 +129,7 @@ class CaseRunner {
   Sandbox sandbox_;
   bool fresh_ = false;   // this run of the case uses fresh processes only
   bool reused_ = false;  // a request of this run of the case ran in a reused process
+  double cpu_ms_ = 0;    // CPU of this run's requests so far; -1: one is unknown
 };
 
 // The output run-tests would have seen of a request: what the process

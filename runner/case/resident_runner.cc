@@ -135,6 +135,7 @@ ResidentRun RunResident(RequestSpec spec, const ResidentSpec& configured, bool a
     spec.resident.checkpoint_count = 0;  // the verdict is the first run's
     RequestOutcome second = RunRequest(spec);
     run.attribution_ms = second.wall_ms;
+    run.attribution_cpu_ms = second.cpu_ms;
     AttachSites(second.resident, "second pass", &run.evaluation);
   } else if (run.evaluation.leaked) {
     run.evaluation.report.attribution =

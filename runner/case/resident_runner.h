@@ -24,6 +24,7 @@ struct ResidentRun {
   ResidentEvaluation evaluation;
   double attribution_ms = 0;  // wall time of the second pass; 0 when there was none
   double fresh_ms = 0;        // wall time of the fresh workers of the comparison
+  double attribution_cpu_ms = 0;  // its CPU (RequestOutcome::cpu_ms), -1 unknown
 };
 
 // At most this many sites are reported, largest first.

@@ -11,6 +11,10 @@
 // kills the next worker too, gets a BORK that says so. A worker that does not
 // answer within the case timeout plus a grace period is killed. SIGINT and
 // SIGTERM stop the run; the reports still get written with what finished.
+//
+// With SetAutoJobs(max) (`-j auto`), `jobs` cases run at once to begin
+// with, and more, up to max, while the running ones leave CPUs idle
+// (concurrency.h); workers beyond `jobs` start when first needed.
 #pragma once
 
 #include <sys/types.h>
@@ -21,6 +25,8 @@
 #include <vector>
 
 #include "reports/reporter.h"
+#include "runner/pool/concurrency.h"
+#include "runner/pool/cpu_board.h"
 #include "runner/pool/scheduler.h"
 #include "runner/result/wire.h"
 #include "runner/pool/worker.h"
@@ -37,6 +43,8 @@ class Supervisor {
   // BORKed or LEAKed (or the run was interrupted), 2 when the engine could
   // not start (*err says why).
   int Run(std::string* err);
+  // -j auto: up to max_jobs cases at once while some wait (call before Run).
+  void SetAutoJobs(int max_jobs) { max_jobs_ = max_jobs; }
 
   const std::string& php_version() const { return php_version_; }
   // Start the cases that took longest in earlier reports first (--timings);
@@ -73,6 +81,11 @@ class Supervisor {
   void AddRedirectedCases(const std::string& directory, CaseContext context);
   void Finish(size_t case_id, CaseResult result);
   double CaseDeadlineMs() const;
+  // Cases running now: workers with a case handed out.
+  int Running() const;
+  // -j auto: lets the controller see this turn, and starts a worker when
+  // it allows more cases than there are workers.
+  bool AdaptJobs(std::string* err);
 
   EngineSetup setup_;
   int jobs_;
@@ -91,6 +104,10 @@ class Supervisor {
   size_t finished_ = 0;
   const RecordedTimings* timings_ = nullptr;
   std::vector<bool> done_;  // per case: its result was reported
+  int max_jobs_ = 0;  // -j auto: SetAutoJobs
+  std::unique_ptr<CpuBoard> cpu_board_;
+  std::unique_ptr<Concurrency> concurrency_;
+  int peak_jobs_ = 0;
 };
 
 }  // namespace phptrun

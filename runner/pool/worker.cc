@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <deque>
+#include <memory>
 
 #include "runner/case/case_runner.h"
 #include "runner/case/case_trace.h"
@@ -168,6 +169,20 @@ bool SendCaseResult(int fd, uint32_t id, const CaseResult& result, const Redirec
   return WriteMessage(fd, w.data());
 }
 
+// Publishes the worker's requests on its slot of the CPU board.
+class BoardObserver : public RequestObserver {
+ public:
+  explicit BoardObserver(CpuSlot* slot) : writer_(slot) {}
+  void RequestStarted(pid_t pid, uint64_t base_us) override {
+    writer_.RequestStarted(pid, base_us);
+  }
+  void RequestEnded(uint64_t cpu_us) override { writer_.RequestEnded(cpu_us); }
+  void OtherCpu(uint64_t cpu_us) override { writer_.AddCpu(cpu_us); }
+
+ private:
+  CpuSlotWriter writer_;
+};
+
 }  // namespace
 
 void WorkerMain(const WorkerConfig& config) {
@@ -175,6 +190,13 @@ void WorkerMain(const WorkerConfig& config) {
   signal(SIGINT, SIG_IGN);  // the supervisor decides when workers stop
   for (int fd : config.close_fds) close(fd);
   if (!StartEngine(config)) _exit(1);
+  // Made after the engine started: its MINIT is not a case's CPU.
+  std::unique_ptr<BoardObserver> observer;
+  if (config.cpu_board && config.id >= 1 && config.id <= config.cpu_board->slots()) {
+    config.cpu_board->KeepFromChildren();  // no case process can write to it
+    observer = std::make_unique<BoardObserver>(config.cpu_board->Slot(config.id - 1));
+    ObserveRequests(observer.get());
+  }
 
   Inbox inbox(config.command_fd);
   CaseRunnerConfig runner_config;

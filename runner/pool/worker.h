@@ -22,6 +22,7 @@
 
 #include "runner/case/case_context.h"
 #include "runner/case/engine_setup.h"
+#include "runner/pool/cpu_board.h"
 
 namespace phptrun {
 
@@ -40,12 +41,15 @@ enum WorkerMessage : uint32_t {
 constexpr double kSlowCaseMs = 50;
 
 struct WorkerConfig {
-  int id = 1;                     // 1-based
-  int command_fd = -1;            // read end, from the supervisor
-  int result_fd = -1;             // write end, to the supervisor
-  std::vector<int> close_fds;     // other fds a case must not inherit
-  double run_start_ms = 0;        // CLOCK_MONOTONIC ms of the run's start
+  int id = 1;                  // 1-based
+  int command_fd = -1;         // read end, from the supervisor
+  int result_fd = -1;          // write end, to the supervisor
+  std::vector<int> close_fds;  // other fds a case must not inherit
+  double run_start_ms = 0;     // CLOCK_MONOTONIC ms of the run's start
   const EngineSetup* setup = nullptr;
+  // -j auto: the board where the worker publishes its cases' CPU, in slot
+  // id - 1; null otherwise.
+  CpuBoard* cpu_board = nullptr;
 };
 
 // Runs the worker loop in the current (freshly forked) process; never returns.

@@ -39,6 +39,10 @@ struct CaseResult {
   Verdict verdict = Verdict::kPass;
   std::string reason;    // skip/bork/xfail/warn reason, "timed out after 60 s", ...
   double time_ms = 0;    // wall time of the case: SKIPIF + test + CLEAN
+  // CPU of its case processes (user + sys, with the children they waited
+  // for) over all its requests; -1 when unknown (a request's figure was
+  // lost, or no worker reported the case).
+  double cpu_ms = -1;
   std::string diff;      // for FAIL, XFAIL and WARN on a failing test
   std::vector<Phase> phases;
   int worker = 0;        // 1-based worker id (trace track)
