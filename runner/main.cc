@@ -160,7 +160,7 @@ std::vector<std::string> SelectShard(const Options& o, std::vector<std::string> 
   info->digest = CaseListDigest(cases);
   std::vector<std::string> mine;
   // Every shard must split alike: each job's -j (or CPUs) should be the same.
-  int jobs = o.jobs > 0 ? o.jobs : OnlineCpus();
+  int jobs = o.jobs > 0 ? o.jobs : UsableCpus();
   for (size_t i : ShardCases(weights, keys, o.shard_index, o.shard_count, jobs)) {
     mine.push_back(std::move(cases[i]));
   }
@@ -264,7 +264,7 @@ int Main(int argc, char** argv) {
   info.jobs = jobs;
   info.max_jobs = std::min<size_t>(max_jobs, std::max<size_t>(cases.size(), jobs));
   info.total_cases = cases.size();
-  info.cores = OnlineCpus();
+  info.cores = UsableCpus();
   info.arguments.assign(argv + 1, argv + argc);
   info.shard = shard;
   for (Reporter* r : reporters) r->RunStarting(info);
