@@ -141,10 +141,29 @@ pugi::xml_node AppendRoot(pugi::xml_document* doc, const RunEnd& end, const Coun
   return root;
 }
 
-pugi::xml_node AppendSuite(pugi::xml_node parent, const std::string& dir, const Suite& suite) {
+// The engine that ran the suite, as JUnit <property> elements (the schema's
+// place for facts about a run).
+void AppendEngineProperties(pugi::xml_node suite, const EngineInfo& engine) {
+  if (engine.version.empty()) return;
+  pugi::xml_node properties = suite.append_child("properties");
+  auto add = [&](const char* name, const std::string& value) {
+    pugi::xml_node p = properties.append_child("property");
+    p.append_attribute("name") = name;
+    p.append_attribute("value") = Xml(value).c_str();
+  };
+  add("php_build", engine.Build());
+  add("php_binary", engine.php_binary);
+  add("php_ini", engine.php_ini);
+  add("extension_dir", engine.extension_dir);
+  add("libphp", engine.libphp);
+}
+
+pugi::xml_node AppendSuite(pugi::xml_node parent, const std::string& dir, const Suite& suite,
+                           const EngineInfo& engine) {
   pugi::xml_node node = parent.append_child("testsuite");
   node.append_attribute("name") = Xml(dir).c_str();
   SetCounts(node, suite.counts, suite.counts.ms);
+  AppendEngineProperties(node, engine);
   return node;
 }
 
@@ -161,9 +180,16 @@ std::string PrintOpen(pugi::xml_node node, unsigned depth) {
   Print(node, depth, text);
   std::string printed = text.str();
   const std::string empty_end = " />\n";
+  pugi::xml_node element = node.type() == pugi::node_document ? node.last_child() : node;
+  const std::string close_tag = "</" + std::string(element.name()) + ">\n";
   if (printed.size() >= empty_end.size() &&
       printed.compare(printed.size() - empty_end.size(), empty_end.size(), empty_end) == 0) {
     printed.replace(printed.size() - empty_end.size(), empty_end.size(), ">\n");
+  } else if (printed.size() >= close_tag.size() &&
+             printed.compare(printed.size() - close_tag.size(), close_tag.size(), close_tag) == 0) {
+    // It has children already (<properties>): drop its closing line.
+    size_t line_start = printed.rfind('\n', printed.size() - close_tag.size() - 1);
+    printed.erase(line_start == std::string::npos ? 0 : line_start + 1);
   }
   return printed;
 }
@@ -185,7 +211,7 @@ void JunitReporter::ToDocument(const RunEnd& end, pugi::xml_document* doc) const
   std::map<std::string, Suite> suites = GroupSuites(*this, &total);
   pugi::xml_node root = AppendRoot(doc, end, total, info().started);
   for (const auto& [dir, suite] : suites) {
-    pugi::xml_node node = AppendSuite(root, dir, suite);
+    pugi::xml_node node = AppendSuite(root, dir, suite, info().engine);
     for (uint32_t i : suite.cases) {
       CaseResult result;
       LoadCase(i, &result);
@@ -210,7 +236,7 @@ void JunitReporter::Render(const RunEnd& end, std::ostream& out) const {
   out << PrintOpen(head, 0);
   for (const auto& [dir, suite] : suites) {
     pugi::xml_document suite_doc;
-    out << PrintOpen(AppendSuite(suite_doc, dir, suite), 1);
+    out << PrintOpen(AppendSuite(suite_doc, dir, suite, info().engine), 1);
     for (uint32_t i : suite.cases) {
       CaseResult result;
       LoadCase(i, &result);

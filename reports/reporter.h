@@ -27,6 +27,7 @@ struct RunInfo {
   std::string started;          // ISO 8601 UTC, "2026-11-21T19:34:00Z"
   int jobs = 1;
   size_t total_cases = 0;
+  EngineInfo engine;            // what runs: build, libphp, php.ini, extension dir, CLI
 };
 
 struct RunEnd {

@@ -17,6 +17,7 @@
 #include "runner/options.h"
 #include "runner/sapi/engine.h"
 #include "runner/pool/supervisor.h"
+#include "runner/pool/worker.h"
 
 namespace phptrun {
 namespace {
@@ -121,8 +122,18 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (options.version) {
-    std::cout << "phptrun " << PHPTRUN_VERSION << " (PHP " << phptrun_engine_php_version()
-              << ", " << PHPTRUN_PHP_CLI << ")\n";
+    // What a run would embed, as the engine says once started with the
+    // run's php.ini and -d (in a child process).
+    EngineInfo engine;
+    std::string probe_err;
+    bool started = ProbeEngine(MakeEngineSetup(options), &engine, &probe_err);
+    std::cout << "phptrun " << PHPTRUN_VERSION << " (" << engine.Build() << ", " << PHPTRUN_PHP_CLI
+              << ")\n"
+              << "libphp: " << engine.libphp << "\n"
+              << "php.ini: " << (engine.php_ini.empty() ? "(none)" : engine.php_ini) << "\n"
+              << "extension dir: " << engine.extension_dir << "\n"
+              << "CLI (TEST_PHP_EXECUTABLE, PHP_BINARY): " << PHPTRUN_PHP_CLI << "\n";
+    if (!started) throw FatalError{probe_err, 1};
     return 0;
   }
 
@@ -158,9 +169,10 @@ int Main(int argc, char** argv) {
   info.started = IsoNow();
   info.jobs = jobs;
   info.total_cases = cases.size();
-  for (Reporter* r : reporters) r->RunStarting(info);
+  info.engine.php_binary = setup.php_binary;
 
   Supervisor supervisor(setup, jobs, std::move(cases), reporters);
+  supervisor.SetRunInfo(info);
   int status = supervisor.Run(&err);
   if (status == 2) throw FatalError{err, 2};
   return status;

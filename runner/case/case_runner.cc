@@ -162,6 +162,10 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     std::string clean_output = RunClean(test, plan, result);
 
     std::string raw_output = OutputAsRunTestsSees(out);
+    // An engine started again in the case process printed its own startup
+    // output into the request's.
+    const bool restarted = out.restart.minit.ms > 0 || out.engine.runtime_ini_failed;
+    if (!restarted) raw_output = config_.startup_output + raw_output;
     std::string headers_diff;
     bool headers_ok = true;
     if (plan.cgi) {

@@ -44,6 +44,10 @@ struct CaseRunnerConfig {
   std::vector<int> worker_fds;     // the worker's own pipes: no case process holds them
   double run_start_ms = 0;         // CLOCK_MONOTONIC ms of the run's start
   const EngineSetup* setup = nullptr;
+  // What the worker's engine printed as it started ("Module X is already
+  // loaded", a failed extension load): the CLI prints it before every
+  // script's output, so every test request's output starts with it.
+  std::string startup_output;
 };
 
 // A REDIRECTTEST's outcome: the directory to run and what its cases inherit.

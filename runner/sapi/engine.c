@@ -10,6 +10,7 @@
 #include "runner/sapi/cli_compat.h"
 #include "runner/sapi/lifecycle_hooks.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -741,3 +742,39 @@ const char *phptrun_engine_ini_value(const char *key) {
 }
 
 const char *phptrun_engine_php_version(void) { return PHP_VERSION; }
+
+/* Defined in main/php_ini.c (PHPAPI) but declared in no installed header. */
+extern PHPAPI char *php_ini_opened_path;
+
+static void CopyText(char *to, size_t size, const char *from) {
+  snprintf(to, size, "%s", from ? from : "");
+}
+
+static long ConstantLong(const char *name, long fallback) {
+  zval *value = g_started ? zend_get_constant_str(name, strlen(name)) : NULL;
+  return value && Z_TYPE_P(value) == IS_LONG ? (long)Z_LVAL_P(value) : fallback;
+}
+
+void phptrun_engine_describe(phptrun_engine_info *info) {
+  memset(info, 0, sizeof *info);
+  zval *version = g_started ? zend_get_constant_str(ZEND_STRL("PHP_VERSION")) : NULL;
+  CopyText(info->version, sizeof info->version,
+           version && Z_TYPE_P(version) == IS_STRING ? Z_STRVAL_P(version) : PHP_VERSION);
+#ifdef ZTS
+  info->zts = (int)ConstantLong("PHP_ZTS", 1);
+#else
+  info->zts = (int)ConstantLong("PHP_ZTS", 0);
+#endif
+  info->debug = (int)ConstantLong("PHP_DEBUG", ZEND_DEBUG);
+  Dl_info where;
+  if (dladdr((void *)php_module_startup, &where) && where.dli_fname) {
+    char *resolved = realpath(where.dli_fname, NULL);
+    CopyText(info->library, sizeof info->library, resolved ? resolved : where.dli_fname);
+    free(resolved);
+  }
+  if (g_started) {
+    CopyText(info->php_ini, sizeof info->php_ini, php_ini_opened_path);
+    CopyText(info->extension_dir, sizeof info->extension_dir,
+             phptrun_engine_ini_value("extension_dir"));
+  }
+}
