@@ -46,3 +46,19 @@ set_tests_properties(e2e.resident_suite e2e.resident_fixtures e2e.resident_cli P
 # phptrun writes each case's script beside it: runs over the same directory
 # must not overlap.
 set_tests_properties(e2e.suites e2e.resident_suite e2e.resident_cli PROPERTIES RESOURCE_LOCK suites_dir)
+
+# Debug builds only (cmake -DPHP_CONFIG=... of a --enable-debug build with
+# zend_test, e.g. bench/build-php debug): the memory manager's leak report
+# becomes LEAK/XLEAK, checked against what the build's own CLI reports for
+# the same scripts with -d report_memleaks=1.
+if(PHP_DEBUG)
+  if(EXISTS "${PHP_EXTENSION_DIR}/zend_test.so")
+    add_test(NAME e2e.debug_leaks
+      COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/debug_leaks_check.php $<TARGET_FILE:phptrun>
+              fixtures/debug-leaks ${PHP_CLI_BINARY} ${PHP_EXTENSION_DIR}
+      WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  else()
+    message(STATUS "e2e.debug_leaks not registered: no zend_test.so in ${PHP_EXTENSION_DIR} "
+                   "(configure php-src with --enable-zend-test=shared)")
+  endif()
+endif()

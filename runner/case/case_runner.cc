@@ -8,6 +8,7 @@
 #include "runner/case/case_trace.h"
 #include "runner/case/resident_runner.h"
 #include "runner/phpt/cgi_request.h"
+#include "runner/phpt/debug_leaks.h"
 #include "runner/phpt/phpt_file.h"
 #include "runner/phpt/text_util.h"
 #include "runner/result/resident_report.h"
@@ -63,6 +64,9 @@ CaseRunner::CaseRunner(const CaseRunnerConfig& config)
   cgi_options_.no_ini = setup_.no_ini;
   cgi_options_.ini_entries = setup_.ini_entries.c_str();
   cgi_options_.cgi = 1;
+  phptrun_engine_info engine;
+  phptrun_engine_describe(&engine);
+  debug_heap_ = engine.debug != 0;
 }
 
 CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& context,
@@ -166,6 +170,10 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     // output into the request's.
     const bool restarted = out.restart.minit.ms > 0 || out.engine.runtime_ini_failed;
     if (!restarted) raw_output = config_.startup_output + raw_output;
+    // A debug build's memory manager reports the request's leaks after the
+    // output: a verdict of its own, not part of what is compared.
+    DebugLeakReport heap_leaks;
+    if (debug_heap_) heap_leaks = TakeDebugLeakReport(&raw_output);
     std::string headers_diff;
     bool headers_ok = true;
     if (plan.cgi) {
@@ -188,6 +196,11 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     facts.failure_reason = CrashReason(out, setup_.timeout_s, setup_.output_limit);
     if (!facts.output_matches) {
       result->diff = headers_diff + MakeDiff(matcher.kind(), matcher.expected(), actual);
+    }
+    if (heap_leaks.found()) {
+      facts.leaked = true;
+      facts.leak_reason = heap_leaks.Summary();
+      result->diff = heap_leaks.Details() + result->diff;
     }
     return Judge(facts);
   }

@@ -114,6 +114,7 @@ class CaseRunner {
   const CaseRunnerConfig config_;
   const EngineSetup& setup_;
   RealEngineFacts engine_facts_;
+  bool debug_heap_ = false;  // a debug build: its leak report makes a LEAK
   phptrun_engine_options cgi_options_{};
   std::unordered_map<std::string, std::string> skipif_cache_;
   Sandbox sandbox_;
