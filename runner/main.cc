@@ -1,6 +1,7 @@
 // phptrun: the command-line shell over the runner library.
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -89,8 +90,44 @@ EngineSetup MakeEngineSetup(const Options& o) {
   return s;
 }
 
+// A TEST_PHP_EXECUTABLE the user set is what tests spawn; when it is another
+// build than the one phptrun embeds, tests compare two PHPs. Says so on
+// stderr (it asks the binary for its version, ZTS and debug flags).
+void WarnAboutOtherReferenceCli() {
+  const char* user = std::getenv("TEST_PHP_EXECUTABLE");
+  if (!user || !*user) return;
+  char* mine = realpath(PHPTRUN_PHP_CLI, nullptr);
+  char* theirs = realpath(user, nullptr);
+  bool same = mine && theirs && std::string(mine) == theirs;
+  std::free(mine);
+  std::free(theirs);
+  if (same) return;
+  std::string engine = std::string("PHP ") + phptrun_engine_php_version() +
+                       (PHPTRUN_PHP_ZTS ? " ZTS" : " NTS") +
+                       (PHPTRUN_PHP_DEBUG ? " debug" : " release");
+  std::string said;
+  if (access(user, X_OK) == 0) {
+    std::string command = "'" + std::string(user) +
+                          "' -n -r 'echo \"PHP \", PHP_VERSION, PHP_ZTS ? \" ZTS\" : \" NTS\", "
+                          "PHP_DEBUG ? \" debug\" : \" release\";' 2>/dev/null";
+    if (FILE* p = popen(command.c_str(), "r")) {
+      char buf[128];
+      while (std::fgets(buf, sizeof buf, p)) said += buf;
+      pclose(p);
+    }
+    while (!said.empty() && std::isspace(static_cast<unsigned char>(said.back()))) said.pop_back();
+  }
+  if (said == engine) return;
+  std::fprintf(stderr,
+               "phptrun: warning: TEST_PHP_EXECUTABLE=%s is %s, but phptrun embeds %s (%s): "
+               "tests that spawn it run another PHP than the one under test\n",
+               user, said.empty() ? "not a PHP CLI that runs" : said.c_str(), engine.c_str(),
+               PHPTRUN_PHP_CLI);
+}
+
 // The environment run-tests.php gives every test (phpt-reference.md §2.6).
 void SetTestEnvironment(const Options& o) {
+  WarnAboutOtherReferenceCli();
   setenv("TEST_PHP_EXECUTABLE", PHPTRUN_PHP_CLI, 0);
   // run-tests finds php-cgi beside php ("php8.2" -> "php-cgi8.2"); tests
   // that spawn it themselves look for this variable. phptrun serves the CGI
@@ -115,7 +152,14 @@ void SetTestEnvironment(const Options& o) {
 int Main(int argc, char** argv) {
   Options options;
   std::string err;
-  if (!ParseOptions(argc, argv, &options, &err)) throw FatalError{err, 2};
+  const char* test_php_args = std::getenv("TEST_PHP_ARGS");
+  std::vector<std::string> args = WithTestPhpArgs(argc, argv, test_php_args);
+  std::vector<const char*> arg_ptrs;
+  for (const std::string& a : args) arg_ptrs.push_back(a.c_str());
+  if (!ParseOptions(static_cast<int>(arg_ptrs.size()), arg_ptrs.data(), &options, &err)) {
+    if (test_php_args && *test_php_args) err += " (TEST_PHP_ARGS=" + std::string(test_php_args) + ")";
+    throw FatalError{err, 2};
+  }
   ApplyEnvironmentDefaults(&options);
   if (options.help) {
     std::cout << UsageText();

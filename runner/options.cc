@@ -202,6 +202,19 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
   return true;
 }
 
+std::vector<std::string> WithTestPhpArgs(int argc, const char* const* argv,
+                                         const char* test_php_args) {
+  std::vector<std::string> args(argv, argv + argc);
+  std::string words = test_php_args ? test_php_args : "";
+  for (size_t pos = 0; pos <= words.size();) {
+    size_t space = words.find(' ', pos);
+    if (space == std::string::npos) space = words.size();
+    if (space > pos) args.push_back(words.substr(pos, space - pos));
+    pos = space + 1;
+  }
+  return args;
+}
+
 void ApplyEnvironmentDefaults(Options* o) {
   if (o->junit_file.empty()) {
     const char* junit = std::getenv("TEST_PHP_JUNIT");

@@ -42,6 +42,13 @@ struct Options {
 // caller through ApplyEnvironmentDefaults, so this stays a pure function.
 bool ParseOptions(int argc, const char* const* argv, Options* options, std::string* err);
 
+// The command line as run-tests.php sees it: argv followed by the words of
+// $TEST_PHP_ARGS (split at spaces; empty words dropped), which php-src's and
+// phpize's `make test` use to pass -d extension=..., -m and the like.
+// test_php_args may be null.
+std::vector<std::string> WithTestPhpArgs(int argc, const char* const* argv,
+                                         const char* test_php_args);
+
 // Fills what the command line left unset from the environment.
 void ApplyEnvironmentDefaults(Options* options);
 

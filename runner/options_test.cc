@@ -317,3 +317,27 @@ TEST_CASE("options: --trace, --profile and --tracer") {
 }
 
 }  // namespace phptrun
+
+namespace phptrun {
+namespace {
+
+TEST_CASE("options: TEST_PHP_ARGS words follow the command line, as run-tests.php appends them") {
+  const char* argv[] = {"phptrun", "-q", "tests/"};
+  CHECK(WithTestPhpArgs(3, argv, nullptr) == std::vector<std::string>{"phptrun", "-q", "tests/"});
+  CHECK(WithTestPhpArgs(3, argv, "") == std::vector<std::string>{"phptrun", "-q", "tests/"});
+  std::vector<std::string> args =
+      WithTestPhpArgs(3, argv, "-d extension_dir=modules/  -d extension=apcu.so ");
+  CHECK(args == std::vector<std::string>{"phptrun", "-q", "tests/", "-d", "extension_dir=modules/",
+                                         "-d", "extension=apcu.so"});
+  // What phpize's `make test` passes this way reaches the engine's INI.
+  std::vector<const char*> ptrs;
+  for (const std::string& a : args) ptrs.push_back(a.c_str());
+  Options options;
+  std::string err;
+  REQUIRE(ParseOptions(static_cast<int>(ptrs.size()), ptrs.data(), &options, &err));
+  CHECK(options.defines == std::vector<std::string>{"extension_dir=modules/", "extension=apcu.so"});
+  CHECK(options.paths == std::vector<std::string>{"tests/"});
+}
+
+}  // namespace
+}  // namespace phptrun

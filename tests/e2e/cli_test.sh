@@ -118,5 +118,27 @@ want=$'a_remember_pid.phpt PASS -\nb_other_process.phpt PASS -\nc_forget_pid.php
 [ $status = 0 ] && [ "$got" = "$want" ] && ! grep -q reused_verdict "$tmp/reuse1.json"
 check "--reuse 1: no reused process, no reused_verdict" $? "status $status; got: $got; $(cat "$tmp/reuse1.out")"
 
+# A TEST_PHP_EXECUTABLE of another build than the embedded one: a warning
+# that names both; the embedded build's own CLI: none.
+printf '#!/bin/sh\necho "PHP 7.4.0 ZTS debug"\n' > "$tmp/other-php"
+chmod +x "$tmp/other-php"
+err=$(TEST_PHP_EXECUTABLE="$tmp/other-php" "$PHPTRUN" -q fixtures/phpt/sections/expect.phpt 2>&1 >/dev/null)
+[[ "$err" == *"warning: TEST_PHP_EXECUTABLE=$tmp/other-php is PHP 7.4.0 ZTS debug, but phptrun embeds PHP 8."* ]]
+check "a TEST_PHP_EXECUTABLE of another build is warned about" $? "$err"
+own=$("$PHPTRUN" --version | sed -n 's/^CLI (TEST_PHP_EXECUTABLE, PHP_BINARY): //p')
+err=$(TEST_PHP_EXECUTABLE="$own" "$PHPTRUN" -q fixtures/phpt/sections/expect.phpt 2>&1 >/dev/null)
+[ -n "$own" ] && [[ "$err" != *"warning: TEST_PHP_EXECUTABLE"* ]]
+check "the embedded build's own CLI is not warned about" $? "own: $own; $err"
+
+# TEST_PHP_ARGS is read as run-tests.php reads it: its words follow the
+# command line (here a -d that the case prints).
+printf -- '--TEST--\nTEST_PHP_ARGS\n--FILE--\n<?php echo ini_get("precision"), "\\n";\n--EXPECT--\n7\n' > "$tmp/args.phpt"
+out=$(TEST_PHP_ARGS="-d precision=7" "$PHPTRUN" -q --json "$tmp/args.json" "$tmp/args.phpt" 2>&1); status=$?
+[ $status = 0 ] && grep -q '"PASS": 1' "$tmp/args.json"
+check "TEST_PHP_ARGS adds its options" $? "status $status; $out"
+err=$(TEST_PHP_ARGS="--frobnicate" "$PHPTRUN" -q "$tmp/args.phpt" 2>&1); status=$?
+[ $status = 2 ] && [[ "$err" == *"--frobnicate"*"(TEST_PHP_ARGS=--frobnicate)"* ]]
+check "a bad option in TEST_PHP_ARGS names TEST_PHP_ARGS" $? "status $status; $err"
+
 echo "$fails failed"
 [ $fails = 0 ]
