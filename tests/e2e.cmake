@@ -62,3 +62,12 @@ if(PHP_DEBUG)
                    "(configure php-src with --enable-zend-test=shared)")
   endif()
 endif()
+
+# What the engine prints at startup (a module that cannot be loaded, passed
+# in TEST_PHP_ARGS as run-tests.php reads it) starts every test's output, as
+# with the CLI: verdicts as run-tests.php gave them with the same TEST_PHP_ARGS.
+add_test(NAME e2e.startup_output
+  COMMAND ${CMAKE_COMMAND} -E env "TEST_PHP_ARGS=-d extension=phptrun_no_such_module"
+          ${PHP_CLI_FOR_TESTS} ${E2E}/run_and_check.php $<TARGET_FILE:phptrun>
+          fixtures/startup-output fixtures/startup-output/expected-verdicts.tsv
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
