@@ -205,9 +205,41 @@ static size_t CgiReadPost(char *buffer, size_t count) {
 
 static char *CgiReadCookies(void) { return getenv("HTTP_COOKIE"); }
 
+/* While a request's INI is tried in the started engine, what handlers log
+ * through the SAPI is held back: if an entry fails, the engine starts again
+ * with it and its handler logs the same again, so the held copy is dropped
+ * (the CLI would have logged it once, at startup). */
+static int g_hold_log;
+static char *g_held_log;
+static size_t g_held_log_len;
+
 static void LogMessage(const char *message, int syslog_type) {
+  if (g_hold_log) {
+    size_t len = strlen(message);
+    char *grown = realloc(g_held_log, g_held_log_len + len + 2);
+    if (grown) {
+      g_held_log = grown;
+      memcpy(g_held_log + g_held_log_len, message, len);
+      g_held_log[g_held_log_len + len] = '\n';
+      g_held_log_len += len + 1;
+      g_held_log[g_held_log_len] = '\0';
+    }
+    return;
+  }
   fprintf(stderr, "%s\n", message);
   fflush(stderr);
+}
+
+/* Ends holding back; writes what was held when `emit`, else drops it. */
+static void ReleaseHeldLog(int emit) {
+  g_hold_log = 0;
+  if (emit && g_held_log_len) {
+    fwrite(g_held_log, 1, g_held_log_len, stderr);
+    fflush(stderr);
+  }
+  free(g_held_log);
+  g_held_log = NULL;
+  g_held_log_len = 0;
 }
 
 static int Deactivate(void) {
@@ -578,13 +610,16 @@ static int ApplyRuntimeIni(const char *ini) {
   g_ini_diagnostics = 0;
   g_previous_error_cb = zend_error_cb;
   zend_error_cb = CountIniDiagnostic;
+  g_hold_log = 1;
   if (zend_parse_ini_string(copy, 1, ZEND_INI_SCANNER_NORMAL, RuntimeIniCallback, &failed) !=
       SUCCESS) {
     failed = 1;
   }
   zend_error_cb = g_previous_error_cb;
   free(copy);
-  return failed || g_ini_diagnostics ? -1 : 0;
+  int restart = failed || g_ini_diagnostics;
+  ReleaseHeldLog(!restart);
+  return restart ? -1 : 0;
 }
 
 /* The runtime INI could not be applied as if at startup: start the engine
