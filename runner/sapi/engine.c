@@ -427,6 +427,16 @@ int phptrun_engine_startup(const phptrun_engine_options *options,
   g_options = *options;
   /* As the CLI: a closed reader must not kill the process. */
   signal(SIGPIPE, SIG_IGN);
+#ifdef ZTS
+  /* A thread-safe build keeps its globals per thread in TSRM, which every
+   * SAPI starts first (the signal globals are among them); once per process,
+   * restarts of the engine keep it. */
+  static int tsrm_started;
+  if (!tsrm_started) {
+    php_tsrm_startup();
+    tsrm_started = 1;
+  }
+#endif
   zend_signal_startup();
   return StartEngine(NULL, timing, err, err_size);
 }
