@@ -49,15 +49,19 @@ EngineSetup MakeEngineSetup(const Options& o) {
   s.sapi_name = o.sapi_name;
   s.php_binary = PHPTRUN_PHP_CLI;
   s.no_ini = o.no_ini;
-  s.ini_path_override = o.ini_file.empty() ? PHPTRUN_PHP_INI_PATH : o.ini_file;
+  // As the CLI: -n reads no php.ini unless -c names one (the engine searches
+  // an override path even when told to ignore php.ini).
+  s.ini_path_override = !o.ini_file.empty() ? o.ini_file : o.no_ini ? "" : PHPTRUN_PHP_INI_PATH;
   s.ini_scan_dir = PHPTRUN_PHP_INI_DIR;
   // php-cgi's configuration sits beside the CLI's (/etc/php/8.2/cgi); without
   // php8.2-cgi installed the CGI personality uses the CLI's.
   std::string ini_root = std::string(PHPTRUN_PHP_INI_PATH);
   ini_root = ini_root.substr(0, ini_root.find_last_of('/'));
   bool have_cgi_ini = access((ini_root + "/cgi/php.ini").c_str(), R_OK) == 0;
-  s.cgi_ini_path = o.ini_file.empty() ? (have_cgi_ini ? ini_root + "/cgi" : s.ini_path_override)
-                                      : o.ini_file;
+  s.cgi_ini_path = !o.ini_file.empty() ? o.ini_file
+                   : o.no_ini         ? ""
+                   : have_cgi_ini     ? ini_root + "/cgi"
+                                      : s.ini_path_override;
   s.cgi_ini_scan_dir = have_cgi_ini ? ini_root + "/cgi/conf.d" : s.ini_scan_dir;
   s.timeout_s = o.timeout_s;
   s.reuse = o.reuse;

@@ -71,3 +71,13 @@ add_test(NAME e2e.startup_output
           ${PHP_CLI_FOR_TESTS} ${E2E}/run_and_check.php $<TARGET_FILE:phptrun>
           fixtures/startup-output fixtures/startup-output/expected-verdicts.tsv
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# An extension built with phpize against the embedded build, loaded through
+# TEST_PHP_ARGS: an INI handler that logs and refuses its value runs (and
+# logs) once, as in the CLI.
+string(REPLACE "php-config" "phpize" PHPIZE_FOR_TESTS "${PHP_CONFIG}")
+add_test(NAME e2e.ini_log
+  COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun> PHPIZE=${PHPIZE_FOR_TESTS}
+          PHP_CONFIG=${PHP_CONFIG} PHP_CLI=${PHP_CLI_BINARY} bash ${E2E}/ini_log_check.sh
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.ini_log PROPERTIES TIMEOUT 300)

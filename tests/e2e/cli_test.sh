@@ -140,5 +140,11 @@ err=$(TEST_PHP_ARGS="--frobnicate" "$PHPTRUN" -q "$tmp/args.phpt" 2>&1); status=
 [ $status = 2 ] && [[ "$err" == *"--frobnicate"*"(TEST_PHP_ARGS=--frobnicate)"* ]]
 check "a bad option in TEST_PHP_ARGS names TEST_PHP_ARGS" $? "status $status; $err"
 
+# -n reads no php.ini (as `php -n`), -c FILE still reads FILE.
+printf -- '--TEST--\n-n\n--FILE--\n<?php var_dump(php_ini_loaded_file());\n--EXPECT--\nbool(false)\n' > "$tmp/no-ini.phpt"
+out=$("$PHPTRUN" -q -n --show-diff "$tmp/no-ini.phpt" 2>&1); status=$?
+[ $status = 0 ]
+check "-n: no php.ini is loaded" $? "status $status; $out"
+
 echo "$fails failed"
 [ $fails = 0 ]
