@@ -140,6 +140,17 @@ err=$(TEST_PHP_ARGS="--frobnicate" "$PHPTRUN" -q "$tmp/args.phpt" 2>&1); status=
 [ $status = 2 ] && [[ "$err" == *"--frobnicate"*"(TEST_PHP_ARGS=--frobnicate)"* ]]
 check "a bad option in TEST_PHP_ARGS names TEST_PHP_ARGS" $? "status $status; $err"
 
+# What runs, as the reports name it, against what the loader and the CLI say:
+# libphp as ldd resolves it, the build's CLI and its PHP_VERSION.
+"$PHPTRUN" -q --json "$tmp/engine.json" --junit "$tmp/engine.xml" fixtures/phpt/sections/expect.phpt >/dev/null 2>&1
+lib=$(ldd "$PHPTRUN" | sed -n 's/^\s*libphp[^ ]* => \([^ ]*\) .*/\1/p' | head -n 1)
+cli=$("$PHPTRUN" --version | sed -n 's/^CLI (TEST_PHP_EXECUTABLE, PHP_BINARY): //p')
+ver=$("$cli" -n -r 'echo PHP_VERSION, PHP_ZTS ? " ZTS" : " NTS", PHP_DEBUG ? " debug" : " release";')
+json=$(php8.2 -r '$j = json_decode(file_get_contents($argv[1]), true); echo $j["libphp"], "|", $j["php_binary"], "|", $j["php_build"];' "$tmp/engine.json")
+[ -n "$lib" ] && [ "$json" = "$(realpath "$lib")|$cli|PHP $ver" ] &&
+  grep -q "<property name=\"php_build\" value=\"PHP $ver\"" "$tmp/engine.xml"
+check "the reports name the libphp ldd resolves and the build's CLI and version" $? "json: $json; ldd: $lib; cli: $cli ($ver)"
+
 # -n reads no php.ini (as `php -n`), -c FILE still reads FILE.
 printf -- '--TEST--\n-n\n--FILE--\n<?php var_dump(php_ini_loaded_file());\n--EXPECT--\nbool(false)\n' > "$tmp/no-ini.phpt"
 out=$("$PHPTRUN" -q -n --show-diff "$tmp/no-ini.phpt" 2>&1); status=$?
