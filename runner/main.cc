@@ -111,7 +111,9 @@ void WarnAboutOtherReferenceCli() {
                        (PHPTRUN_PHP_DEBUG ? " debug" : " release");
   std::string said;
   if (access(user, X_OK) == 0) {
-    std::string command = "'" + std::string(user) +
+    std::string quoted;  // inside '...' for the shell: ' becomes '\''
+    for (const char* c = user; *c; ++c) quoted += *c == '\'' ? std::string("'\\''") : std::string(1, *c);
+    std::string command = "'" + quoted +
                           "' -n -r 'echo \"PHP \", PHP_VERSION, PHP_ZTS ? \" ZTS\" : \" NTS\", "
                           "PHP_DEBUG ? \" debug\" : \" release\";' 2>/dev/null";
     if (FILE* p = popen(command.c_str(), "r")) {
