@@ -17,8 +17,16 @@
 # and stops with a message saying what to do when the build has no embed SAPI, the
 # library is missing, or headers and library are not the same build.
 
+# php-config is a shell script; a php-src tree's scripts/php-config is not
+# executable until it is installed, so a path is run through sh.
+if(EXISTS "${PHP_CONFIG}" AND NOT IS_DIRECTORY "${PHP_CONFIG}")
+  set(_php_config_command sh "${PHP_CONFIG}")
+else()
+  set(_php_config_command "${PHP_CONFIG}")
+endif()
+
 function(_php_config_query out flag)
-  execute_process(COMMAND ${PHP_CONFIG} ${flag} OUTPUT_VARIABLE value
+  execute_process(COMMAND ${_php_config_command} ${flag} OUTPUT_VARIABLE value
                   OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc ERROR_QUIET)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "PHP_CONFIG=${PHP_CONFIG}: `${PHP_CONFIG} ${flag}` failed (${rc}). "

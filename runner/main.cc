@@ -77,6 +77,9 @@ EngineSetup MakeEngineSetup(const Options& o) {
   }
 
   IniList ini = RunTestsIniDefaults();
+  // A php-src tree that is not installed keeps its shared modules in
+  // modules/, where `make test` points extension_dir too.
+  if (*PHPTRUN_PHP_BUILD_TREE) MergeIni(&ini, {{"extension_dir", PHPTRUN_PHP_EXTENSION_DIR}});
   // run-tests adds this for every test when it runs as root (OPcache refuses
   // to preload as root otherwise); as startup INI it costs nothing per case.
   if (geteuid() == 0) MergeIni(&ini, {{"opcache.preload_user", "root"}});
