@@ -59,9 +59,9 @@ EngineSetup MakeEngineSetup(const Options& o) {
   ini_root = ini_root.substr(0, ini_root.find_last_of('/'));
   bool have_cgi_ini = access((ini_root + "/cgi/php.ini").c_str(), R_OK) == 0;
   s.cgi_ini_path = !o.ini_file.empty() ? o.ini_file
-                   : o.no_ini         ? ""
-                   : have_cgi_ini     ? ini_root + "/cgi"
-                                      : s.ini_path_override;
+                   : o.no_ini          ? ""
+                   : have_cgi_ini      ? ini_root + "/cgi"
+                                       : s.ini_path_override;
   s.cgi_ini_scan_dir = have_cgi_ini ? ini_root + "/cgi/conf.d" : s.ini_scan_dir;
   s.timeout_s = o.timeout_s;
   s.reuse = o.reuse;
@@ -115,7 +115,8 @@ void WarnAboutOtherReferenceCli() {
   std::string said;
   if (access(user, X_OK) == 0) {
     std::string quoted;  // inside '...' for the shell: ' becomes '\''
-    for (const char* c = user; *c; ++c) quoted += *c == '\'' ? std::string("'\\''") : std::string(1, *c);
+    for (const char* c = user; *c; ++c)
+      quoted += *c == '\'' ? std::string("'\\''") : std::string(1, *c);
     std::string command = "'" + quoted +
                           "' -n -r 'echo \"PHP \", PHP_VERSION, PHP_ZTS ? \" ZTS\" : \" NTS\", "
                           "PHP_DEBUG ? \" debug\" : \" release\";' 2>/dev/null";
@@ -166,7 +167,8 @@ int Main(int argc, char** argv) {
   std::vector<const char*> arg_ptrs;
   for (const std::string& a : args) arg_ptrs.push_back(a.c_str());
   if (!ParseOptions(static_cast<int>(arg_ptrs.size()), arg_ptrs.data(), &options, &err)) {
-    if (test_php_args && *test_php_args) err += " (TEST_PHP_ARGS=" + std::string(test_php_args) + ")";
+    if (test_php_args && *test_php_args)
+      err += " (TEST_PHP_ARGS=" + std::string(test_php_args) + ")";
     throw FatalError{err, 2};
   }
   ApplyEnvironmentDefaults(&options);

@@ -16,7 +16,8 @@ const RE2& ScriptLine() {
   return re;
 }
 const RE2& FreeingLine() {
-  static const RE2 re(R"((.+)\(([0-9]+)\) :  Freeing 0x[0-9a-fA-F]+ \(([0-9]+) bytes\), script=.*)");
+  static const RE2 re(
+      R"((.+)\(([0-9]+)\) :  Freeing 0x[0-9a-fA-F]+ \(([0-9]+) bytes\), script=.*)");
   return re;
 }
 const RE2& RelayedLine() {

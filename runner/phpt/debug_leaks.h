@@ -27,11 +27,11 @@ namespace phptrun {
 
 // One "Freeing" line and the lines that qualify it.
 struct DebugLeak {
-  std::string file;          // the C source that allocated, as the build recorded it
+  std::string file;  // the C source that allocated, as the build recorded it
   uint32_t line = 0;
-  uint64_t bytes = 0;        // of one block
-  uint64_t repeated = 0;     // "Last leak repeated N times": N more blocks like it
-  std::string actual_file;   // "Actual location (location was relayed)", or ""
+  uint64_t bytes = 0;       // of one block
+  uint64_t repeated = 0;    // "Last leak repeated N times": N more blocks like it
+  std::string actual_file;  // "Actual location (location was relayed)", or ""
   uint32_t actual_line = 0;
   uint64_t Blocks() const { return repeated + 1; }
   uint64_t TotalBytes() const { return bytes * Blocks(); }

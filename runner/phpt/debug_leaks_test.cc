@@ -11,11 +11,13 @@ namespace {
 // with -d report_memleaks=1, copied from its stderr.
 const char kReport[] =
     "[Mon Dec  7 16:45:37 2026]  Script:  '/t/leak.php'\n"
-    "/work/cache/build-php-debug/ext/zend_test/test.c(155) :  Freeing 0x00007f02e9a01050 (7 bytes), "
+    "/work/cache/build-php-debug/ext/zend_test/test.c(155) :  Freeing 0x00007f02e9a01050 (7 "
+    "bytes), "
     "script=/t/leak.php\n"
     "Last leak repeated 1 time\n"
     "[Mon Dec  7 16:45:37 2026]  Script:  '/t/leak.php'\n"
-    "/work/cache/build-php-debug/Zend/zend_objects.c(186) :  Freeing 0x00007f02e9a5df00 (40 bytes), "
+    "/work/cache/build-php-debug/Zend/zend_objects.c(186) :  Freeing 0x00007f02e9a5df00 (40 "
+    "bytes), "
     "script=/t/leak.php\n"
     "=== Total 3 memory leaks detected ===\n";
 
@@ -52,7 +54,8 @@ TEST_CASE("Reason and details name the C locations and bytes", "[debug_leaks]") 
   CHECK(report.Summary() ==
         "debug heap: 3 leaked blocks, 54 bytes: ext/zend_test/test.c:155 (2 x 7 B), "
         "Zend/zend_objects.c:186 (40 B)");
-  CHECK(report.Details().find("  2 x 7 B = 14 B  /work/cache/build-php-debug/ext/zend_test/test.c:155\n") !=
+  CHECK(report.Details().find(
+            "  2 x 7 B = 14 B  /work/cache/build-php-debug/ext/zend_test/test.c:155\n") !=
         std::string::npos);
   CHECK(report.Details().find("As printed:\n[Mon Dec  7") != std::string::npos);
 }
@@ -71,7 +74,8 @@ TEST_CASE("A relayed location is kept with its leak", "[debug_leaks]") {
   CHECK(report.leaks[0].actual_line == 2040);
   CHECK(report.leaks[0].repeated == 3);
   CHECK(report.Bytes() == 128);
-  CHECK(report.Details().find("(relayed from /src/Zend/zend_operators.c:2040)") != std::string::npos);
+  CHECK(report.Details().find("(relayed from /src/Zend/zend_operators.c:2040)") !=
+        std::string::npos);
 }
 
 TEST_CASE("Output that only looks like a report stays as it is", "[debug_leaks]") {
