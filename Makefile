@@ -19,9 +19,10 @@ CMAKE_PHP_CONFIG := $(if $(PHP_CONFIG),-DPHP_CONFIG=$(PHP_CONFIG))
 # recorded run-tests.php verdicts assume (opcache, readline, xml family).
 DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli php8.2-cgi php8.2-opcache php8.2-readline \
                 php8.2-xml libre2-dev libpcre2-dev libpugixml-dev nlohmann-json3-dev catch2 \
-                cmake g++ make pkg-config
+                cmake g++ make pkg-config \
+                libjs-chart.js chromium nodejs valgrind libxml2-utils
 
-.PHONY: deps build run test clean
+.PHONY: deps build run test clean browser-deps
 
 # Installs only what dpkg does not already report as installed.
 deps:
@@ -44,11 +45,26 @@ build: deps $(BUILD)/CMakeCache.txt
 
 run: build
 	@mkdir -p $(REPORTS)
-	$(BUILD)/phptrun --show-diff --junit $(REPORTS)/junit.xml --json $(REPORTS)/report.json suites/; \
-	status=$$?; echo "Reports: $(REPORTS)/junit.xml $(REPORTS)/report.json"; \
+	$(BUILD)/phptrun --show-diff --junit $(REPORTS)/junit.xml --json $(REPORTS)/report.json \
+	  --html $(REPORTS)/report.html suites/; \
+	status=$$?; echo "Reports: $(REPORTS)/junit.xml $(REPORTS)/report.json $(REPORTS)/report.html"; \
 	[ $$status -le 1 ] # the example suite has failing cases on purpose
 
-test: build
+# playwright-core for the HTML report's browser test (e2e.html), pinned by
+# tests/e2e/browser/package-lock.json, installed into the build directory.
+# It drives Debian's /usr/bin/chromium: no browser is downloaded.
+# Debian's npm only when there is no npm at all: a Node.js from elsewhere
+# (NodeSource) brings its own and conflicts with Debian's package.
+browser-deps: $(BUILD)/browser/node_modules/.package-lock.json
+$(BUILD)/browser/node_modules/.package-lock.json: tests/e2e/browser/package.json tests/e2e/browser/package-lock.json | deps
+	@command -v npm >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends npm; }
+	mkdir -p $(BUILD)/browser
+	cp tests/e2e/browser/package.json tests/e2e/browser/package-lock.json $(BUILD)/browser/
+	cd $(BUILD)/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+
+test: build browser-deps
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 clean:

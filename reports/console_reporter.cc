@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -84,6 +85,18 @@ std::string ClipFront(const std::string& text, size_t max) {
   return "..." + text.substr(start);
 }
 
+// "0:07", "12:34", "1:02:03".
+std::string Clock(double seconds) {
+  long s = seconds > 0 ? static_cast<long>(seconds) : 0;
+  char buf[32];
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  }
+  return buf;
+}
+
 }  // namespace
 
 bool ColorWanted(bool is_tty, const char* no_color_env, const char* term_env) {
@@ -111,9 +124,46 @@ ConsoleOptions DetectConsoleOptions(int fd, bool quiet, bool verbose, bool show_
 }
 
 ConsoleReporter::ConsoleReporter(std::ostream& out, ConsoleOptions options)
-    : out_(out), options_(options) {}
+    : out_(out), options_(options) {
+  started_s_ = last_life_s_ = Now();
+}
+
+double ConsoleReporter::Now() const {
+  if (options_.clock) return options_.clock();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string ConsoleReporter::ProgressText(bool with_times) const {
+  char buf[128];
+  int percent = total_ > 0 ? static_cast<int>(done_ * 100 / total_) : 0;
+  std::snprintf(buf, sizeof buf, "%3d%% %zu failed", percent, failed_);
+  std::string text = buf;
+  double elapsed = Now() - started_s_;
+  if (with_times && elapsed >= 1) {
+    text += ", " + Clock(elapsed) + " elapsed";
+    if (done_ > 0 && total_ > done_) {
+      text += ", ~" + Clock(elapsed * static_cast<double>(total_ - done_) / done_) + " left";
+    }
+  }
+  return text;
+}
+
+void ConsoleReporter::PrintSlowCases() {
+  if (options_.slow_ms < 0 || slow_.empty()) return;
+  std::stable_sort(slow_.begin(), slow_.end(),
+                   [](const SlowCase& a, const SlowCase& b) { return a.ms > b.ms; });
+  out_ << "Slow cases (at least " << options_.slow_ms << " ms):\n";
+  for (const SlowCase& slow : slow_) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "(%.3f s) ", slow.ms / 1000);
+    out_ << buf << slow.line << '\n';
+  }
+}
 
 bool ConsoleReporter::ShowsLine(Verdict v) const {
+  if (options_.filter_groups) {
+    return std::find(options_.groups.begin(), options_.groups.end(), v) != options_.groups.end();
+  }
   if (options_.verbose) return true;
   switch (v) {
     case Verdict::kFail:
@@ -133,6 +183,7 @@ bool ConsoleReporter::ShowsLine(Verdict v) const {
 
 bool ConsoleReporter::ShowsDiff(Verdict v) const {
   if (!options_.show_diff) return false;
+  if (options_.filter_groups) return ShowsLine(v);
   if (v == Verdict::kFail || v == Verdict::kLeak) return true;
   return options_.verbose && (v == Verdict::kXfail || v == Verdict::kWarn);
 }
@@ -154,13 +205,15 @@ void ConsoleReporter::DrawProgress() {
   if (total_ > 0) {
     int digits = static_cast<int>(std::to_string(total_).size());
     char buf[64];
-    std::snprintf(buf, sizeof buf, "[%*zu/%zu] ", digits, done_, total_);
+    std::snprintf(buf, sizeof buf, "[%*zu/%zu] %3d%% ", digits, done_, total_,
+                  static_cast<int>(done_ * 100 / total_));
     counter = buf;
   } else {
     counter = "[" + std::to_string(done_) + "] ";
   }
   std::string failed = std::to_string(failed_) + " failed";
-  std::string line = counter + failed;
+  std::string times = ProgressText(true).substr(ProgressText(false).size());
+  std::string line = counter + failed + times;
   // One column short of the width: writing the last column wraps on some
   // terminals, and then \r returns to the wrong line.
   size_t max = options_.width > 1 ? static_cast<size_t>(options_.width - 1) : 1;
@@ -171,6 +224,7 @@ void ConsoleReporter::DrawProgress() {
 
   ClearProgress();
   if (options_.color && failed_ > 0 && line.size() >= counter.size() + failed.size()) {
+    // Only the count is painted; the times and the path follow as they are.
     out_ << counter << Paint(failed, Verdict::kFail) << line.substr(counter.size() + failed.size());
   } else {
     out_ << line;
@@ -208,7 +262,15 @@ void ConsoleReporter::CaseFinished(const CaseResult& result) {
   if (VerdictFailsRun(result.verdict)) ++failed_;
   auto it = std::find(running_.begin(), running_.end(), result.file);
   if (it != running_.end()) running_.erase(it);
+  if (options_.slow_ms >= 0 && result.time_ms >= static_cast<double>(options_.slow_ms)) {
+    slow_.push_back({result.time_ms, OneLine(result.name.empty() ? result.file : result.name) +
+                                         " [" + OneLine(result.file) + "]"});
+  }
 
+  if (!result.blocks.empty()) {  // --show-php, --show-out, ...: whatever the verdict
+    ClearProgress();
+    out_ << Terminal(result.blocks);
+  }
   if (ShowsLine(result.verdict)) {
     ClearProgress();
     out_ << Paint(VerdictName(result.verdict), result.verdict) << ' '
@@ -222,11 +284,22 @@ void ConsoleReporter::CaseFinished(const CaseResult& result) {
       if (diff.back() != '\n') out_ << '\n';
     }
   }
+  // Off a terminal: a line now and then, so a long run shows life in a log.
+  if (!options_.is_tty && ProgressWanted() && options_.life_interval_s > 0 &&
+      Now() - last_life_s_ >= options_.life_interval_s && done_ < total_) {
+    last_life_s_ = Now();
+    int digits = static_cast<int>(std::to_string(total_).size());
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "[%*zu/%zu] ", digits, done_, total_);
+    out_ << buf << ProgressText(true) << '\n';
+    out_.flush();
+  }
   DrawProgress();
 }
 
 bool ConsoleReporter::RunFinished(const RunEnd& end, std::string* err) {
   ClearProgress();
+  PrintSlowCases();
   const Summary& summary = end.summary;
   size_t finished = static_cast<size_t>(summary.Total());
   if (end.interrupted) {

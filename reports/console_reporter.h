@@ -31,6 +31,7 @@
 // sequences to the terminal.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -47,6 +48,16 @@ struct ConsoleOptions {
   bool verbose = false;    // -v
   bool show_diff = false;  // --show-diff
   int width = 80;          // terminal columns; the progress line stays below this
+  // run-tests.php's console options (docs/run-tests-options.md):
+  bool filter_groups = false;   // -g: exactly the lines (and diffs) of these verdicts
+  std::vector<Verdict> groups;
+  int progress = -1;            // --progress 1 / --no-progress 0; -1: is_tty and not -q
+  // Off a terminal, with progress on, a line every `life_interval_s` seconds
+  // ("[ 37/120]  30% 2 failed, 0:30 elapsed, ~1:10 left") so a CI log shows life.
+  double life_interval_s = 30;
+  long slow_ms = -1;            // --show-slow MS: list cases that took >= MS after the run
+  // Seconds on a steady clock; tests give their own.
+  std::function<double()> clock;
 };
 
 // Options for writing to `fd` (normally STDOUT_FILENO): is_tty from isatty(),
@@ -74,7 +85,15 @@ class ConsoleReporter : public Reporter {
  private:
   bool ShowsLine(Verdict v) const;
   bool ShowsDiff(Verdict v) const;
-  bool ShowsProgress() const { return options_.is_tty && !(options_.quiet && !options_.verbose); }
+  bool ProgressWanted() const {
+    if (options_.progress >= 0) return options_.progress == 1;
+    return !(options_.quiet && !options_.verbose);
+  }
+  bool ShowsProgress() const { return options_.is_tty && ProgressWanted(); }
+  double Now() const;
+  // "  30% 2 failed, 0:30 elapsed, ~1:10 left" (the times once a second has passed).
+  std::string ProgressText(bool with_times) const;
+  void PrintSlowCases();
   std::string Paint(std::string_view text, Verdict v) const;
   void ClearProgress();
   void DrawProgress();
@@ -86,6 +105,13 @@ class ConsoleReporter : public Reporter {
   size_t failed_ = 0;
   std::vector<std::string> running_;  // started, not yet finished; last shown
   size_t progress_columns_ = 0;       // visible width of the progress line on screen
+  double started_s_ = 0;
+  double last_life_s_ = 0;
+  struct SlowCase {
+    double ms;
+    std::string line;  // "name [file]"
+  };
+  std::vector<SlowCase> slow_;
 };
 
 }  // namespace phptrun

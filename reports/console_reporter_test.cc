@@ -12,7 +12,11 @@ using namespace phptrun::testing;
 
 namespace {
 
-ConsoleOptions Plain() { return ConsoleOptions{}; }
+ConsoleOptions Plain() {
+  ConsoleOptions options;
+  options.clock = [] { return 0.0; };  // no time passes: no timed progress lines
+  return options;
+}
 
 std::string RunConsole(ConsoleOptions options, const std::vector<CaseResult>& cases,
                        double duration_s = 61.5, bool interrupted = false) {
@@ -103,6 +107,8 @@ TEST_CASE("Console: progress line on a terminal, wiped before other lines", "[co
   ConsoleOptions options = Plain();
   options.is_tty = true;
   options.width = 60;
+  double now = 100;
+  options.clock = [&now] { return now; };
   std::ostringstream out;
   ConsoleReporter console(out, options);
   console.RunStarting(SampleRunInfo(12));
@@ -112,29 +118,31 @@ TEST_CASE("Console: progress line on a terminal, wiped before other lines", "[co
   out.str("");
 
   console.CaseStarting("a/one.phpt");
-  CHECK(out.str() == "[ 0/12] 0 failed  a/one.phpt");
+  CHECK(out.str() == "[ 0/12]   0% 0 failed  a/one.phpt");
   out.str("");
   console.CaseStarting("a/two.phpt");
   CHECK(out.str() ==
-        "\r                            \r"
-        "[ 0/12] 0 failed  a/two.phpt");
+        "\r                                 \r"
+        "[ 0/12]   0% 0 failed  a/two.phpt");
   out.str("");
   console.CaseFinished(MakeCase("a/two.phpt", "Two", Verdict::kFail, "", 1));
   CHECK(out.str() ==
-        "\r                            \r"
+        "\r                                 \r"
         "FAIL Two [a/two.phpt]\n"
-        "[ 1/12] 1 failed  a/one.phpt");
+        "[ 1/12]   8% 1 failed  a/one.phpt");
   out.str("");
+  // Once a second has passed: the elapsed time and an estimate of the rest.
+  now = 104;
   console.CaseFinished(MakeCase("a/one.phpt", "One", Verdict::kPass, "", 1));
-  CHECK(out.str() == "\r                            \r[ 2/12] 1 failed");
+  CHECK(out.str() == "\r                                 \r[ 2/12]  16% 1 failed, 0:04 elapsed, ~0:20 left");
   out.str("");
 
   // A long path is clipped from the front to stay within the width.
   console.CaseStarting("very/long/directory/name/that/does/not/fit/in/sixty/columns.phpt");
   std::string line = out.str().substr(out.str().rfind('\r') + 1);
   CHECK(line.size() == 59);
-  CHECK_THAT(line, Catch::StartsWith("[ 2/12] 1 failed  ..."));
-  CHECK_THAT(line, Catch::EndsWith("/sixty/columns.phpt"));
+  CHECK_THAT(line, Catch::StartsWith("[ 2/12]  16% 1 failed, 0:04 elapsed, ~0:20 left  ..."));
+  CHECK_THAT(line, Catch::EndsWith("...ns.phpt"));
   out.str("");
 
   std::string err;
@@ -142,6 +150,71 @@ TEST_CASE("Console: progress line on a terminal, wiped before other lines", "[co
   CHECK(out.str() == "\r" + std::string(59, ' ') +
                          "\rInterrupted after 0 of 12 cases in 1.00s\n"
                          "0 passed, 0 failed, 0 skipped\n");
+}
+
+TEST_CASE("Console: off a terminal, a progress line every 30 s; none with --no-progress",
+          "[console_reporter]") {
+  for (int progress : {-1, 0}) {
+    ConsoleOptions options = Plain();
+    options.progress = progress;
+    double now = 0;
+    options.clock = [&now] { return now; };
+    std::ostringstream out;
+    ConsoleReporter console(out, options);
+    console.RunStarting(SampleRunInfo(4));
+    console.CaseFinished(MakeCase("a.phpt", "A", Verdict::kPass, "", 1));
+    now = 31;
+    console.CaseFinished(MakeCase("b.phpt", "B", Verdict::kFail, "", 1));
+    now = 40;  // within 30 s of the last line: none
+    console.CaseFinished(MakeCase("c.phpt", "C", Verdict::kPass, "", 1));
+    std::string text = out.str();
+    INFO(text);
+    CHECK(text.find('\r') == std::string::npos);
+    if (progress == -1) {
+      CHECK_THAT(text, Catch::EndsWith("FAIL B [b.phpt]\n[2/4]  50% 1 failed, 0:31 elapsed, ~0:31 left\n"));
+    } else {
+      CHECK(text.find("elapsed") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("Console: -g prints exactly the lines of the groups named", "[console_reporter]") {
+  ConsoleOptions options = Plain();
+  options.filter_groups = true;
+  options.groups = {Verdict::kPass, Verdict::kXleak};
+  options.show_diff = true;
+  std::string text = RunConsole(options, SampleCases());
+  CHECK_THAT(text, Catch::Contains("\nPASS Basic echo [Zend/tests/basic/001.phpt]\n"));
+  CHECK_THAT(text, Catch::Contains("\nXLEAK Known leak ["));
+  // Not named: no line, no diff, though FAIL is always shown otherwise.
+  CHECK_THAT(text, !Catch::Contains("FAIL "));
+  CHECK_THAT(text, !Catch::Contains("001+ Hello"));
+  CHECK_THAT(text, !Catch::Contains("XFAIL "));
+
+  // -g REDIRECT alone: no case line at all.
+  options.groups.clear();
+  text = RunConsole(options, SampleCases());
+  for (const char* word : {"PASS ", "FAIL ", "SKIP ", "BORK ", "LEAK "}) {
+    CHECK_THAT(text, !Catch::Contains(std::string("\n") + word));
+  }
+}
+
+TEST_CASE("Console: --show-slow lists the slow cases, slowest first, before the summary",
+          "[console_reporter]") {
+  ConsoleOptions options = Plain();
+  options.slow_ms = 1000;
+  CaseResult fast = MakeCase("fast.phpt", "Fast", Verdict::kPass, "", 1);
+  fast.time_ms = 999;
+  CaseResult slow = MakeCase("slow.phpt", "Slow", Verdict::kPass, "", 1);
+  slow.time_ms = 1000;
+  CaseResult slower = MakeCase("slower.phpt", "Slower", Verdict::kFail, "", 1);
+  slower.time_ms = 2500;
+  std::string text = RunConsole(options, {fast, slow, slower});
+  CHECK_THAT(text, Catch::Contains("Slow cases (at least 1000 ms):\n"
+                                   "(2.500 s) Slower [slower.phpt]\n"
+                                   "(1.000 s) Slow [slow.phpt]\n"
+                                   "Ran 3 cases"));
+  CHECK_THAT(text, !Catch::Contains("Fast ["));
 }
 
 TEST_CASE("Console: no progress line when quiet", "[console_reporter]") {

@@ -22,7 +22,8 @@ void CumulativeReporter::CaseFinished(const CaseResult& result) {
   entry.time_ms = result.time_ms;
   entry.path_offset = static_cast<uint32_t>(paths_.size());
   entry.path_length = static_cast<uint32_t>(result.file.size());
-  entry.verdict = result.verdict;
+  entry.verdict = static_cast<uint8_t>(result.verdict);
+  entry.warn_failed = result.warn_failed;
   paths_ += result.file;
   entries_.push_back(entry);
   if (!loaded_.empty()) std::vector<CaseResult>().swap(loaded_);
@@ -53,7 +54,7 @@ bool CumulativeReporter::WriteCollected(double duration_s, std::string* err) {
 
 CumulativeReporter::Brief CumulativeReporter::CaseBrief(uint32_t index) const {
   const Entry& e = entries_[index];
-  return Brief{PathOf(e), e.verdict, e.time_ms};
+  return Brief{PathOf(e), static_cast<Verdict>(e.verdict), e.time_ms, e.warn_failed};
 }
 
 std::vector<uint32_t> CumulativeReporter::SortedOrder() const {
@@ -97,7 +98,8 @@ void CumulativeReporter::LoadCase(uint32_t index, CaseResult* out) const {
   *out = CaseResult();
   out->file = std::string(PathOf(e));
   out->name = out->file;
-  out->verdict = e.verdict;
+  out->verdict = static_cast<Verdict>(e.verdict);
+  out->warn_failed = e.warn_failed;
   out->time_ms = e.time_ms;
 }
 
@@ -115,7 +117,7 @@ std::vector<const CaseResult*> CumulativeReporter::SortedCases() const {
 
 Summary CumulativeReporter::CollectedSummary() const {
   Summary summary;
-  for (const Entry& e : entries_) summary.Add(e.verdict);
+  for (const Entry& e : entries_) summary.Add(static_cast<Verdict>(e.verdict));
   return summary;
 }
 

@@ -70,6 +70,7 @@ class CumulativeReporter : public Reporter {
     std::string_view file;
     Verdict verdict;
     double time_ms;
+    bool warn_failed = false;  // CaseResult::warn_failed
   };
   // Collected cases are numbered 0..case_count()-1 in completion order.
   size_t case_count() const { return entries_.size(); }
@@ -106,7 +107,8 @@ class CumulativeReporter : public Reporter {
     uint32_t length;
     uint32_t path_offset;  // into paths_ (4 GiB of paths: far beyond any suite)
     uint32_t path_length;
-    Verdict verdict;
+    uint8_t verdict;      // a Verdict
+    bool warn_failed;
   };
   static_assert(sizeof(Entry) == 32, "keep the per-case index small");
   std::string_view PathOf(const Entry& e) const {

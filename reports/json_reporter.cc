@@ -30,6 +30,8 @@ JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
   test["verdict"] = VerdictName(result.verdict);
   test["reason"] = Text(result.reason);
   test["time_ms"] = Rounded(result.time_ms, 3);
+  // What run-tests writes to foo.diff (FAIL; also XFAIL, WARN and LEAK evidence).
+  if (!result.diff.empty()) test["diff"] = Text(result.diff);
   Json phases = Json::array();
   for (const Phase& phase : result.phases) {
     Json entry = Json::object();
@@ -45,6 +47,7 @@ JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
   }
   test["phases"] = std::move(phases);
   if (result.confirmed_fresh) test["reused_verdict"] = VerdictName(result.reused_verdict);
+  if (result.warn_failed) test["label"] = "WARN&FAIL";  // run-tests' combined label
   if (result.resident.present) test["resident"] = ResidentToJson(result.resident);
   return test;
 }
@@ -103,6 +106,17 @@ JsonReporter::Json JsonReporter::HeaderJson(const RunEnd& end) const {
   report["summary"] = std::move(counts);
   report["interrupted"] = end.interrupted;
   report["supervisor_max_rss_kb"] = end.supervisor_max_rss_kb;
+  const ShardInfo& shard = info().shard;
+  if (shard.count > 0) {
+    report["shard"] = Json{{"index", shard.index},         {"count", shard.count},
+                           {"collected", shard.collected}, {"digest", shard.digest},
+                           {"assigned", shard.assigned}};
+  }
+  if (!end.unfinished.empty()) {
+    Json unfinished = Json::array();
+    for (const std::string& file : end.unfinished) unfinished.push_back(Text(file));
+    report["unfinished"] = std::move(unfinished);
+  }
   return report;
 }
 

@@ -4,10 +4,16 @@
 //   {"phptrun": "0.1.0", "php": "8.2.36", "started": "2026-11-21T19:34:00Z",
 //    "duration_s": 41.2, "summary": {"PASS": n, ..., "XLEAK": n},  (all verdicts)
 //    "interrupted": false, "supervisor_max_rss_kb": n,
+//    "shard": {"index", "count", "collected", "digest", "assigned"},  (--shard only)
+//    "unfinished": [file, ...],                  (only when cases got no result)
 //    "tests": [{"file", "name", "verdict", "reason", "time_ms",
 //               "phases": [{"name", "ms", "heap_before", "heap_after", "heap_peak",
 //                           "persistent_before", "persistent_after"}],
+//               "reused_verdict",                  (confirmed in a fresh process only)
+//               "label": "WARN&FAIL",              (a WARN carrying a failure only)
 //               "resident": {...}}]}                   (resident runs only, below)
+//
+// "shard" and "unfinished" are what phptrun merge checks (docs/ci.md).
 //
 // Phases are flat: SKIPIF, RINIT, compile, execute, RSHUTDOWN, CLEAN (and
 // "MINIT (restart for startup INI)") as the case ran them, then "runner", the

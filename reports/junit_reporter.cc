@@ -20,12 +20,15 @@ struct Counts {
   size_t skipped = 0;
   double ms = 0;
 
-  void Add(Verdict verdict, double time_ms) {
+  void Add(Verdict verdict, bool warn_failed, double time_ms) {
     ++tests;
     switch (verdict) {
       case Verdict::kFail:
       case Verdict::kLeak:
         ++failures;
+        break;
+      case Verdict::kWarn:
+        if (warn_failed) ++failures;
         break;
       case Verdict::kBork:
         ++errors;
@@ -36,7 +39,6 @@ struct Counts {
         ++skipped;
         break;
       case Verdict::kPass:
-      case Verdict::kWarn:
         break;
     }
     ms += time_ms;
@@ -45,11 +47,12 @@ struct Counts {
 
 std::string Xml(const std::string& text) { return EscapeReportText(text, TextSink::kXml); }
 
-void SetCounts(pugi::xml_node node, const Counts& counts, double ms) {
+// junit-10.xsd allows `skipped` on <testsuite> but not on <testsuites>.
+void SetCounts(pugi::xml_node node, const Counts& counts, double ms, bool with_skipped) {
   node.append_attribute("tests") = static_cast<unsigned long long>(counts.tests);
   node.append_attribute("failures") = static_cast<unsigned long long>(counts.failures);
   node.append_attribute("errors") = static_cast<unsigned long long>(counts.errors);
-  node.append_attribute("skipped") = static_cast<unsigned long long>(counts.skipped);
+  if (with_skipped) node.append_attribute("skipped") = static_cast<unsigned long long>(counts.skipped);
   node.append_attribute("time") = FormatJunitTime(ms).c_str();
 }
 
@@ -70,9 +73,8 @@ std::string JoinNonEmpty(const std::string& a, const std::string& b) {
 
 void AppendTestcase(pugi::xml_node suite, const std::string& dir, const CaseResult& result) {
   pugi::xml_node testcase = suite.append_child("testcase");
-  testcase.append_attribute("name") = Xml(result.name.empty() ? result.file : result.name).c_str();
+  testcase.append_attribute("name") = Xml(JunitTestName(result.name, result.file)).c_str();
   testcase.append_attribute("classname") = Xml(dir).c_str();
-  testcase.append_attribute("file") = Xml(result.file).c_str();
   testcase.append_attribute("time") = FormatJunitTime(result.time_ms).c_str();
 
   const std::string& reason = result.reason;
@@ -101,6 +103,11 @@ void AppendTestcase(pugi::xml_node suite, const std::string& dir, const CaseResu
       break;
     case Verdict::kWarn: {
       std::string text = reason.empty() ? "WARN" : "WARN: " + reason;
+      if (result.warn_failed) {
+        // run-tests' JUnit reports WARN&FAIL as a failure.
+        AppendOutcome(testcase, "failure", "warn", text, result.diff);
+        break;
+      }
       testcase.append_child("system-out")
           .append_child(pugi::node_pcdata)
           .set_value(Xml(JoinNonEmpty(text, result.diff)).c_str());
@@ -121,49 +128,69 @@ std::map<std::string, Suite> GroupSuites(const CumulativeReporter& reporter, Cou
   for (uint32_t i : reporter.SortedOrder()) {
     CumulativeReporter::Brief brief = reporter.CaseBrief(i);
     Suite& suite = suites[CaseDirectory(std::string(brief.file))];
-    suite.counts.Add(brief.verdict, brief.time_ms);
+    suite.counts.Add(brief.verdict, brief.warn_failed, brief.time_ms);
     suite.cases.push_back(i);
-    total->Add(brief.verdict, brief.time_ms);
+    total->Add(brief.verdict, brief.warn_failed, brief.time_ms);
   }
   return suites;
 }
 
 // The declaration and the <testsuites> root, without children.
-pugi::xml_node AppendRoot(pugi::xml_document* doc, const RunEnd& end, const Counts& total,
-                          const std::string& started) {
+pugi::xml_node AppendRoot(pugi::xml_document* doc, const RunEnd& end, const Counts& total) {
   pugi::xml_node decl = doc->append_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
   decl.append_attribute("encoding") = "UTF-8";
   pugi::xml_node root = doc->append_child("testsuites");
   root.append_attribute("name") = "phptrun";
-  SetCounts(root, total, end.duration_s * 1000.0);
-  if (!started.empty()) root.append_attribute("timestamp") = Xml(started).c_str();
+  SetCounts(root, total, end.duration_s * 1000.0, false);
   return root;
 }
 
-// The engine that ran the suite, as JUnit <property> elements (the schema's
-// place for facts about a run).
-void AppendEngineProperties(pugi::xml_node suite, const EngineInfo& engine) {
-  if (engine.version.empty()) return;
+void AddProperty(pugi::xml_node properties, const char* name, const std::string& value) {
+  pugi::xml_node p = properties.append_child("property");
+  p.append_attribute("name") = name;
+  p.append_attribute("value") = Xml(value).c_str();
+}
+
+// The engine, and the run's facts a merge needs (docs/ci.md), in every
+// suite: junit-10.xsd has <properties> on <testsuite> only.
+void AppendRunProperties(pugi::xml_node suite, const RunInfo& info, const RunEnd& end) {
+  const EngineInfo& engine = info.engine;
+  if (info.shard.count == 0 && end.unfinished.empty() && engine.version.empty()) return;
   pugi::xml_node properties = suite.append_child("properties");
-  auto add = [&](const char* name, const std::string& value) {
-    pugi::xml_node p = properties.append_child("property");
-    p.append_attribute("name") = name;
-    p.append_attribute("value") = Xml(value).c_str();
-  };
-  add("php_build", engine.Build());
-  add("php_binary", engine.php_binary);
-  add("php_ini", engine.php_ini);
-  add("extension_dir", engine.extension_dir);
-  add("libphp", engine.libphp);
+  const ShardInfo& shard = info.shard;
+  if (shard.count > 0) {
+    AddProperty(properties, "phptrun.shard",
+                std::to_string(shard.index) + "/" + std::to_string(shard.count));
+    AddProperty(properties, "phptrun.collected", std::to_string(shard.collected));
+    AddProperty(properties, "phptrun.digest", shard.digest);
+    AddProperty(properties, "phptrun.assigned", std::to_string(shard.assigned));
+    AddProperty(properties, "phptrun.duration_s", FormatJunitTime(end.duration_s * 1000.0));
+  }
+  for (const std::string& file : end.unfinished) AddProperty(properties, "phptrun.unfinished", file);
+  // The engine that ran the suite, as it described itself at run time.
+  if (!engine.version.empty()) {
+    AddProperty(properties, "php_build", engine.Build());
+    AddProperty(properties, "php_binary", engine.php_binary);
+    AddProperty(properties, "php_ini", engine.php_ini);
+    AddProperty(properties, "extension_dir", engine.extension_dir);
+    AddProperty(properties, "libphp", engine.libphp);
+  }
+}
+
+// A shard without cases (more shards than cases) still says which shard it
+// is, for phptrun merge: in an empty suite named "phptrun".
+void AddEmptyRunSuite(const RunInfo& info, const RunEnd& end, std::map<std::string, Suite>* suites) {
+  if (suites->empty() && (info.shard.count > 0 || !end.unfinished.empty())) (*suites)["phptrun"];
 }
 
 pugi::xml_node AppendSuite(pugi::xml_node parent, const std::string& dir, const Suite& suite,
-                           const EngineInfo& engine) {
+                           const RunInfo& info, const RunEnd& end) {
   pugi::xml_node node = parent.append_child("testsuite");
   node.append_attribute("name") = Xml(dir).c_str();
-  SetCounts(node, suite.counts, suite.counts.ms);
-  AppendEngineProperties(node, engine);
+  SetCounts(node, suite.counts, suite.counts.ms, true);
+  if (!info.started.empty()) node.append_attribute("timestamp") = Xml(info.started).c_str();
+  AppendRunProperties(node, info, end);
   return node;
 }
 
@@ -180,21 +207,19 @@ std::string PrintOpen(pugi::xml_node node, unsigned depth) {
   Print(node, depth, text);
   std::string printed = text.str();
   const std::string empty_end = " />\n";
-  pugi::xml_node element = node.type() == pugi::node_document ? node.last_child() : node;
-  const std::string close_tag = "</" + std::string(element.name()) + ">\n";
   if (printed.size() >= empty_end.size() &&
       printed.compare(printed.size() - empty_end.size(), empty_end.size(), empty_end) == 0) {
     printed.replace(printed.size() - empty_end.size(), empty_end.size(), ">\n");
-  } else if (printed.size() >= close_tag.size() &&
-             printed.compare(printed.size() - close_tag.size(), close_tag.size(), close_tag) == 0) {
-    // It has children already (<properties>): drop its closing line.
-    size_t line_start = printed.rfind('\n', printed.size() - close_tag.size() - 1);
-    printed.erase(line_start == std::string::npos ? 0 : line_start + 1);
   }
   return printed;
 }
 
 }  // namespace
+
+std::string JunitTestName(const std::string& title, const std::string& file) {
+  if (title.empty() || title == file) return file;
+  return title + " [" + file + "]";
+}
 
 std::string FormatJunitTime(double ms) {
   // The bound (about 285,000 years) keeps llround in range.
@@ -209,9 +234,10 @@ JunitReporter::JunitReporter(std::string path) : CumulativeReporter(std::move(pa
 void JunitReporter::ToDocument(const RunEnd& end, pugi::xml_document* doc) const {
   Counts total;
   std::map<std::string, Suite> suites = GroupSuites(*this, &total);
-  pugi::xml_node root = AppendRoot(doc, end, total, info().started);
+  AddEmptyRunSuite(info(), end, &suites);
+  pugi::xml_node root = AppendRoot(doc, end, total);
   for (const auto& [dir, suite] : suites) {
-    pugi::xml_node node = AppendSuite(root, dir, suite, info().engine);
+    pugi::xml_node node = AppendSuite(root, dir, suite, info(), end);
     for (uint32_t i : suite.cases) {
       CaseResult result;
       LoadCase(i, &result);
@@ -227,8 +253,9 @@ void JunitReporter::Render(const RunEnd& end, std::ostream& out) const {
   // held in memory but the index.
   Counts total;
   std::map<std::string, Suite> suites = GroupSuites(*this, &total);
+  AddEmptyRunSuite(info(), end, &suites);
   pugi::xml_document head;
-  AppendRoot(&head, end, total, info().started);
+  AppendRoot(&head, end, total);
   if (suites.empty()) {
     Print(head, 0, out);  // "<testsuites ... />"
     return;
@@ -236,7 +263,17 @@ void JunitReporter::Render(const RunEnd& end, std::ostream& out) const {
   out << PrintOpen(head, 0);
   for (const auto& [dir, suite] : suites) {
     pugi::xml_document suite_doc;
-    out << PrintOpen(AppendSuite(suite_doc, dir, suite, info().engine), 1);
+    pugi::xml_node suite_node = AppendSuite(suite_doc, dir, suite, info(), end);
+    if (suite_node.first_child()) {
+      // The properties, printed in full, then the suite left open.
+      std::ostringstream whole;
+      Print(suite_node, 1, whole);
+      std::string text = whole.str();
+      text.resize(text.rfind("  </testsuite>\n"));
+      out << text;
+    } else {
+      out << PrintOpen(suite_node, 1);
+    }
     for (uint32_t i : suite.cases) {
       CaseResult result;
       LoadCase(i, &result);

@@ -7,11 +7,19 @@
 //
 // Layout (DESIGN.md "Reports"), fixing run-tests.php's (phpt-reference.md
 // §2.10): a flat list of suites, one per directory, every case present,
-// standard `skipped` counts and `classname`/`file` attributes:
+// standard `skipped` counts, valid against Jenkins' junit-10.xsd (the
+// attributes that schema lacks are not written: no `skipped` or `timestamp`
+// on the root, no `file` on a testcase):
 //
-//   <testsuites name="phptrun" tests failures errors skipped time timestamp>
-//     <testsuite name=DIR tests failures errors skipped time>   sorted by DIR
-//       <testcase name=TITLE classname=DIR file=PATH time=S.SSS>  sorted by PATH
+//   <testsuites name="phptrun" tests failures errors time>
+//     <testsuite name=DIR tests failures errors skipped time timestamp>  sorted by DIR
+//       <properties>   only in shards (--shard) and interrupted runs: phptrun.shard
+//                      K/N, .collected, .digest, .assigned, .duration_s, .unfinished FILE
+//       <testcase name="TITLE [PATH]" classname=DIR time=S.SSS>   sorted by PATH
+//
+// The name holds the path because GitLab and GitHub tell tests apart by
+// suite + classname + name, and titles repeat (php-src's Zend/tests: by title
+// alone its 4,051 cases have 3,902 distinct suite + name pairs).
 //
 //   PASS   empty testcase
 //   FAIL   <failure type="fail" message=REASON|"output differs">diff</failure>
@@ -21,9 +29,11 @@
 //   XFAIL  <skipped type="xfail" message=REASON/>
 //   XLEAK  <skipped type="xleak" message=REASON/>
 //   WARN   passing testcase with <system-out>WARN: reason, diff</system-out>
-//          (a warning must not fail a CI job, but must stay readable)
+//          (a warning must not fail a CI job, but must stay readable), except
+//          WARN&FAIL (CaseResult::warn_failed): <failure type="warn"
+//          message="WARN: reason">diff</failure>, as run-tests' JUnit has it
 //
-// failures = FAIL + LEAK, errors = BORK, skipped = SKIP + XFAIL + XLEAK.
+// failures = FAIL + LEAK + WARN&FAIL, errors = BORK, skipped = SKIP + XFAIL + XLEAK.
 // Suite times are sums of their cases' times; the root's time is the run's
 // wall-clock duration (run-tests.php sums all cases there, so -j2 reported
 // twice the real time). All times are seconds with three decimals. Every
@@ -50,6 +60,10 @@ class JunitReporter : public CumulativeReporter {
   // and small runs.
   void ToDocument(const RunEnd& end, pugi::xml_document* doc) const;
 };
+
+// A testcase's name: "TITLE [PATH]", or PATH when the title is empty or the
+// path itself.
+std::string JunitTestName(const std::string& title, const std::string& file);
 
 // A time in milliseconds as JUnit writes it: seconds with three decimals,
 // rounded half away from zero on whole milliseconds (15.5 ms -> "0.016"; via

@@ -21,13 +21,26 @@
 
 namespace phptrun {
 
+// Which part of a sharded run this is (--shard K/N), so that a merge can
+// tell whether every case ran once (docs/ci.md).
+struct ShardInfo {
+  int index = 0;           // K, 1-based; 0 = the run is not sharded
+  int count = 0;           // N
+  size_t collected = 0;    // cases collected before the split (all shards)
+  std::string digest;      // CaseListDigest of those cases: the same in every shard
+  size_t assigned = 0;     // cases of this shard (REDIRECTTEST's cases come on top)
+};
+
 struct RunInfo {
   std::string phptrun_version;  // "0.1.0"
   std::string php_version;      // PHP_VERSION of the embedded engine, "8.2.36"
   std::string started;          // ISO 8601 UTC, "2026-11-21T19:34:00Z"
   int jobs = 1;
   size_t total_cases = 0;
-  EngineInfo engine;            // what runs: build, libphp, php.ini, extension dir, CLI
+  int cores = 0;                       // online CPUs of the machine (0: unknown)
+  std::vector<std::string> arguments;  // the command line after the program name
+  ShardInfo shard;
+  EngineInfo engine;  // what runs: build, libphp, php.ini, extension dir, CLI
 };
 
 struct RunEnd {
@@ -35,6 +48,7 @@ struct RunEnd {
   double duration_s = 0;
   bool interrupted = false;     // SIGINT/SIGTERM: the reports hold what finished
   long supervisor_max_rss_kb = 0;  // peak resident memory of the supervisor so far
+  std::vector<std::string> unfinished;  // cases that never got a result (interrupted)
 };
 
 class Reporter {

@@ -52,6 +52,7 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
 
 bool IsEscapedControl(uint8_t byte, TextSink sink) {
   if (sink == TextSink::kJson) return false;
+  if (sink == TextSink::kHtml && (byte == '\r' || byte == 0x7f)) return true;
   return byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r';
 }
 
@@ -96,6 +97,28 @@ std::string EscapeReportText(std::string_view text, TextSink sink) {
       out.append(text, i, len);
     }
     i += len;
+  }
+  return out;
+}
+
+std::string EscapeJsonForHtmlScript(std::string_view json) {
+  std::string out;
+  out.reserve(json.size() + json.size() / 16);
+  for (size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (c == '<') {
+      out.append("\\u003c");
+    } else if (c == '>') {
+      out.append("\\u003e");
+    } else if (c == '&') {
+      out.append("\\u0026");
+    } else if (c == '\xe2' && i + 2 < json.size() && json[i + 1] == '\x80' &&
+               (json[i + 2] == '\xa8' || json[i + 2] == '\xa9')) {
+      out.append(json[i + 2] == '\xa8' ? "\\u2028" : "\\u2029");
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
   }
   return out;
 }

@@ -10,7 +10,8 @@
 //   std::string safe = EscapeReportText(result.diff, TextSink::kXml);
 //
 // Escapes (hex digits lower case, two per byte):
-//   C0 control other than \t \n \r  ->  "[[0x1b]]"            (kXml, kTerminal)
+//   C0 control other than \t \n \r  ->  "[[0x1b]]"            (kXml, kTerminal, kHtml)
+//   CR, DEL                         ->  "[[0x0d]]", "[[0x7f]]"  (kHtml)
 //   byte not part of valid UTF-8    ->  "\xff" (4 characters)  (all sinks)
 //   U+FFFE, U+FFFF (not XML chars)  ->  "\xef\xbf\xbe"         (kXml)
 // Valid UTF-8 and \t \n \r pass unchanged. JSON keeps control characters:
@@ -31,11 +32,26 @@ enum class TextSink {
   kXml,       // XML 1.0 attribute or text: controls, invalid UTF-8, U+FFFE/U+FFFF
   kJson,      // JSON string: invalid UTF-8 only
   kTerminal,  // console: controls and invalid UTF-8, so output cannot drive the terminal
+  // Text a web page shows (the HTML report, via JSON): controls including CR
+  // and DEL, and invalid UTF-8, so that every byte a test printed is visible;
+  // a browser would silently drop or fold them. Markup characters stay: see
+  // EscapeJsonForHtmlScript.
+  kHtml,
 };
 
 // Returns `text` with every byte `sink` cannot hold replaced by visible escape
 // text (see above). Never drops a byte; returns the input unchanged when
 // nothing needs escaping.
 std::string EscapeReportText(std::string_view text, TextSink sink);
+
+// Makes JSON text safe inside an HTML <script type="application/json">
+// element: '<', '>' and '&' become \u003c, \u003e, \u0026, so no
+// "</script>" or "<!--" can end or change the element, and U+2028/U+2029
+// become \u2028/\u2029 (line terminators to older JavaScript). The result is
+// the same JSON value: these characters only occur inside strings.
+//
+//   out << "<script type=\"application/json\">" << EscapeJsonForHtmlScript(json.dump())
+//       << "</script>";
+std::string EscapeJsonForHtmlScript(std::string_view json);
 
 }  // namespace phptrun

@@ -69,3 +69,22 @@ TEST_CASE("Every byte value survives in some visible form", "[text_escape]") {
     }
   }
 }
+
+TEST_CASE("HTML text shows every control, CR and DEL included", "[text_escape]") {
+  CHECK(EscapeReportText("a\x00"s + "b\r\n\x7f\t\x1b", TextSink::kHtml) ==
+        "a[[0x00]]b[[0x0d]]\n[[0x7f]]\t[[0x1b]]");
+  CHECK(EscapeReportText("caf\xe9 \xc3\xa9 <b>&amp;", TextSink::kHtml) ==
+        "caf\\xe9 \xc3\xa9 <b>&amp;");
+}
+
+TEST_CASE("JSON in an HTML script element cannot end it", "[text_escape]") {
+  using phptrun::EscapeJsonForHtmlScript;
+  CHECK(EscapeJsonForHtmlScript(R"({"a":"</script><!-- & -->"})") ==
+        R"({"a":"\u003c/script\u003e\u003c!-- \u0026 --\u003e"})");
+  // U+2028 and U+2029 as escapes; other multi-byte characters unchanged.
+  CHECK(EscapeJsonForHtmlScript("[\"\xe2\x80\xa8\xe2\x80\xa9\xe2\x82\xac\"]") ==
+        "[\"\\u2028\\u2029\xe2\x82\xac\"]");
+  CHECK(EscapeJsonForHtmlScript("{\"n\":1}") == "{\"n\":1}");
+  // A truncated sequence at the end is left alone, not read past.
+  CHECK(EscapeJsonForHtmlScript("\xe2\x80") == "\xe2\x80");
+}

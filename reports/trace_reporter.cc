@@ -1,5 +1,6 @@
 #include "reports/trace_reporter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ostream>
@@ -33,12 +34,10 @@ std::string Quote(const std::string& raw) {
   return out;
 }
 
-// Microseconds with nanosecond resolution; never "nan" or "-0.000".
-std::string Micros(double us) {
-  if (!std::isfinite(us) || std::fabs(us) < 0.0005) return "0";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.3f", us);
-  return buf;
+// Whole microseconds, rounded half away from zero; 0 for NaN and infinities.
+long long WholeMicros(double us) {
+  if (!std::isfinite(us) || std::fabs(us) > 9e15) return 0;
+  return std::llround(us);
 }
 
 void AddArg(std::string* args, const char* key, const std::string& json_value) {
@@ -58,10 +57,10 @@ void AddDelta(std::string* args, const char* key, int64_t before, int64_t after)
     AddArg(args, key, std::to_string(after - before));
 }
 
-std::string Event(const std::string& name, const char* cat, double ts, double dur, int pid,
+std::string Event(const std::string& name, const char* cat, long long ts, long long dur, int pid,
                   const std::string& args) {
   std::string e = "{\"name\":" + Quote(name) + ",\"cat\":\"" + cat +
-                  "\",\"ph\":\"X\",\"ts\":" + Micros(ts) + ",\"dur\":" + Micros(dur) +
+                  "\",\"ph\":\"X\",\"ts\":" + std::to_string(ts) + ",\"dur\":" + std::to_string(dur) +
                   ",\"pid\":" + std::to_string(pid) + ",\"tid\":" + std::to_string(pid);
   if (!args.empty()) e += ",\"args\":" + args;
   e += "}";
@@ -123,9 +122,29 @@ void TraceReporter::NameWorker(int worker) {
        ",\"args\":{\"name\":\"engine\"}}");
 }
 
-void TraceReporter::EmitSpans(const std::vector<Span>& spans, int worker) {
-  for (const Span& s : spans) {
-    Emit(Event(s.name, SpanKindName(s.kind), s.start_us, s.dur_us, worker, SpanArgs(s)));
+void TraceReporter::EmitSpans(const std::vector<Span>& spans, int worker, const long long* outer) {
+  // Integer edges, parents before children (span.h), so a parent's edges
+  // are final when its children are clamped into them.
+  std::vector<long long> start(spans.size()), end(spans.size());
+  std::map<int32_t, long long> sibling_end;  // parent index (-1: top) -> last child's end
+  for (size_t i = 0; i < spans.size(); ++i) {
+    const Span& s = spans[i];
+    long long lo = WholeMicros(s.start_us), hi = WholeMicros(s.end_us());
+    bool has_parent = s.parent >= 0 && static_cast<size_t>(s.parent) < i;
+    int32_t parent = has_parent ? s.parent : -1;
+    if (has_parent || outer) {
+      long long first = has_parent ? start[parent] : outer[0];
+      long long last = has_parent ? end[parent] : outer[1];
+      lo = std::min(std::max(lo, first), last);
+      hi = std::min(hi, last);
+    }
+    auto prev = sibling_end.find(parent);
+    if (prev != sibling_end.end() && lo < prev->second) lo = prev->second;
+    if (hi < lo) hi = lo;
+    start[i] = lo;
+    end[i] = hi;
+    sibling_end[parent] = hi;
+    Emit(Event(s.name, SpanKindName(s.kind), lo, hi - lo, worker, SpanArgs(s)));
   }
 }
 
@@ -138,14 +157,15 @@ void TraceReporter::CaseFinished(const CaseResult& result) {
   AddArg(&args, "verdict", Quote(VerdictName(result.verdict)));
   if (!result.reason.empty()) AddArg(&args, "reason", Quote(result.reason));
   args += "}";
-  Emit(Event(result.file, "case", result.start_ms * 1000, result.time_ms * 1000, result.worker,
-             args));
-  EmitSpans(result.spans, result.worker);
+  long long bounds[2] = {WholeMicros(result.start_ms * 1000),
+                         WholeMicros((result.start_ms + result.time_ms) * 1000)};
+  Emit(Event(result.file, "case", bounds[0], bounds[1] - bounds[0], result.worker, args));
+  EmitSpans(result.spans, result.worker, bounds);
 }
 
 void TraceReporter::WorkerSpans(int worker, const std::vector<Span>& spans) {
   NameWorker(worker);
-  EmitSpans(spans, worker);
+  EmitSpans(spans, worker, nullptr);
 }
 
 bool TraceReporter::RunFinished(const RunEnd& end, std::string* err) {

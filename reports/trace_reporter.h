@@ -3,7 +3,7 @@
 //
 //   {"traceEvents":[
 //   {"name":"process_name","ph":"M","pid":1,"tid":1,"args":{"name":"worker 1"}},
-//   {"name":"MINIT","cat":"phase","ph":"X","ts":812.345,"dur":14210.002,"pid":1,"tid":1,"args":{..}},
+//   {"name":"MINIT","cat":"phase","ph":"X","ts":812,"dur":14210,"pid":1,"tid":1,"args":{..}},
 //   {"name":"tests/a.phpt","cat":"case","ph":"X",...,"args":{"test":"..","verdict":"PASS"}},
 //   {"name":"FILE","cat":"request",...},  {"name":"RINIT date","cat":"extension",...},
 //   ...],
@@ -13,7 +13,12 @@
 // SINIT/MINIT/MSHUTDOWN, then its cases one after the other, each case a
 // span with its requests (SKIPIF, FILE, CLEAN) under it, their phases under
 // those, and extensions' hooks, steps and compiles under the phases. "ts"
-// and "dur" are microseconds from the start of the run. Args: phases and
+// and "dur" are whole microseconds from the start of the run, computed so
+// that nesting is exact, as strict readers (speedscope) require: each span's
+// edges are rounded on their own (rounding keeps their order), then a child
+// is clamped into its parent and a span starts no earlier than the end of
+// the sibling before it. (Cases on a track follow each other: a case's time
+// covers all its runs, CaseRunner::RunCase.) Args: phases and
 // requests carry heap_before/heap_after/heap_peak and persistent_before/
 // persistent_after (bytes); steps, hooks and compiles carry heap_delta and
 // persistent_delta when non-zero; "inferred":true marks a span with an
@@ -25,6 +30,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -50,7 +56,9 @@ class TraceReporter : public Reporter {
  private:
   void Emit(const std::string& text);
   void NameWorker(int worker);
-  void EmitSpans(const std::vector<Span>& spans, int worker);
+  // `outer`: the span all top-level spans lie in (a case's [start, end]),
+  // or null (a worker's own spans).
+  void EmitSpans(const std::vector<Span>& spans, int worker, const long long* outer);
 
   std::string path_;
   std::ostream* stream_ = nullptr;

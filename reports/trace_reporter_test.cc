@@ -77,14 +77,14 @@ TEST_CASE("trace: spans carry their category, times and memory", "[trace_reporte
   nlohmann::json c = by_name.at("Zend/tests/basic/001.phpt");
   CHECK(c["cat"] == "case");
   CHECK(c["ts"] == 12000);
-  CHECK(c["dur"] == 12345.6);
+  CHECK(c["dur"] == 12346);  // whole microseconds
   CHECK(c["args"]["test"] == "Basic echo");
   CHECK(c["args"]["verdict"] == "PASS");
 
   nlohmann::json rinit = by_name.at("RINIT");
   CHECK(rinit["cat"] == "phase");
   CHECK(rinit["ts"] == 12700);
-  CHECK(rinit["dur"] == 42.1);
+  CHECK(rinit["dur"] == 42);
   CHECK(rinit["args"]["heap_before"] == 16);
   CHECK(rinit["args"]["heap_peak"] == 401408);
   CHECK(rinit["args"]["persistent_after"] == 2801664);
@@ -153,4 +153,45 @@ TEST_CASE("trace: a file that cannot be written is an error naming it", "[trace_
   std::string err;
   CHECK_FALSE(trace.RunFinished(MakeRunEnd({}, 0), &err));
   CHECK_THAT(err, Catch::Contains("/nonexistent-dir/trace.json"));
+}
+
+TEST_CASE("trace: whole microseconds, children inside parents, siblings in sequence",
+          "[trace_reporter]") {
+  // Times whose float sums end past the next start: 0.1 + 0.2 > 0.3.
+  CaseResult a = MakeCase("t/a.phpt", "A", Verdict::kPass, "", 0.0003 + 0.0004);
+  a.worker = 1;
+  a.start_ms = 0.0001;
+  a.spans.push_back(MakeSpan("FILE", SpanKind::kRequest, -1, 0.1, 0.6));
+  a.spans.push_back(MakeSpan("RINIT", SpanKind::kPhase, 0, 0.1, 0.2 + 1e-9));
+  a.spans.push_back(MakeSpan("execute", SpanKind::kPhase, 0, 0.3 - 1e-9, 0.45));  // past FILE
+  // A request that ends past its case.
+  CaseResult b = MakeCase("t/b.phpt", "B", Verdict::kPass, "", 5);
+  b.worker = 1;
+  b.start_ms = 1;
+  b.spans.push_back(MakeSpan("FILE", SpanKind::kRequest, -1, 1000.4, 5000.3));
+  nlohmann::json trace = nlohmann::json::parse(RenderTrace({a, b}));
+  std::vector<nlohmann::json> spans;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] != "X" || e["pid"] != 1) continue;
+    CHECK(e["ts"].is_number_integer());
+    CHECK(e["dur"].is_number_integer());
+    spans.push_back(e);
+  }
+  auto find = [&](const std::string& name, int nth = 0) {
+    for (const auto& e : spans)
+      if (e["name"] == name && nth-- == 0) return e;
+    FAIL("no span " << name);
+    return nlohmann::json();
+  };
+  auto end = [](const nlohmann::json& e) { return e["ts"].get<long long>() + e["dur"].get<long long>(); };
+  nlohmann::json case_a = find("t/a.phpt"), file_a = find("FILE"), rinit = find("RINIT"),
+                 execute = find("execute"), case_b = find("t/b.phpt"), file_b = find("FILE", 1);
+  CHECK(file_a["ts"] >= case_a["ts"]);
+  CHECK(end(file_a) <= end(case_a));
+  CHECK(rinit["ts"] >= file_a["ts"]);
+  CHECK(execute["ts"] >= end(rinit));
+  CHECK(end(execute) <= end(file_a));
+  CHECK(case_b["ts"] >= end(case_a));
+  CHECK(file_b["ts"] >= case_b["ts"]);
+  CHECK(end(file_b) <= end(case_b));
 }

@@ -5,18 +5,25 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "reports/console_reporter.h"
+#include "reports/html_reporter.h"
 #include "reports/json_reporter.h"
 #include "reports/junit_reporter.h"
+#include "reports/list_file_reporter.h"
 #include "reports/profile_reporter.h"
+#include "reports/report_merge.h"
+#include "reports/timings.h"
 #include "reports/trace_reporter.h"
 #include "runner/phpt/case_list.h"
 #include "runner/phpt/ini.h"
 #include "runner/options.h"
+#include "runner/run_tests_compat.h"
 #include "runner/sapi/engine.h"
+#include "runner/pool/shard.h"
 #include "runner/pool/supervisor.h"
 #include "runner/pool/worker.h"
 
@@ -66,6 +73,7 @@ EngineSetup MakeEngineSetup(const Options& o) {
   s.timeout_s = o.timeout_s;
   s.reuse = o.reuse;
   s.repeat = o.repeat;
+  ApplyRunTestsSetup(o, &s);
   s.attribute = o.attribute;
   // The lifecycle tracer costs more than the 3% of CPU and wall time on
   // php-src's Zend/tests that would let it run by default (docs/tracing.md):
@@ -83,6 +91,7 @@ EngineSetup MakeEngineSetup(const Options& o) {
   // run-tests adds this for every test when it runs as root (OPcache refuses
   // to preload as root otherwise); as startup INI it costs nothing per case.
   if (geteuid() == 0) MergeIni(&ini, {{"opcache.preload_user", "root"}});
+  AddRunTestsIni(o, &ini);
   for (const std::string& define : o.defines) {
     size_t eq = define.find('=');
     MergeIni(&ini, {{define.substr(0, eq), eq == std::string::npos ? "1" : define.substr(eq + 1)}});
@@ -153,25 +162,69 @@ void SetTestEnvironment(const Options& o) {
   setenv("NO_INTERACTION", "1", 0);
   if (o.skip_slow) setenv("SKIP_SLOW_TESTS", "1", 1);
   if (o.offline) setenv("SKIP_ONLINE_TESTS", "1", 1);
+  SetRunTestsEnvironment(o);  // --set-timeout, --repeat, --asan, --msan
   if (!std::getenv("TEMP")) setenv("TEMP", TempDirectory().c_str(), 1);
   for (const char* name : {"SSH_CLIENT", "SSH_AUTH_SOCK", "SSH_TTY", "SSH_CONNECTION"}) {
     setenv(name, "deleted", 1);
   }
 }
 
+// Recorded times of earlier reports; a file that cannot be used is a usage
+// error naming it.
+RecordedTimings LoadTimings(const std::vector<std::string>& files) {
+  RecordedTimings timings;
+  for (const std::string& file : files) {
+    std::string err;
+    if (!timings.Load(file, &err)) throw FatalError{err, 2};
+  }
+  return timings;
+}
+
+// Keeps the cases of shard K/N (shard.h) and says which part this is.
+std::vector<std::string> SelectShard(const Options& o, std::vector<std::string> cases,
+                                     ShardInfo* info) {
+  const auto& files = o.shard_timings_files.empty() ? o.timings_files : o.shard_timings_files;
+  RecordedTimings timings = LoadTimings(files);
+  std::vector<double> weights(cases.size(), 1);
+  std::vector<std::vector<std::string>> keys(cases.size());
+  CaseHintReader hints;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    keys[i] = hints.Read(cases[i]).conflict_keys;
+    if (!timings.empty()) weights[i] = timings.Estimate(cases[i]);
+  }
+  info->index = o.shard_index;
+  info->count = o.shard_count;
+  info->collected = cases.size();
+  info->digest = CaseListDigest(cases);
+  std::vector<std::string> mine;
+  // Every shard must split alike: each job's -j (or CPUs) should be the same.
+  int jobs = o.jobs > 0 ? o.jobs : OnlineCpus();
+  for (size_t i : ShardCases(weights, keys, o.shard_index, o.shard_count, jobs)) {
+    mine.push_back(std::move(cases[i]));
+  }
+  info->assigned = mine.size();
+  return mine;
+}
+
 int Main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "merge") {
+    MergeOutcome merged = MergeMain(argc - 1, argv + 1, std::cout, std::cerr);
+    return merged.status;
+  }
   Options options;
   std::string err;
-  const char* test_php_args = std::getenv("TEST_PHP_ARGS");
-  std::vector<std::string> args = WithTestPhpArgs(argc, argv, test_php_args);
-  std::vector<const char*> arg_ptrs;
-  for (const std::string& a : args) arg_ptrs.push_back(a.c_str());
-  if (!ParseOptions(static_cast<int>(arg_ptrs.size()), arg_ptrs.data(), &options, &err)) {
+  // TEST_PHP_ARGS: more options and paths, after the command line's (run-tests).
+  std::vector<std::string> args = ArgsWithEnvironment(argc, argv, std::getenv("TEST_PHP_ARGS"));
+  std::vector<const char*> arg_pointers;
+  for (const std::string& a : args) arg_pointers.push_back(a.c_str());
+  if (!ParseOptions(static_cast<int>(arg_pointers.size()), arg_pointers.data(), &options, &err)) {
+    const char* test_php_args = std::getenv("TEST_PHP_ARGS");
     if (test_php_args && *test_php_args)
       err += " (TEST_PHP_ARGS=" + std::string(test_php_args) + ")";
     throw FatalError{err, 2};
   }
   ApplyEnvironmentDefaults(&options);
+  for (const std::string& note : options.notes) std::fprintf(stderr, "phptrun: note: %s\n", note.c_str());
   if (options.help) {
     std::cout << UsageText();
     return 0;
@@ -192,24 +245,57 @@ int Main(int argc, char** argv) {
     return 0;
   }
 
+  if (!options.read_list.empty()) {
+    if (!ReadCaseList(options, &options.paths, &err)) throw FatalError{err, 2};
+    if (options.paths.empty()) {
+      std::cout << options.read_list << " lists no cases and no PATH was given: nothing to run\n";
+      return 0;
+    }
+  }
   std::vector<std::string> cases;
   if (!CollectCases(options.paths, &cases, &err)) throw FatalError{err, 2};
+  FilterRunTestsCases(options, &cases);  // --file-cache-*, --shuffle
+  if (cases.empty() && !options.list) {
+    throw FatalError{"no .phpt files found in the given paths", 2};
+  }
+  RecordedTimings timings = LoadTimings(options.timings_files);
+  ShardInfo shard;
+  if (options.shard_count > 0) cases = SelectShard(options, std::move(cases), &shard);
   if (options.list) {
     for (const std::string& c : cases) std::cout << c << '\n';
     return 0;
   }
-  if (cases.empty()) throw FatalError{"no .phpt files found in the given paths", 2};
 
+  if (!CheckValgrind(options, &err)) throw FatalError{err, 2};
   int jobs = options.jobs > 0 ? options.jobs : OnlineCpus();
   EngineSetup setup = MakeEngineSetup(options);
   SetTestEnvironment(options);
 
   std::vector<std::unique_ptr<Reporter>> owned;
-  owned.push_back(std::make_unique<ConsoleReporter>(
-      std::cout,
-      DetectConsoleOptions(STDOUT_FILENO, options.quiet, options.verbose, options.show_diff)));
+  ConsoleOptions console =
+      DetectConsoleOptions(STDOUT_FILENO, options.quiet, options.verbose, options.show_diff);
+  ApplyRunTestsConsole(options, &console);
+  owned.push_back(std::make_unique<ConsoleReporter>(std::cout, console));
+  // -s FILE: the same report, without progress or colour, into FILE.
+  std::ofstream summary_stream;
+  if (!options.summary_file.empty()) {
+    summary_stream.open(options.summary_file, std::ios::trunc);
+    if (!summary_stream) throw FatalError{"-s " + options.summary_file + ": cannot write this file", 2};
+    ConsoleOptions to_file = console;
+    to_file.is_tty = false;
+    to_file.color = false;
+    to_file.progress = 0;
+    owned.push_back(std::make_unique<ConsoleReporter>(summary_stream, to_file));
+  }
+  auto lists = std::make_unique<ListFileReporter>();
+  if (!lists->Open(options.write_list, options.append_list, options.result_list, &err)) {
+    throw FatalError{err, 2};
+  }
+  ListFileReporter* list_reporter = lists.get();
+  owned.push_back(std::move(lists));
   if (!options.junit_file.empty()) owned.push_back(std::make_unique<JunitReporter>(options.junit_file));
   if (!options.json_file.empty()) owned.push_back(std::make_unique<JsonReporter>(options.json_file));
+  if (!options.html_file.empty()) owned.push_back(std::make_unique<HtmlReporter>(options.html_file));
   if (!options.trace_file.empty()) {
     owned.push_back(std::make_unique<TraceReporter>(options.trace_file));
   }
@@ -224,13 +310,18 @@ int Main(int argc, char** argv) {
   info.started = IsoNow();
   info.jobs = jobs;
   info.total_cases = cases.size();
+  info.cores = OnlineCpus();
+  info.arguments.assign(argv + 1, argv + argc);
+  info.shard = shard;
   info.engine.php_binary = setup.php_binary;
 
   Supervisor supervisor(setup, jobs, std::move(cases), reporters);
   supervisor.SetRunInfo(info);
+  if (!timings.empty()) supervisor.SetTimings(&timings);
   int status = supervisor.Run(&err);
   if (status == 2) throw FatalError{err, 2};
-  return status;
+  if (options.bless) BlessFailedCases(list_reporter->failed_cases(), std::cout);
+  return RunTestsExitStatus(status);
 }
 
 }  // namespace

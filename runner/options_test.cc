@@ -316,27 +316,196 @@ TEST_CASE("options: --trace, --profile and --tracer") {
   }
 }
 
+// run-tests.php 8.2's options (docs/run-tests-options.md).
+
+TEST_CASE("options: php-src's own CI command line is accepted") {
+  // .github/actions/test-linux/action.yml of php-src 8.2, with its inputs filled in.
+  Options o = ParseOk({"-P", "-q", "-d", "zend_extension=opcache.so", "-d", "opcache.enable_cli=1",
+                       "-d", "opcache.jit=tracing", "-d", "opcache.jit_buffer_size=16M", "-j2",
+                       "-g", "FAIL,BORK,LEAK,XLEAK", "--no-progress", "--offline", "--show-diff",
+                       "--show-slow", "1000", "--set-timeout", "120", "Zend/tests"});
+  CHECK(o.quiet);
+  CHECK(o.jobs == 2);
+  CHECK(o.defines.size() == 4);
+  CHECK(o.show_groups == std::vector<std::string>{"FAIL", "BORK", "LEAK", "XLEAK"});
+  CHECK(o.progress == 0);
+  CHECK(o.offline);
+  CHECK(o.show_diff);
+  CHECK(o.show_slow_ms == 1000);
+  CHECK(o.timeout_s == 120);
+  CHECK(o.set_timeout);
+  CHECK(o.timeout_given);
+  REQUIRE(o.notes.size() == 1);  // -P: accepted, explained
+  CHECK(o.notes[0].find("-P: ") == 0);
+  CHECK(o.paths == std::vector<std::string>{"Zend/tests"});
+}
+
+TEST_CASE("options: -g takes run-tests' groups and names a wrong one") {
+  CHECK(ParseOk({"-g", "PASS", "t"}).show_groups == std::vector<std::string>{"PASS"});
+  CHECK(ParseOk({"-g", "SKIP,REDIRECT,WARN,XFAIL", "t"}).show_groups.size() == 4);
+  CHECK(ParseError({"-g", "FAIL,FAILED", "t"}).find("-g: unknown group 'FAILED'") == 0);
+  CHECK(ParseError({"-g", "fail", "t"}).find("'fail'") != std::string::npos);
+  CHECK(ParseError({"-g", "", "t"}).find("-g: unknown group ''") == 0);
+  CHECK(ParseError({"t", "-g"}) == "-g needs a value");
+}
+
+TEST_CASE("options: list files -r, -l, -w, -a, -W and -s") {
+  Options o = ParseOk({"-r", "in.txt"});  // a list is enough: no PATH needed
+  CHECK(o.read_list == "in.txt");
+  CHECK(o.write_list.empty());
+  o = ParseOk({"-l", "loop.txt"});
+  CHECK(o.read_list == "loop.txt");
+  CHECK(o.write_list == "loop.txt");
+  CHECK_FALSE(o.append_list);
+  o = ParseOk({"-a", "failed.txt", "-W", "all.txt", "-s", "summary.txt", "t"});
+  CHECK(o.write_list == "failed.txt");
+  CHECK(o.append_list);
+  CHECK(o.result_list == "all.txt");
+  CHECK(o.summary_file == "summary.txt");
+  CHECK(ParseOk({"-w", "f.txt", "t"}).write_list == "f.txt");
+  for (const char* flag : {"-r", "-l", "-w", "-a", "-W", "-s"}) {
+    INFO(flag);
+    CHECK(ParseError({"t", flag}) == std::string(flag) + " needs a value");
+  }
+}
+
+TEST_CASE("options: --keep-*, --show-*, --no-clean, --context, --shuffle, --bless, colours") {
+  Options o = ParseOk({"--keep-php", "--keep-clean", "--show-php", "--show-out", "--no-clean",
+                       "--context", "0", "--shuffle", "--bless", "--no-color", "--progress", "t"});
+  CHECK(o.keep_php);
+  CHECK_FALSE(o.keep_skip);
+  CHECK(o.keep_clean);
+  CHECK(o.show_blocks == std::vector<std::string>{"php", "out"});
+  CHECK(o.no_clean);
+  CHECK(o.context_lines == 0);
+  CHECK(o.shuffle);
+  CHECK(o.bless);
+  CHECK(o.color == 0);
+  CHECK(o.progress == 1);
+  o = ParseOk({"--keep-all", "--show-all", "--color", "t"});
+  CHECK((o.keep_php && o.keep_skip && o.keep_clean));
+  CHECK(o.show_blocks.size() == 6);
+  CHECK(o.show_diff);
+  CHECK(o.color == 1);
+  // run-tests takes these and does nothing with them.
+  CHECK(ParseOk({"--keep-out", "--keep-diff", "t"}).notes.empty());
+  CHECK(ParseError({"--keep-everything", "t"}).find("--keep-everything") != std::string::npos);
+  CHECK(ParseError({"--show-stuff", "t"}).find("--show-stuff") != std::string::npos);
+  CHECK(ParseError({"--context", "-1", "t"}) == "--context: expected a number of lines, got '-1'");
+  CHECK(ParseError({"--show-slow", "1.5", "t"}) ==
+        "--show-slow: expected a number of milliseconds, got '1.5'");
+  CHECK(ParseError({"--bless=1", "t"}) == "--bless takes no value");
+}
+
+TEST_CASE("options: --set-timeout, --repeat's SKIP_REPEAT, --file-cache-*, --asan, --msan") {
+  Options o = ParseOk({"--set-timeout", "5", "t"});
+  CHECK(o.timeout_s == 5);
+  CHECK(o.set_timeout);
+  CHECK(ParseError({"--set-timeout", "0", "t"}) == "--set-timeout: expected seconds > 0, got '0'");
+  CHECK_FALSE(ParseOk({"--timeout", "5", "t"}).set_timeout);
+  CHECK(ParseOk({"--repeat", "2", "t"}).skip_repeat);
+  CHECK_FALSE(ParseOk({"t"}).skip_repeat);
+  CHECK(ParseOk({"--file-cache-prime", "t"}).file_cache == "prime");
+  CHECK(ParseOk({"--file-cache-use", "t"}).file_cache == "use");
+  CHECK(ParseOk({"--asan", "t"}).sanitizer == "asan");
+  CHECK(ParseOk({"--msan", "t"}).sanitizer == "msan");
+}
+
+TEST_CASE("options: run-tests options phptrun cannot honour are refused with the reason") {
+  CHECK(ParseError({"-p", "t"}).find("-p: phptrun runs cases in its embedded PHP") == 0);
+  CHECK(ParseError({"--preload", "t"}).find("--preload: ") == 0);
+  CHECK(ParseError({"--temp-source", "t"}).find("--temp-source: ") == 0);
+}
+
+TEST_CASE("options: -m and -M TOOL run tests under valgrind, with run-tests' 300 s") {
+  Options o = ParseOk({"-m", "t"});
+  CHECK(o.valgrind_tool == "memcheck");
+  ApplyEnvironmentDefaults(&o);
+  CHECK(o.timeout_s == 300);
+  o = ParseOk({"-M", "helgrind", "--timeout", "20", "t"});
+  CHECK(o.valgrind_tool == "helgrind");
+  ApplyEnvironmentDefaults(&o);
+  CHECK(o.timeout_s == 20);
+  CHECK(ParseError({"-M", "a b", "t"}).find("-M: expected a valgrind tool name") == 0);
+  CHECK(ParseError({"t", "-M"}) == "-M needs a value");
+  // --show-mem has a log to show only with -m.
+  CHECK(ParseOk({"-m", "--show-mem", "t"}).notes.empty());
+  CHECK(ParseOk({"--show-mem", "t"}).notes.size() == 1);
+}
+
+TEST_CASE("options: TEST_TIMEOUT and SHOW_ONLY_GROUPS as run-tests reads them") {
+  {
+    ScopedEnv timeout("TEST_TIMEOUT", "7");
+    ScopedEnv groups("SHOW_ONLY_GROUPS", "FAIL,NOPE,PASS");
+    Options o = ParseOk({"t"});
+    ApplyEnvironmentDefaults(&o);
+    CHECK(o.timeout_s == 7);
+    CHECK(o.show_groups == std::vector<std::string>{"FAIL", "PASS"});  // unknown names dropped
+    // The command line wins.
+    o = ParseOk({"--timeout", "3", "-g", "BORK", "t"});
+    ApplyEnvironmentDefaults(&o);
+    CHECK(o.timeout_s == 3);
+    CHECK(o.show_groups == std::vector<std::string>{"BORK"});
+  }
+  ScopedEnv bad("TEST_TIMEOUT", "soon");
+  Options o = ParseOk({"t"});
+  ApplyEnvironmentDefaults(&o);
+  CHECK(o.timeout_s == 60);
+}
+
+TEST_CASE("options: TEST_PHP_ARGS is split on spaces and appended") {
+  const char* argv[] = {"phptrun", "-q", "t"};
+  CHECK(ArgsWithEnvironment(3, argv, nullptr) == std::vector<std::string>{"phptrun", "-q", "t"});
+  CHECK(ArgsWithEnvironment(3, argv, "  -g FAIL  --offline ") ==
+        std::vector<std::string>{"phptrun", "-q", "t", "-g", "FAIL", "--offline"});
+  CHECK(ArgsWithEnvironment(3, argv, "") == std::vector<std::string>{"phptrun", "-q", "t"});
+}
+
+TEST_CASE("options: -h teaches run-tests' options in their own section") {
+  std::string usage = UsageText();
+  size_t section = usage.find("run-tests.php's options");
+  REQUIRE(section != std::string::npos);
+  for (const char* flag : {"-r FILE", "-w FILE", "-l FILE", "-W FILE", "-g A,B", "--set-timeout S",
+                           "--show-slow MS", "--bless", "--shuffle", "TEST_PHP_ARGS",
+                           "REPORT_EXIT_STATUS", "foo.diff"}) {
+    INFO(flag);
+    CHECK(usage.find(flag, section) != std::string::npos);
+  }
+}
+
+TEST_CASE("options: --html FILE") {
+  CHECK(ParseOk({"--html", "r.html", "suites"}).html_file == "r.html");
+  CHECK(ParseOk({"--html=out/r.html", "suites"}).html_file == "out/r.html");
+  CHECK(ParseOk({"suites"}).html_file.empty());
+  CHECK(ParseError({"suites", "--html"}).find("--html") != std::string::npos);
+  CHECK(ParseError({"--html=", "suites"}) == "--html: the file name is empty");
+  CHECK(UsageText().find("--html FILE") != std::string::npos);
+}
+
 }  // namespace phptrun
 
 namespace phptrun {
 namespace {
 
-TEST_CASE("options: TEST_PHP_ARGS words follow the command line, as run-tests.php appends them") {
-  const char* argv[] = {"phptrun", "-q", "tests/"};
-  CHECK(WithTestPhpArgs(3, argv, nullptr) == std::vector<std::string>{"phptrun", "-q", "tests/"});
-  CHECK(WithTestPhpArgs(3, argv, "") == std::vector<std::string>{"phptrun", "-q", "tests/"});
-  std::vector<std::string> args =
-      WithTestPhpArgs(3, argv, "-d extension_dir=modules/  -d extension=apcu.so ");
-  CHECK(args == std::vector<std::string>{"phptrun", "-q", "tests/", "-d", "extension_dir=modules/",
-                                         "-d", "extension=apcu.so"});
-  // What phpize's `make test` passes this way reaches the engine's INI.
-  std::vector<const char*> ptrs;
-  for (const std::string& a : args) ptrs.push_back(a.c_str());
-  Options options;
-  std::string err;
-  REQUIRE(ParseOptions(static_cast<int>(ptrs.size()), ptrs.data(), &options, &err));
-  CHECK(options.defines == std::vector<std::string>{"extension_dir=modules/", "extension=apcu.so"});
-  CHECK(options.paths == std::vector<std::string>{"tests/"});
+TEST_CASE("options: --shard K/N, --timings and --shard-timings") {
+  Options o = ParseOk({"--shard", "2/4", "--timings", "a.json", "--timings=b.xml",
+                       "--shard-timings", "c.json", "t"});
+  CHECK(o.shard_index == 2);
+  CHECK(o.shard_count == 4);
+  CHECK(o.timings_files == std::vector<std::string>{"a.json", "b.xml"});
+  CHECK(o.shard_timings_files == std::vector<std::string>{"c.json"});
+  CHECK(ParseOk({"--shard=1/1", "t"}).shard_count == 1);
+  for (const char* bad : {"0/4", "5/4", "4", "a/b", "2/", "/2", "-1/2", "2/4x"}) {
+    std::string err = ParseError({"--shard", bad, "t"});
+    CHECK(err.find("--shard") != std::string::npos);
+    CHECK(err.find(bad) != std::string::npos);
+  }
+  CHECK(ParseError({"--timings", "", "t"}).find("--timings") != std::string::npos);
+  CHECK(ParseError({"--shard-timings", "x.json", "t"}).find("--shard-timings") != std::string::npos);
+  for (const char* flag : {"--timings FILE", "--shard K/N", "--shard-timings FILE", "phptrun merge"}) {
+    INFO(flag);
+    CHECK(UsageText().find(flag) != std::string::npos);
+  }
 }
 
 }  // namespace

@@ -16,6 +16,14 @@ add_test(NAME e2e.cli
   COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun>
           bash ${E2E}/cli_test.sh
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# run-tests.php's options and files, on copies of fixtures/runtests-options,
+# checked against what run-tests.php wrote for the same cases.
+add_test(NAME e2e.runtests_options
+  COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun>
+          bash ${E2E}/runtests_options_test.sh
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# -m runs two cases under valgrind: seconds each on a loaded machine.
+set_tests_properties(e2e.runtests_options PROPERTIES TIMEOUT 300)
 # The lifecycle tracer: --trace, --json and --profile on fixtures/trace, the
 # span tree checked (names, nesting, durations, every loaded extension).
 add_test(NAME e2e.trace
@@ -81,3 +89,19 @@ add_test(NAME e2e.ini_log
           PHP_CONFIG=${PHP_CONFIG} PHP_CLI=${PHP_CLI_BINARY} bash ${E2E}/ini_log_check.sh
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(e2e.ini_log PROPERTIES TIMEOUT 300)
+
+# The HTML report in Debian's headless Chromium (playwright-core, installed by
+# `make browser-deps` into the build directory).
+add_test(NAME e2e.html
+  COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun> BUILD_DIR=${CMAKE_BINARY_DIR}
+          bash ${E2E}/html_test.sh
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.html PROPERTIES TIMEOUT 300)
+# Shards and merge (docs/ci.md): --timings order, --shard K/N balanced by
+# recorded times, phptrun merge, JUnit valid against fixtures/reports/junit-subset.xsd.
+add_test(NAME e2e.shards
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/check_shards.php $<TARGET_FILE:phptrun>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# RUN_SERIAL: it compares the shards' recorded times (within 25%), which other
+# tests running beside it would skew.
+set_tests_properties(e2e.shards PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)

@@ -3,10 +3,12 @@
 // the started engine.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
+#include "runner/case/case_files.h"
 #include "runner/case/case_runner.h"
 #include "runner/case/case_trace.h"
 #include "runner/phpt/text_util.h"
@@ -87,7 +89,7 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const CasePlan& plan,
     spec.env.push_back({name, ""});
   }
   RequestOutcome out = Execute(spec);
-  unlink(plan.skip_file.c_str());
+  if (!setup_.keep_skip) unlink(plan.skip_file.c_str());
   Phase phase;
   phase.name = "SKIPIF";
   phase.ms = out.wall_ms;
@@ -113,17 +115,22 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const CasePlan& plan,
 std::string CaseRunner::RunClean(const PhptFile& test, const CasePlan& plan, CaseResult* result) {
   const std::string* code = test.Section("CLEAN");
   std::string err;
-  if (!code || TrimWhitespace(*code).empty() ||
-      !WriteCaseScript(plan.clean_file, TrimWhitespace(*code), &err)) {
-    return {};
+  if (!code || TrimWhitespace(*code).empty()) return {};
+  if (std::find(setup_.show_blocks.begin(), setup_.show_blocks.end(), "clean") !=
+      setup_.show_blocks.end()) {
+    result->blocks += ShowBlock("CLEAN", *code);
   }
+  // --no-clean: CLEAN does not run (with --keep-clean its file is still written).
+  if (setup_.no_clean && !setup_.keep_clean) return {};
+  if (!WriteCaseScript(plan.clean_file, TrimWhitespace(*code), &err)) return {};
+  if (setup_.no_clean) return {};
   RequestSpec clean = BaseSpec(plan.clean_file);
   clean.startup_ini = plan.extension_lines;
   clean.env = plan.skipif_env;
   clean.discard_stderr = true;
   if (plan.cgi) UseCgi(&clean);
   RequestOutcome out = Execute(clean);
-  unlink(plan.clean_file.c_str());
+  if (!setup_.keep_clean) unlink(plan.clean_file.c_str());
   Phase phase;
   phase.name = "CLEAN";
   phase.ms = out.wall_ms;

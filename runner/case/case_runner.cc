@@ -2,14 +2,20 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <map>
+#include <sstream>
 
+#include "runner/case/case_files.h"
 #include "runner/case/case_trace.h"
+#include "runner/process/external_command.h"
 #include "runner/case/resident_runner.h"
 #include "runner/phpt/cgi_request.h"
 #include "runner/phpt/debug_leaks.h"
 #include "runner/phpt/phpt_file.h"
+#include "runner/phpt/run_tests_diff.h"
 #include "runner/phpt/text_util.h"
 #include "runner/result/resident_report.h"
 
@@ -26,6 +32,75 @@ CaseFacts SectionFacts(const PhptFile& test, const SkipifOutcome& skipif) {
   facts.xleak = test.Has("XLEAK");
   facts.info = skipif.info;
   return facts;
+}
+
+bool Shows(const EngineSetup& setup, const char* block) {
+  return std::find(setup.show_blocks.begin(), setup.show_blocks.end(), block) !=
+         setup.show_blocks.end();
+}
+
+// The php command line run-tests would run for the test: php-cgi -C with
+// the body from foo.post for a CGI case (when php-cgi is installed).
+std::string PhpCommand(const EngineSetup& setup, const PhptFile& test, const CasePlan& plan) {
+  const char* cgi = std::getenv("TEST_PHP_CGI_EXECUTABLE");
+  if (plan.cgi && cgi && *cgi) {
+    std::string command = std::string(cgi) + " -C" + plan.extra_args + " -f " + ShellQuote(plan.script);
+    if (plan.cgi_request.has_body) command += " < " + ShellQuote(CaseFilesBase(plan.script) + "post");
+    return command + " 2>&1";
+  }
+  std::string command = setup.php_binary + plan.extra_args + " -f " + ShellQuote(plan.script);
+  if (const std::string* args = test.Section("ARGS")) command += " -- " + TrimWhitespace(*args);
+  return command + " 2>&1";
+}
+
+// foo.sh's text: the worker's environment and the request's, then the
+// php command line.
+std::string Reproducer(const EngineSetup& setup, const PhptFile& test, const CasePlan& plan,
+                       const RequestSpec& spec) {
+  std::vector<std::pair<std::string, std::string>> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry = *e;
+    size_t eq = entry.find('=');
+    if (eq != std::string::npos) env.push_back({entry.substr(0, eq), entry.substr(eq + 1)});
+  }
+  env.insert(env.end(), spec.env.begin(), spec.env.end());
+  return ReproducerScript(env, PhpCommand(setup, test, plan));
+}
+
+// -m / -M TOOL: the test request as run-tests runs it under valgrind, with
+// the php CLI; valgrind's log goes to foo.mem.
+RequestOutcome RunUnderValgrind(const EngineSetup& setup, const std::vector<int>& worker_fds,
+                                const PhptFile& test, const CasePlan& plan,
+                                const RequestSpec& spec) {
+  ExternalCommand cmd;
+  cmd.command = "valgrind -q --tool=" + setup.valgrind_tool + " --trace-children=yes";
+  if (plan.script.find("pcre") != std::string::npos) cmd.command += " --smc-check=all";
+  cmd.command += " --vex-iropt-register-updates=allregs-at-mem-access --log-file=" +
+                 ShellQuote(CaseFilesBase(plan.script) + "mem") + " " +
+                 PhpCommand(setup, test, plan);
+  cmd.env = spec.env;
+  cmd.env.push_back({"USE_ZEND_ALLOC", "0"});
+  cmd.env.push_back({"ZEND_DONT_UNLOAD_MODULES", "1"});
+  if (spec.has_stdin) cmd.stdin_data = spec.stdin_data;
+  cmd.timeout_s = spec.timeout_s;
+  cmd.output_limit = spec.output_limit;
+  cmd.close_fds = worker_fds;
+  return RunExternalCommand(cmd);
+}
+
+// -m: a non-empty valgrind log is run-tests' LEAK; an empty one goes.
+void JudgeValgrindLog(const CasePlan& plan, CaseFacts* facts, std::string* log) {
+  std::string path = CaseFilesBase(plan.script) + "mem";
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  *log = text.str();
+  if (log->empty()) {
+    unlink(path.c_str());
+    return;
+  }
+  facts->leaked = true;
+  facts->leak_reason = "valgrind reported errors (" + path + ")";
 }
 
 }  // namespace
@@ -81,12 +156,16 @@ CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& conte
   fresh_ = false;
   fresh.confirmed_fresh = true;
   fresh.reused_verdict = result.verdict;
-  // The time of both runs is the case's; the first shows as a phase.
+  // The time of both runs is the case's; the first (with the hand-over to
+  // the second) shows as a phase, and the case starts where the first run
+  // did, so that its span in a trace covers both runs and ends before the
+  // next case on the worker starts.
   Phase first;
   first.name = "first run (reused process)";
-  first.ms = result.time_ms;
+  first.ms = std::max(result.time_ms, fresh.start_ms - result.start_ms);
   fresh.phases.insert(fresh.phases.begin(), first);
-  fresh.time_ms += result.time_ms;
+  fresh.time_ms += first.ms;
+  fresh.start_ms = result.start_ms;
   // The warm process made a difference: it carries state our checks did not
   // see, and would pass it on to the cases after this one.
   if (fresh.verdict != result.verdict) sandbox_.RetireWarm();
@@ -103,6 +182,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
   auto finish = [&](Judgement judgement) {
     result.verdict = judgement.verdict;
     result.reason = std::move(judgement.reason);
+    result.warn_failed = judgement.warn_failed;
     result.time_ms = MonotonicMs() - start;
     AddRunnerPhase(&result);
     return result;
@@ -116,11 +196,14 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
   CasePlan plan;
   Judgement stop;
   if (!PlanCase(test, context, setup_, engine_facts_, &plan, &stop)) return finish(stop);
+  // What an earlier run left beside the test goes first, as in run-tests.
+  RemoveCaseFiles(CaseFilesBase(plan.script));
 
   // 2. SKIPIF
   SkipifOutcome skipif;
   const std::string* skip_code = test.Section("SKIPIF");
   if (skip_code && !TrimWhitespace(*skip_code).empty()) {
+    if (Shows(setup_, "skip")) result.blocks += ShowBlock("SKIP", *skip_code);
     skipif = RunSkipif(test, plan, &result);
     if (skipif.action == SkipifOutcome::Action::kSkip) return finish({Verdict::kSkip, skipif.reason});
     if (skipif.action == SkipifOutcome::Action::kBork) return finish({Verdict::kBork, skipif.reason});
@@ -155,20 +238,22 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
                               const SkipifOutcome& skipif, const ExpectMatcher& matcher,
                               const RequestSpec& spec, CaseResult* result) {
   const std::string& code = *test.Section("FILE");
+  if (Shows(setup_, "php")) result->blocks += ShowBlock("TEST", code);
   for (bool retried = false;; retried = true) {
     std::string err;
     if (!WriteCaseScript(plan.script, code, &err)) return {Verdict::kBork, "cannot write the test script: " + err};
-    RequestOutcome out = Execute(spec);
-    unlink(plan.script.c_str());
+    const bool valgrind = !setup_.valgrind_tool.empty() && !plan.cgi;
+    RequestOutcome out = valgrind ? RunUnderValgrind(setup_, config_.worker_fds, test, plan, spec)
+                                  : Execute(spec);
     AddPhases(out, "", &result->phases);
     AddRequestTrace(out, "FILE", config_.run_start_ms, setup_.spans, result);
     if (!out.error.empty()) return {Verdict::kFail, out.error};
     std::string clean_output = RunClean(test, plan, result);
 
     std::string raw_output = OutputAsRunTestsSees(out);
-    // An engine started again in the case process printed its own startup
-    // output into the request's.
-    const bool restarted = out.restart.minit.ms > 0 || out.engine.runtime_ini_failed;
+    // An engine started again in the case process (or the php CLI under
+    // valgrind) printed its own startup output into the request's.
+    const bool restarted = out.restart.minit.ms > 0 || out.engine.runtime_ini_failed || valgrind;
     if (!restarted) raw_output = config_.startup_output + raw_output;
     // A debug build's memory manager reports the request's leaks after the
     // output: a verdict of its own, not part of what is compared.
@@ -185,7 +270,8 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     }
     std::string actual = NormalizeOutput(raw_output);
     CaseFacts facts = SectionFacts(test, skipif);
-    facts.output_matches = matcher.Matches(actual) && headers_ok;
+    const bool expect_matches = matcher.Matches(actual);
+    facts.output_matches = expect_matches && headers_ok;
     const std::string* skip_code = test.Section("SKIPIF");
     if (!facts.output_matches && !retried &&
         MayBeRetried(test.Has("FLAKY") || skipif.flaky, skip_code ? *skip_code : "", code, actual)) {
@@ -194,15 +280,62 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     facts.retried = retried;
     facts.clean_output = clean_output;
     facts.failure_reason = CrashReason(out, setup_.timeout_s, setup_.output_limit);
+    if (Shows(setup_, "out")) result->blocks += ShowBlock("OUT", actual);
+    if (Shows(setup_, "exp")) result->blocks += ShowBlock("EXP", matcher.expected());
     if (!facts.output_matches) {
-      result->diff = headers_diff + MakeDiff(matcher.kind(), matcher.expected(), actual);
+      result->diff =
+          headers_diff + MakeDiff(matcher.kind(), matcher.expected(), actual, setup_.context_lines);
     }
     if (heap_leaks.found()) {
       facts.leaked = true;
       facts.leak_reason = heap_leaks.Summary();
       result->diff = heap_leaks.Details() + result->diff;
     }
+    if (valgrind) {
+      std::string log;
+      JudgeValgrindLog(plan, &facts, &log);
+      if (Shows(setup_, "mem") && !log.empty()) result->blocks += ShowBlock("MEM", log);
+      // The log is a LEAK's evidence, as a resident LEAK's growth is.
+      if (!log.empty()) result->diff = log + result->diff;
+    }
+    LeaveCaseFiles(test, plan, spec, facts, !expect_matches, matcher.expected(), actual,
+                   result->diff);
     return Judge(facts);
+  }
+}
+
+void CaseRunner::LeaveCaseFiles(const PhptFile& test, const CasePlan& plan,
+                                const RequestSpec& spec, const CaseFacts& facts,
+                                bool expectation_differs, const std::string& expected,
+                                const std::string& actual, const std::string& diff) {
+  // run-tests removes the script of a test whose output matched.
+  if (facts.output_matches && !facts.leaked) {
+    if (!setup_.keep_php) unlink(plan.script.c_str());
+    return;
+  }
+  FailureFiles files;
+  files.log_format = setup_.log_format;
+  files.reproducer = Reproducer(setup_, test, plan, spec);
+  if (plan.cgi && plan.cgi_request.has_body) {  // foo.sh reads the body from foo.post
+    std::string post_err;
+    WriteCaseScript(CaseFilesBase(plan.script) + "post", plan.cgi_request.body, &post_err);
+  }
+  std::string err;
+  if (!facts.output_matches) {
+    files.expected = expected;
+    files.actual = actual;
+    // foo.diff is run-tests' own diff of the expectation (run_tests_diff.h);
+    // the reports keep ours. A resident run whose first output matched
+    // failed on a later iteration: its diff says how.
+    files.diff = diff;
+    if (expectation_differs) {
+      RunTestsDiff(test.ExpectKind(), expected, actual, setup_.context_lines, &files.diff);
+    }
+    WriteFailureFiles(CaseFilesBase(plan.script), files, true, &err);
+  } else {
+    FailureFiles sh_only = files;
+    sh_only.log_format = setup_.log_format.find('S') != std::string::npos ? "S" : "";
+    WriteFailureFiles(CaseFilesBase(plan.script), sh_only, true, &err);
   }
 }
 
@@ -216,7 +349,6 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
     return {Verdict::kBork, "cannot write the test script: " + err};
   }
   ResidentRun run = RunResident(spec, plan.resident_spec, setup_.attribute);
-  unlink(plan.script.c_str());
   AddPhases(run.outcome, "", &result->phases);
   AddRequestTrace(run.outcome, "FILE", config_.run_start_ms, setup_.spans, result);
   if (run.attribution_ms > 0) {
@@ -226,6 +358,7 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
     result->phases.push_back(phase);
   }
   result->resident = run.evaluation.report;
+  if (!run.outcome.error.empty() || run.evaluation.bork) unlink(plan.script.c_str());
   if (!run.outcome.error.empty()) return {Verdict::kFail, run.outcome.error};
   if (run.evaluation.bork) return {Verdict::kBork, run.evaluation.bork_reason};
   std::string clean_output = RunClean(test, plan, result);
@@ -239,7 +372,10 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
   facts.leaked = run.evaluation.leaked;
   facts.leak_reason = run.evaluation.leak_reason;
   result->diff = expect_matches ? run.evaluation.failure_diff
-                                : MakeDiff(matcher.kind(), matcher.expected(), actual);
+                                : MakeDiff(matcher.kind(), matcher.expected(), actual,
+                                           setup_.context_lines);
+  LeaveCaseFiles(test, plan, spec, facts, !expect_matches, matcher.expected(), actual,
+                 result->diff);
   // A leak's "diff" is its evidence: the growth and the sites (JUnit's
   // <failure type="leak"> body, --show-diff), then any output diff.
   if (facts.leaked) result->diff = ResidentDetails(result->resident) + result->diff;

@@ -95,6 +95,15 @@ class CaseRunner {
                                 const SkipifOutcome& skipif, const ExpectMatcher& matcher,
                                 const RequestSpec& spec, CaseResult* result);
 
+  // After judging: removes the script of a case whose output matched
+  // (unless --keep-php), else leaves run-tests' files beside it (case_files.h).
+  // `expectation_differs`: foo.diff is run-tests' diff of expected and
+  // actual; else (a later resident iteration failed) `diff`.
+  void LeaveCaseFiles(const PhptFile& test, const CasePlan& plan, const RequestSpec& spec,
+                      const CaseFacts& facts, bool expectation_differs,
+                      const std::string& expected, const std::string& actual,
+                      const std::string& diff);
+
   // The auxiliary requests (case_requests.cc).
   // SKIPIF, or its cached result.
   SkipifOutcome RunSkipif(const PhptFile& test, const CasePlan& plan, CaseResult* result);

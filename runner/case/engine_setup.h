@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace phptrun {
 
@@ -25,6 +26,16 @@ struct EngineSetup {
   int repeat = 0;                 // --repeat N: cases without RESIDENT run N requests
   bool attribute = false;         // --attribute: resident runs attribute from the start
   int reuse = 100;                // --reuse N: requests one case process may serve
+  // run-tests.php's files and options for a case (runner/case/case_files.h).
+  std::string log_format = "LEODS";  // TEST_PHP_LOG_FORMAT: files beside a case that did not pass
+  bool keep_php = false;          // --keep-php: keep foo.php of a passing case
+  bool keep_skip = false;         // --keep-skip: keep foo.skip.php
+  bool keep_clean = false;        // --keep-clean: keep foo.clean.php
+  bool no_clean = false;          // --no-clean: do not run CLEAN
+  std::vector<std::string> show_blocks;  // --show-php/skip/clean/exp/out
+  int context_lines = 3;          // --context N
+  std::string valgrind_tool;      // -m (memcheck), -M TOOL: the test request runs as
+                                  // "valgrind ... php -f foo.php", run-tests' way
 };
 
 }  // namespace phptrun

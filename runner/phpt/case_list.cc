@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cerrno>
 #include <cstring>
 #include <set>
 #include <utility>
+
+#include "runner/phpt/phpt_file.h"
 
 namespace phptrun {
 namespace {
@@ -82,6 +85,44 @@ bool CollectCases(const std::vector<std::string>& args, std::vector<std::string>
   std::sort(cases->begin(), cases->end());
   cases->erase(std::unique(cases->begin(), cases->end()), cases->end());
   return true;
+}
+
+}  // namespace phptrun
+
+namespace phptrun {
+namespace {
+
+// The file's bytes, or "" when it cannot be read.
+std::string ReadWholeFile(const std::string& path) {
+  std::string content;
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
+    std::fclose(f);
+  }
+  return content;
+}
+
+}  // namespace
+
+CaseHintReader::Hints CaseHintReader::Read(const std::string& path) {
+  Hints hints;
+  std::string content = ReadWholeFile(path);
+  hints.slow = content.find("SKIP_SLOW_TESTS") != std::string::npos;
+  if (content.find("--CONFLICTS--") != std::string::npos) {
+    hints.conflict_keys = PhptFile::Parse(path, content).ConflictKeys();
+    return hints;
+  }
+  size_t slash = path.find_last_of('/');
+  // As CaseDirectory (runner/result) has it.
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  auto it = by_directory_.find(dir);
+  if (it == by_directory_.end()) {
+    it = by_directory_.emplace(dir, ParseConflictKeys(ReadWholeFile(dir + "/CONFLICTS"))).first;
+  }
+  hints.conflict_keys = it->second;
+  return hints;
 }
 
 }  // namespace phptrun

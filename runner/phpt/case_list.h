@@ -1,6 +1,7 @@
 // Turns the PATH arguments into the list of .phpt cases to run.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,5 +15,22 @@ namespace phptrun {
 // cannot be read.
 bool CollectCases(const std::vector<std::string>& args, std::vector<std::string>* cases,
                   std::string* err);
+
+// What scheduling and sharding need to know of a case before it runs,
+// without parsing every file in full: its CONFLICTS keys (most files have no
+// CONFLICTS section, and a directory's CONFLICTS file is read once), and
+// whether it says it is slow: php-src's convention for that is a SKIPIF that
+// skips when SKIP_SLOW_TESTS (run-tests -x) is set.
+class CaseHintReader {
+ public:
+  struct Hints {
+    std::vector<std::string> conflict_keys;
+    bool slow = false;
+  };
+  Hints Read(const std::string& path);
+
+ private:
+  std::map<std::string, std::vector<std::string>> by_directory_;
+};
 
 }  // namespace phptrun

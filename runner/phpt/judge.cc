@@ -88,7 +88,8 @@ Judgement Judge(const CaseFacts& f) {
   }
   std::string reason = f.failure_reason;
   if (f.warn) {
-    return {Verdict::kWarn, with_info(reason.empty() ? f.warn_text : reason + "; " + f.warn_text)};
+    return {Verdict::kWarn, with_info(reason.empty() ? f.warn_text : reason + "; " + f.warn_text),
+            !f.xfail && !f.xleak};
   }
   if (f.xfail) {
     return {Verdict::kXfail, with_info(reason.empty() ? f.xfail_reason : reason + "; " + f.xfail_reason)};

@@ -57,6 +57,8 @@ bool MayBeRetried(bool flaky_marked, std::string_view skipif_code, std::string_v
 struct Judgement {
   Verdict verdict;
   std::string reason;
+  // WARN carrying a FAIL (run-tests' label WARN&FAIL; not WARN&XFAIL).
+  bool warn_failed = false;
 };
 
 Judgement Judge(const CaseFacts& facts);

@@ -594,5 +594,23 @@ TEST_CASE("judge: XLEAK turns a leak into XLEAK; without a leak it is WARN when 
   CHECK(j.reason == "XLEAK section but test passes");
 }
 
+TEST_CASE("judge: a WARN says whether it carries a FAIL (WARN&FAIL, not WARN&XFAIL)") {
+  CaseFacts f;
+  f.warn = true;
+  f.warn_text = "flaky on this box";
+  f.output_matches = false;
+  Judgement j = Judge(f);
+  CHECK(j.verdict == Verdict::kWarn);
+  CHECK(j.warn_failed);  // run-tests: WARN&FAIL, a failure in its JUnit
+  f.xfail = true;
+  j = Judge(f);
+  CHECK(j.verdict == Verdict::kWarn);
+  CHECK_FALSE(j.warn_failed);  // WARN&XFAIL: a pass in run-tests' JUnit
+  f.xfail = false;
+  f.output_matches = true;
+  f.retried = true;
+  CHECK_FALSE(Judge(f).warn_failed);  // passed on retry: WARN alone
+}
+
 }  // namespace
 }  // namespace phptrun

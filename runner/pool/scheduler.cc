@@ -1,15 +1,17 @@
 #include "runner/pool/scheduler.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace phptrun {
 
-void Scheduler::Add(size_t id, std::vector<std::string> keys, bool slow) {
+void Scheduler::Add(size_t id, std::vector<std::string> keys, double weight) {
   bool alone = std::find(keys.begin(), keys.end(), "all") != keys.end();
   std::deque<Entry>& queue = alone ? alone_ : pending_;
+  // After the last entry that weighs as much or more, searched from the back.
   auto at = queue.end();
-  if (slow) at = std::find_if(queue.begin(), queue.end(), [](const Entry& e) { return !e.slow; });
-  queue.insert(at, Entry{id, std::move(keys), slow});
+  while (at != queue.begin() && std::prev(at)->weight < weight) --at;
+  queue.insert(at, Entry{id, std::move(keys), weight});
 }
 
 bool Scheduler::Blocked(const Entry& e) const {

@@ -1,8 +1,8 @@
 // Which case runs next: dynamic hand-out in file order, cases known to be
-// slow first, honouring CONFLICTS.
+// slow first (or the longest recorded first), honouring CONFLICTS.
 //
 //   Scheduler s;
-//   s.Add(id, conflict_keys, slow);     // for every case
+//   s.Add(id, conflict_keys, weight);   // for every case
 //   size_t id;
 //   while (s.Next(&id)) start(id);      // whenever a worker is free
 //   s.Finished(id);                     // when its result arrives
@@ -21,8 +21,11 @@ namespace phptrun {
 
 class Scheduler {
  public:
-  // `slow` cases go before every case that is not, in the order added.
-  void Add(size_t id, std::vector<std::string> conflict_keys, bool slow = false);
+  // Cases with a higher `weight` go first; equal weights in the order added.
+  // The weight is a recorded time (--timings), or 1 for a case that says it
+  // is slow and 0 for the others. Adding in order of falling weight makes
+  // each Add O(1).
+  void Add(size_t id, std::vector<std::string> conflict_keys, double weight = 0);
   // The next case that may start now. False when none may (all pending ones
   // are blocked by running cases) or none is left.
   bool Next(size_t* id);
@@ -38,7 +41,7 @@ class Scheduler {
   struct Entry {
     size_t id;
     std::vector<std::string> keys;
-    bool slow = false;
+    double weight = 0;
   };
   bool Blocked(const Entry& e) const;
   void Start(Entry e);

@@ -305,3 +305,22 @@ TEST_CASE("scheduler: random workloads keep every rule") {
 
 }  // namespace
 }  // namespace phptrun
+
+TEST_CASE("scheduler: recorded times order the queue, longest first, CONFLICTS still held") {
+  phptrun::Scheduler s;
+  // Added longest first, as the supervisor does, then a late one in between.
+  s.Add(0, {}, 900);
+  s.Add(1, {"db"}, 500);
+  s.Add(2, {"db"}, 400);
+  s.Add(3, {}, 10);
+  s.Add(4, {}, 450);  // e.g. a REDIRECTTEST's case, added during the run
+  s.Add(5, {}, 10);   // equal weights keep the order added
+  std::vector<size_t> order;
+  size_t id;
+  while (s.Next(&id)) order.push_back(id);
+  // 2 shares "db" with the running 1: the others go past it.
+  CHECK(order == std::vector<size_t>{0, 1, 4, 3, 5});
+  s.Finished(1);
+  REQUIRE(s.Next(&id));
+  CHECK(id == 2);
+}

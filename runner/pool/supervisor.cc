@@ -17,6 +17,7 @@
 
 #include "runner/phpt/case_list.h"
 #include "runner/phpt/phpt_file.h"
+#include "reports/timings.h"
 
 namespace phptrun {
 namespace {
@@ -39,44 +40,15 @@ double NowMs() {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-// The file's bytes, or "" when it cannot be read.
-std::string ReadWholeFile(const std::string& path) {
-  std::string content;
-  if (FILE* f = std::fopen(path.c_str(), "rb")) {
-    char buf[65536];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
-    std::fclose(f);
-  }
-  return content;
+// Slow cases start first, so that none of them starts last while the other
+// workers idle: with recorded timings (--timings) the longest recorded
+// first, else the ones that say they are slow (case_list.h).
+void AddToScheduler(CaseHintReader* hints, const RecordedTimings* timings, Scheduler* scheduler,
+                    size_t id, const std::string& path) {
+  CaseHintReader::Hints h = hints->Read(path);
+  double weight = timings ? timings->Estimate(path) : h.slow ? 1 : 0;
+  scheduler->Add(id, std::move(h.conflict_keys), weight);
 }
-
-// What the scheduler needs to know of a case before it runs, without
-// parsing every file in full: its CONFLICTS keys (most files have no
-// CONFLICTS section, and a directory's CONFLICTS file is read once), and
-// whether it says it is slow: php-src's convention for that is a SKIPIF
-// that skips when SKIP_SLOW_TESTS (run-tests -x) is set. Slow cases start
-// first, so that none of them starts last while the other workers idle.
-class CaseHintReader {
- public:
-  void AddTo(Scheduler* scheduler, size_t id, const std::string& path) {
-    std::string content = ReadWholeFile(path);
-    bool slow = content.find("SKIP_SLOW_TESTS") != std::string::npos;
-    if (content.find("--CONFLICTS--") != std::string::npos) {
-      scheduler->Add(id, PhptFile::Parse(path, content).ConflictKeys(), slow);
-      return;
-    }
-    std::string dir = CaseDirectory(path);
-    auto it = by_directory_.find(dir);
-    if (it == by_directory_.end()) {
-      it = by_directory_.emplace(dir, ParseConflictKeys(ReadWholeFile(dir + "/CONFLICTS"))).first;
-    }
-    scheduler->Add(id, it->second, slow);
-  }
-
- private:
-  std::map<std::string, std::vector<std::string>> by_directory_;
-};
 
 }  // namespace
 
@@ -161,6 +133,7 @@ double Supervisor::CaseDeadlineMs() const {
 
 void Supervisor::Finish(size_t case_id, CaseResult result) {
   scheduler_.Finished(case_id);
+  done_[case_id] = true;
   summary_.Add(result.verdict);
   ++finished_;
   for (Reporter* r : reporters_) r->CaseFinished(result);
@@ -278,10 +251,11 @@ void Supervisor::AddRedirectedCases(const std::string& directory, CaseContext co
   CaseHintReader hints;
   for (std::string& path : found) {
     size_t id = cases_.size();
-    hints.AddTo(&scheduler_, id, path);
+    AddToScheduler(&hints, timings_, &scheduler_, id, path);
     cases_.push_back(std::move(path));
     contexts_.push_back(shared);
     attempts_.push_back(0);
+    done_.push_back(false);
   }
 }
 
@@ -329,6 +303,7 @@ int Supervisor::Run(std::string* err) {
   run_start_ms_ = NowMs();
   attempts_.assign(cases_.size(), 0);
   contexts_.assign(cases_.size(), nullptr);
+  done_.assign(cases_.size(), false);
 
   if (pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
     *err = "cannot create the signal pipe";
@@ -353,7 +328,16 @@ int Supervisor::Run(std::string* err) {
   // Read CONFLICTS keys and slowness while the workers start their engines.
   {
     CaseHintReader hints;
-    for (size_t i = 0; i < cases_.size(); ++i) hints.AddTo(&scheduler_, i, cases_[i]);
+    std::vector<size_t> order(cases_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    // Longest first, so each Add appends (scheduler.h).
+    if (timings_) {
+      std::vector<double> estimate(cases_.size());
+      for (size_t i = 0; i < cases_.size(); ++i) estimate[i] = timings_->Estimate(cases_[i]);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](size_t a, size_t b) { return estimate[a] > estimate[b]; });
+    }
+    for (size_t i : order) AddToScheduler(&hints, timings_, &scheduler_, i, cases_[i]);
   }
 
   std::string fatal;
@@ -429,6 +413,9 @@ int Supervisor::Run(std::string* err) {
   end.summary = summary_;
   end.duration_s = (NowMs() - run_start_ms_) / 1000;
   end.interrupted = interrupted;
+  for (size_t i = 0; i < cases_.size(); ++i) {
+    if (!done_[i]) end.unfinished.push_back(cases_[i]);
+  }
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) == 0) end.supervisor_max_rss_kb = usage.ru_maxrss;
   bool reports_ok = true;

@@ -27,6 +27,8 @@
 
 namespace phptrun {
 
+class RecordedTimings;
+
 class Supervisor {
  public:
   Supervisor(const EngineSetup& setup, int jobs, std::vector<std::string> cases,
@@ -37,6 +39,9 @@ class Supervisor {
   int Run(std::string* err);
 
   const std::string& php_version() const { return php_version_; }
+  // Start the cases that took longest in earlier reports first (--timings);
+  // `timings` must outlive Run().
+  void SetTimings(const RecordedTimings* timings) { timings_ = timings; }
 
   // The run's facts for the reporters' RunStarting, which Run() calls once
   // the first worker has started its engine, with info.engine as that
@@ -92,6 +97,8 @@ class Supervisor {
   Summary summary_;
   Scheduler scheduler_;
   size_t finished_ = 0;
+  const RecordedTimings* timings_ = nullptr;
+  std::vector<bool> done_;  // per case: its result was reported
 };
 
 }  // namespace phptrun

@@ -54,6 +54,12 @@ struct CaseResult {
   // reused_verdict != verdict means an earlier request left state behind.
   bool confirmed_fresh = false;
   Verdict reused_verdict = Verdict::kPass;
+  // --show-php/skip/clean/exp/out: those parts of the case as run-tests
+  // prints them ("\n========TEST========\n...\n========DONE========\n").
+  std::string blocks;
+  // A WARN whose output failed with nothing expecting it (run-tests'
+  // WARN&FAIL): JUnit reports it as a failure, as run-tests' JUnit does.
+  bool warn_failed = false;
 };
 
 // Counts per verdict, for summaries.

@@ -182,6 +182,8 @@ void EncodeCaseResult(const CaseResult& r, WireWriter* w, bool with_spans) {
   EncodeSpans(with_spans ? r.spans : std::vector<Span>{}, w);
   w->U32(r.confirmed_fresh ? 1 : 0);
   w->U32(static_cast<uint32_t>(r.reused_verdict));
+  w->Str(r.blocks);  // added with run-tests' --show-* options
+  w->U32(r.warn_failed ? 1 : 0);
 }
 
 void EncodeSpans(const std::vector<Span>& spans, WireWriter* w) {
@@ -264,7 +266,11 @@ bool DecodeCaseResult(WireReader* r, CaseResult* out) {
   if (!r->ok() || reused_verdict > static_cast<uint32_t>(Verdict::kXleak)) return false;
   out->confirmed_fresh = confirmed != 0;
   out->reused_verdict = static_cast<Verdict>(reused_verdict);
-  return true;
+  r->Str(&out->blocks);
+  uint32_t warn_failed = 0;
+  r->U32(&warn_failed);
+  out->warn_failed = warn_failed != 0;
+  return r->ok();
 }
 
 }  // namespace phptrun

@@ -245,6 +245,7 @@ CaseResult SampleResult() {
               {"\0name\xff"s, -0.5, 5, 6, 7}};
   r.worker = 3;
   r.start_ms = 98765.5;
+  r.warn_failed = true;
   return r;
 }
 
@@ -266,6 +267,7 @@ void CheckSame(const CaseResult& a, const CaseResult& b) {
   }
   CHECK(a.worker == b.worker);
   CHECK(a.start_ms == b.start_ms);
+  CHECK(a.warn_failed == b.warn_failed);
 }
 
 TEST_CASE("wire: a CaseResult round trips with phases and binary bytes") {

@@ -3,8 +3,12 @@
 // --json and --profile on DIR (fixtures/trace) and checks the span tree,
 // not just that files were written:
 //  - the trace is Chrome trace-event JSON with a named track per worker;
-//  - on every track, spans nest: each lies within the one it started in, and
-//    siblings do not overlap, so children never add up to more than their parent;
+//  - on every track, spans nest exactly, as strict readers (speedscope) need:
+//    times are whole microseconds, each span lies within the one it started
+//    in (no tolerance), siblings do not overlap, so children never add up
+//    to more than their parent, and cases follow each other on their track;
+//    also for a case confirmed in a fresh process (fixtures/reuse, where the
+//    first run's span once overlapped the next case);
 //  - each worker has SINIT, MINIT and MSHUTDOWN, with a "MINIT <ext>" and a
 //    "MSHUTDOWN <ext>" span for every extension the engine loaded (the
 //    fixture extensions.phpt reports them), php.ini's included;
@@ -54,7 +58,7 @@ $zend_extensions = $loaded['zend_extensions'];
 
 // ---- events, tracks, nesting ------------------------------------------------
 
-const EPS = 0.002;  // µs: the trace rounds to nanoseconds
+const EPS = 0;  // the trace is in whole microseconds: nesting must be exact
 $names = [];
 $by_pid = [];
 foreach ($trace['traceEvents'] as $e) {
@@ -64,7 +68,7 @@ foreach ($trace['traceEvents'] as $e) {
         continue;
     }
     check($e['ph'] === 'X', "unexpected event type {$e['ph']}");
-    check(is_numeric($e['ts']) && is_numeric($e['dur']) && $e['dur'] >= 0, "bad times: " . json_encode($e));
+    check(is_int($e['ts']) && is_int($e['dur']) && $e['dur'] >= 0, "times not whole microseconds: " . json_encode($e));
     check(isset($names[$e['pid']]), "span before its track was named: {$e['name']}");
     $by_pid[$e['pid']][] = $e;
 }
@@ -81,10 +85,11 @@ function build_tree(array $events): array {
     foreach ($events as $e) {
         $e['children'] = [];
         $e['end'] = $e['ts'] + $e['dur'];
-        while ($stack && $nodes[end($stack)]['end'] <= $e['ts'] + EPS && $nodes[end($stack)]['dur'] > 0) {
+        // Off the stack: what ended when this one starts, and zero-long
+        // spans (nothing fits in them).
+        while ($stack && ($nodes[end($stack)]['dur'] == 0 || $nodes[end($stack)]['end'] <= $e['ts'])) {
             array_pop($stack);
         }
-        while ($stack && $nodes[end($stack)]['dur'] == 0) array_pop($stack);  // nothing fits in a zero-long span
         $parent = $stack ? end($stack) : null;
         if ($parent !== null && $e['end'] > $nodes[$parent]['end'] + EPS) {
             problem("span '{$e['name']}' [{$e['ts']}, {$e['end']}] overlaps '{$nodes[$parent]['name']}' [{$nodes[$parent]['ts']}, {$nodes[$parent]['end']}] on pid {$e['pid']}");
@@ -101,16 +106,57 @@ function build_tree(array $events): array {
 function child_names(array $nodes, int $id): array {
     return array_map(fn($c) => $nodes[$c]['name'], $nodes[$id]['children']);
 }
+// Names of the spans within span $id's time, itself excluded, in order: a
+// step or hook shorter than a microsecond is zero-long, and one at its
+// parent's very end cannot be told from one after it by times alone.
+function names_within(array $nodes, int $id): array {
+    $names = [];
+    foreach ($nodes as $i => $n) {
+        if ($i !== $id && $n['ts'] >= $nodes[$id]['ts'] && $n['end'] <= $nodes[$id]['end'] && $n['ts'] <= $nodes[$id]['end']) $names[] = $n['name'];
+    }
+    return $names;
+}
+
+// Strict nesting as speedscope checks it: any two spans of a track that last
+// at least a microsecond are disjoint or one contains the other. Zero-long
+// spans cannot cross anything.
+function check_laminar(array $events, $pid): void {
+    $spans = array_values(array_filter($events, fn($e) => $e['dur'] > 0));
+    usort($spans, fn($a, $b) => [$a['ts'], -$a['dur']] <=> [$b['ts'], -$b['dur']]);
+    $stack = [];
+    foreach ($spans as $e) {
+        $end = $e['ts'] + $e['dur'];
+        while ($stack && end($stack)['end'] <= $e['ts']) array_pop($stack);
+        if ($stack && $end > end($stack)['end']) {
+            $top = end($stack);
+            problem("pid $pid: '{$e['name']}' [{$e['ts']}, $end] crosses '{$top['name']}' [{$top['ts']}, {$top['end']}]");
+        }
+        $stack[] = ['name' => $e['name'], 'ts' => $e['ts'], 'end' => $end];
+    }
+}
 function child(array $nodes, int $id, string $name): ?int {
     foreach ($nodes[$id]['children'] as $c) if ($nodes[$c]['name'] === $name) return $c;
     return null;
+}
+
+// Cases are top-level spans of their track, one after the other.
+function check_cases_in_sequence(array $nodes, $pid): void {
+    $prev_end = null;
+    foreach ($nodes as $n) {
+        if ($n['cat'] !== 'case') continue;
+        check($n['parent'] === null, "pid $pid: case '{$n['name']}' lies inside '" . ($n['parent'] === null ? '' : $nodes[$n['parent']]['name']) . "'");
+        if ($prev_end !== null) check($n['ts'] >= $prev_end, "pid $pid: case '{$n['name']}' starts at {$n['ts']}, before the case before it ended ($prev_end)");
+        $prev_end = $n['end'];
+    }
 }
 
 $shutdown_steps = ['shutdown_functions', 'destructors', 'output_flush', 'zend_deactivate',
                    'post_deactivate', 'sapi_deactivate', 'memory_shutdown'];
 $cases = [];  // file => [pid, node id, nodes]
 foreach ($by_pid as $pid => $events) {
+    check_laminar($events, $pid);
     $nodes = build_tree($events);
+    check_cases_in_sequence($nodes, $pid);
     $top = array_keys(array_filter($nodes, fn($n) => $n['parent'] === null));
 
     // The worker's own engine.
@@ -121,7 +167,7 @@ foreach ($by_pid as $pid => $events) {
     foreach ($top as $i) {
         $n = $nodes[$i];
         if ($n['cat'] === 'phase' && $n['name'] === 'MINIT') {
-            $children = child_names($nodes, $i);
+            $children = names_within($nodes, $i);
             foreach (['zend_startup', 'INI', 'register_modules', 'load_extensions', 'post_startup'] as $step) {
                 check(in_array($step, $children, true), "worker $pid: MINIT has no step $step");
             }
@@ -136,7 +182,7 @@ foreach ($by_pid as $pid => $events) {
             }
         }
         if ($n['cat'] === 'phase' && $n['name'] === 'MSHUTDOWN') {
-            $children = child_names($nodes, $i);
+            $children = names_within($nodes, $i);
             foreach ($extensions as $ext) {
                 check(in_array("MSHUTDOWN $ext", $children, true), "worker $pid: no MSHUTDOWN span for extension $ext");
             }
@@ -168,7 +214,10 @@ foreach ($cases as $file => [$pid, $case, $nodes]) {
         $request = $nodes[$r];
         check($request['cat'] === 'request', "$file: '{$request['name']}' directly under the case is not a request");
         $requests_of[$file][$request['name']] = [$r, $nodes];
-        $phases = child_names($nodes, $r);
+        // A hook shorter than a microsecond at its phase's very end lands
+        // beside the phase (names_within).
+        $phases = array_values(array_map(fn($c) => $nodes[$c]['name'],
+            array_filter($nodes[$r]['children'], fn($c) => $nodes[$c]['dur'] > 0 || $nodes[$c]['cat'] === 'phase')));
         $positions = array_map(fn($p) => array_search($p, $phase_order, true), $phases);
         check(!in_array(false, $positions, true), "$file {$request['name']}: unexpected phases " . implode(', ', $phases));
         $sorted = $positions;
@@ -180,15 +229,16 @@ foreach ($cases as $file => [$pid, $case, $nodes]) {
         foreach ($nodes[$r]['children'] as $p) {
             $phase = $nodes[$p];
             $children = child_names($nodes, $p);
+            $within = names_within($nodes, $p);
             if ($phase['name'] === 'RINIT') {
                 check(array_slice($children, 0, 2) === ['sapi_activate', 'superglobals'], "$file {$request['name']}: RINIT steps are " . implode(', ', $children));
-                check(in_array('RINIT standard', $children, true), "$file {$request['name']}: no 'RINIT standard'");
+                check(in_array('RINIT standard', $within, true), "$file {$request['name']}: no 'RINIT standard'");
                 check(isset($phase['args']['persistent_before'], $phase['args']['heap_peak']), "$file: RINIT lacks memory figures");
             }
             if ($phase['name'] === 'RSHUTDOWN') {
-                $steps = array_values(array_filter($children, fn($c) => in_array($c, $GLOBALS['shutdown_steps'], true)));
+                $steps = array_values(array_filter($within, fn($c) => in_array($c, $GLOBALS['shutdown_steps'], true)));
                 check($steps === $shutdown_steps, "$file {$request['name']}: RSHUTDOWN steps are " . implode(', ', $steps));
-                check(in_array('RSHUTDOWN standard', $children, true), "$file {$request['name']}: no 'RSHUTDOWN standard'");
+                check(in_array('RSHUTDOWN standard', $within, true), "$file {$request['name']}: no 'RSHUTDOWN standard'");
             }
             if ($phase['name'] === 'compile') {
                 check(($children[0] ?? '') === 'script_setup', "$file: compile does not start with script_setup");
@@ -302,6 +352,29 @@ foreach ($traced['tests'] ?? [] as $t) {
     foreach (['RINIT', 'compile', 'execute', 'RSHUTDOWN'] as $p) {
         check(isset($by_name[$p]['persistent_before'], $by_name[$p]['persistent_after']), "--tracer {$t['file']}: $p lacks persistent bytes");
     }
+}
+
+// ---- a case confirmed in a fresh process ----------------------------------------------
+// fixtures/reuse: b fails in the process a ran in and is run again in a fresh
+// one; its span must cover both runs and end before c starts.
+$reuse_trace = "$tmp/reuse-trace.json";
+[$status4, $stdout4, $stderr4] = run([$phptrun, '-q', '-j1', '--trace', $reuse_trace, '--json', "$tmp/reuse.json", 'fixtures/reuse'],
+                                     ['TMPDIR' => $tmp]);
+$reuse = json_decode(@file_get_contents($reuse_trace), true);
+$reuse_report = json_decode(@file_get_contents("$tmp/reuse.json"), true);
+check(is_array($reuse) && is_array($reuse_report), "reuse run: no trace or report ($status4)\n$stdout4\n$stderr4");
+$confirmed = array_filter($reuse_report['tests'] ?? [], fn($t) => isset($t['reused_verdict']));
+check(count($confirmed) === 1, "reuse run: expected one case confirmed in a fresh process, got " . count($confirmed));
+$reuse_by_pid = [];
+foreach ($reuse['traceEvents'] ?? [] as $e) {
+    if ($e['ph'] !== 'X') continue;
+    check(is_int($e['ts']) && is_int($e['dur']), "reuse run: times not whole microseconds: " . json_encode($e));
+    $reuse_by_pid[$e['pid']][] = $e;
+}
+foreach ($reuse_by_pid as $pid => $events) {
+    $nodes = build_tree($events);
+    check_cases_in_sequence($nodes, $pid);
+    check(count(array_filter($nodes, fn($n) => $n['cat'] === 'case')) === 3, "reuse run: not 3 cases on track $pid");
 }
 
 $size = filesize($trace_file);

@@ -41,7 +41,7 @@ check "-h prints the usage" $? "status $status"
 mkdir -p "$tmp/cases"
 printf -- '--TEST--\nendless\n--FILE--\n<?php while (true) {}\n--EXPECT--\nnever\n' > "$tmp/cases/endless.phpt"
 printf -- '--TEST--\nquick\n--FILE--\n<?php echo "ok";\n--EXPECT--\nok\n' > "$tmp/cases/a-quick.phpt"
-"$PHPTRUN" -q -j1 --junit "$tmp/int.xml" --json "$tmp/int.json" "$tmp/cases" >"$tmp/int.out" 2>&1 &
+"$PHPTRUN" -q -j1 --junit "$tmp/int.xml" --json "$tmp/int.json" --html "$tmp/int.html" "$tmp/cases" >"$tmp/int.out" 2>&1 &
 pid=$!
 sleep 1.5
 kill -INT $pid
@@ -51,6 +51,13 @@ php8.2 -r '
   exit($x !== false && count($x->xpath("//testcase")) === 1 && $j["interrupted"] === true && count($j["tests"]) === 1 ? 0 : 1);
 ' "$tmp/int.xml" "$tmp/int.json"
 check "SIGINT: exit 1, reports written with the finished case" $(( $? + (status != 1) )) "status $status; $(cat "$tmp/int.out")"
+php8.2 -r '
+  $h = file_get_contents($argv[1]);
+  preg_match("~id=\"phptrun-run\">(.*?)</script>~s", $h, $run); preg_match("~id=\"phptrun-cases\">(.*?)</script>~s", $h, $cases);
+  $run = json_decode($run[1] ?? "", true); $cases = json_decode($cases[1] ?? "", true);
+  exit(is_array($run) && $run["interrupted"] === true && $run["exit_status"] === 1 && is_array($cases) && count($cases) === 1 ? 0 : 1);
+' "$tmp/int.html"
+check "SIGINT: the HTML report is written too, marked interrupted, with the finished case" $? "$(head -c 300 "$tmp/int.html" 2>&1)"
 sleep 0.2
 left=$(grep -l "$tmp/cases" /proc/[0-9]*/cmdline 2>/dev/null)
 [ -z "$left" ]

@@ -126,10 +126,13 @@ $xml = simplexml_load_file($junit_file);
 if ($xml === false) {
     problem("the JUnit file does not parse");
 } else {
+    $leaks_seen = 0;
     foreach ($xml->xpath('//testcase') as $c) {
         $t = null;
-        foreach ($report['tests'] as $candidate) if ($candidate['file'] === (string)$c['file']) $t = $candidate;
+        // The testcase's name is "TITLE [FILE]".
+        foreach ($report['tests'] as $candidate) if (str_ends_with((string)$c['name'], " [{$candidate['file']}]")) $t = $candidate;
         if ($t === null || $t['verdict'] !== 'LEAK') continue;
+        ++$leaks_seen;
         $f = $c->failure;
         if (!isset($f) || (string)$f['type'] !== 'leak' || (string)$f['message'] !== $t['reason']) {
             problem("JUnit: {$t['file']} has no <failure type=\"leak\"> with the reason as message");
@@ -137,6 +140,8 @@ if ($xml === false) {
             problem("JUnit: the leak failure of {$t['file']} does not show the growth per iteration");
         }
     }
+    $leaks = count(array_filter($report['tests'], fn($t) => $t['verdict'] === 'LEAK'));
+    if ($leaks_seen !== $leaks) problem("JUnit: $leaks_seen of the $leaks LEAK cases found by name");
 }
 
 // Console: one line per leaking case: what grows, by how much, the top site.
@@ -150,6 +155,9 @@ foreach ($report['tests'] as $t) {
 
 $should_fail = count(array_filter($expected, fn($e) => in_array($e['verdict'], ['FAIL', 'BORK', 'LEAK'], true))) > 0;
 if ($status !== ($should_fail ? 1 : 0)) problem("exit status $status, expected " . ($should_fail ? 1 : 0) . "\nstderr: $stderr");
+
+require __DIR__ . '/case_files_check.php';
+check_case_files($dir, $report['tests'], 'problem');
 
 $it = new RecursiveIteratorIterator(new RecursiveDirectoryIterator($dir, FilesystemIterator::SKIP_DOTS));
 foreach ($it as $f) {

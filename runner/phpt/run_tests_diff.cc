@@ -1,0 +1,218 @@
+#include "runner/phpt/run_tests_diff.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "runner/phpt/expect.h"
+
+namespace phptrun {
+namespace {
+
+std::vector<std::string> Lines(std::string_view text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  for (;;) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) {
+      lines.emplace_back(text.substr(start));
+      return lines;
+    }
+    lines.emplace_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+}
+
+class Differ {
+ public:
+  Differ(std::vector<std::string> patterns, std::vector<std::string> wanted,
+         std::vector<std::string> output, bool regex, int context)
+      : pattern_(std::move(patterns)),
+        wanted_(std::move(wanted)),
+        output_(std::move(output)),
+        regex_(regex),
+        context_(context) {
+    compiled_.resize(pattern_.size());
+    const size_t width = std::to_string(std::max(pattern_.size() + 1, output_.size() + 1)).size();
+    width_ = std::max<size_t>(3, width);
+  }
+
+  bool Run(std::string* out);
+
+ private:
+  // Line i of the expectation against line j of the output.
+  bool Same(size_t i, size_t j) {
+    ++comparisons_;
+    if (!regex_) return pattern_[i] == output_[j];
+    if (!compiled_[i]) compiled_[i] = PregPattern::Compile(pattern_[i]);
+    return compiled_[i]->ok() && compiled_[i]->Matches(output_[j]);
+  }
+
+  // How many lines match from (i, j) on, looking past mismatches within
+  // `steps`: run-tests' count_array_diff, its halved float budget included.
+  long Count(size_t i, size_t j, long steps) {
+    if (comparisons_ > kBudget) return 0;
+    long equal = 0;
+    while (i < pattern_.size() && j < output_.size() && Same(i, j)) {
+      ++i;
+      ++j;
+      ++equal;
+      --steps;
+    }
+    if (--steps > 0) {
+      long best1 = 0;
+      double budget = steps / 2.0;  // PHP: $steps / 2 is a float, passed on truncated
+      for (size_t k = i + 1; k < pattern_.size() && budget-- > 0; ++k) {
+        best1 = std::max(best1, Count(k, j, static_cast<long>(budget)));
+      }
+      long best2 = 0;
+      long budget2 = steps;
+      for (size_t k = j + 1; k < output_.size() && budget2-- > 0; ++k) {
+        best2 = std::max(best2, Count(i, k, budget2));
+      }
+      if (best1 > best2) {
+        equal += best1;
+      } else if (best2 > 0) {
+        equal += best2;
+      }
+    }
+    return equal;
+  }
+
+  std::string Numbered(size_t n, char sign, const std::string& line) const {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%0*zu%c ", static_cast<int>(width_), n, sign);
+    return buf + line;
+  }
+
+  std::string Wanted(long i) const {
+    return i >= 0 && static_cast<size_t>(i) < wanted_.size() ? wanted_[i] : std::string();
+  }
+
+  // The unchanged lines before expectation line `next` (run-tests'
+  // add_context_lines, with its "--" where it skipped some).
+  void Context(long next) {
+    if (shown_ >= next || context_ == 0) return;
+    long end = next - 1;
+    long range_end = std::min(end, shown_ + context_);
+    if (shown_ >= 0) {
+      while (shown_ < range_end) lines_.push_back(Indent() + Wanted(shown_++));
+    }
+    if (end - context_ > shown_) {
+      shown_ = end - context_;
+      if (shown_ > 0) lines_.push_back("--");
+    }
+    shown_ = std::max<long>(shown_, 0);
+    while (shown_ < end) lines_.push_back(Indent() + Wanted(shown_++));
+    shown_ = next;
+  }
+  std::string Indent() const { return std::string(width_ + 2, ' '); }
+
+  static constexpr long kBudget = 5'000'000;
+  std::vector<std::string> pattern_, wanted_, output_;
+  std::vector<std::optional<PregPattern>> compiled_;
+  bool regex_;
+  long context_;
+  size_t width_ = 3;
+  long comparisons_ = 0;
+  long shown_ = -1;  // run-tests' $old_k1
+  std::vector<std::string> lines_;
+};
+
+bool Differ::Run(std::string* out) {
+  const size_t n = pattern_.size(), m = output_.size();
+  size_t i = 0, j = 0;
+  // Removed and added lines in order, keyed one past their index: in
+  // run-tests' `$old1[$idx1] = ... $w[$idx1++]` PHP evaluates the right side,
+  // and its increment, before the key. The order and context below depend
+  // on those keys.
+  std::map<size_t, std::string> removed, added;
+  std::map<size_t, size_t> mapping;              // output line -> expectation line
+  while (i < n && j < m) {
+    mapping[j] = i;
+    if (Same(i, j)) {
+      ++i;
+      ++j;
+      continue;
+    }
+    long c1 = Count(i + 1, j, 10);
+    long c2 = Count(i, j + 1, 10);
+    if (comparisons_ > kBudget) return false;
+    if (c1 > c2) {
+      removed[i + 1] = Numbered(i + 1, '-', Wanted(static_cast<long>(i)));
+      ++i;
+    } else if (c2 > 0) {
+      added[j + 1] = Numbered(j + 1, '+', output_[j]);
+      ++j;
+    } else {
+      removed[i + 1] = Numbered(i + 1, '-', Wanted(static_cast<long>(i)));
+      added[j + 1] = Numbered(j + 1, '+', output_[j]);
+      ++i;
+      ++j;
+    }
+  }
+  mapping[j] = i;
+
+  auto r = removed.begin();
+  auto a = added.begin();
+  long last_removed = -2, last_added = -2;
+  while (r != removed.end() || a != added.end()) {
+    const bool have_r = r != removed.end(), have_a = a != added.end();
+    if ((have_r && static_cast<long>(r->first) == last_removed + 1) || !have_a) {
+      Context(static_cast<long>(r->first));
+      last_removed = static_cast<long>(r->first);
+      lines_.push_back(r->second);
+      shown_ = static_cast<long>(r->first);
+      ++r;
+    } else if ((have_a && static_cast<long>(a->first) == last_added + 1) || !have_r) {
+      Context(static_cast<long>(mapping[a->first]));
+      last_added = static_cast<long>(a->first);
+      lines_.push_back(a->second);
+      ++a;
+    } else if (r->first < mapping[a->first]) {
+      Context(static_cast<long>(r->first));
+      last_removed = static_cast<long>(r->first);
+      lines_.push_back(r->second);
+      ++r;
+    } else {
+      Context(static_cast<long>(mapping[a->first]));
+      last_added = static_cast<long>(a->first);
+      lines_.push_back(a->second);
+      ++a;
+    }
+  }
+  for (; i < n; ++i) {
+    Context(static_cast<long>(i) + 1);
+    lines_.push_back(Numbered(i + 1, '-', Wanted(static_cast<long>(i))));
+  }
+  for (; j < m; ++j) {
+    auto known = mapping.find(j);
+    if (known != mapping.end()) Context(static_cast<long>(known->second) + 1);
+    lines_.push_back(Numbered(j + 1, '+', output_[j]));
+  }
+  Context(std::min(shown_ + context_ + 1, static_cast<long>(n) + 1));
+  if (context_ != 0 && shown_ < static_cast<long>(n) + 1) lines_.push_back("--");
+
+  std::string text;
+  for (size_t k = 0; k < lines_.size(); ++k) text += (k ? "\n" : "") + lines_[k];
+  *out = std::move(text);
+  return true;
+}
+
+}  // namespace
+
+bool RunTestsDiff(std::string_view kind, std::string_view expected, std::string_view actual,
+                  int context_lines, std::string* out) {
+  std::vector<std::string> wanted = Lines(expected);
+  bool regex = kind == "EXPECTF" || kind == "EXPECTREGEX";
+  // run-tests splits the whole expectation's regex at its newlines.
+  std::vector<std::string> patterns =
+      kind == "EXPECTF" ? Lines(ExpectfToRegex(expected)) : wanted;
+  Differ differ(std::move(patterns), std::move(wanted), Lines(actual), regex,
+                std::max(0, context_lines));
+  return differ.Run(out);
+}
+
+}  // namespace phptrun
