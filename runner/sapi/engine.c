@@ -359,8 +359,26 @@ static char *JoinIni(const char *a, const char *b, const char *c) {
   return out;
 }
 
+#ifdef ZTS
+/* A thread-safe build keeps its globals per thread in TSRM, which every SAPI
+ * starts first (the signal globals are among them). php_module_startup()
+ * allocates its globals in TSRM again each time, so a restart of the engine
+ * stops TSRM too (StopEngine) and starts it afresh, as a new process would. */
+static int g_tsrm_started;
+
+static void StartTsrm(void) {
+  if (g_tsrm_started) return;
+  php_tsrm_startup();
+  zend_signal_startup();
+  g_tsrm_started = 1;
+}
+#endif
+
 static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, char *err,
                        size_t err_size) {
+#ifdef ZTS
+  StartTsrm();
+#endif
   phptrun_startup_timing unused;
   if (!timing) timing = &unused;
   memset(timing, 0, sizeof *timing);
@@ -428,16 +446,10 @@ int phptrun_engine_startup(const phptrun_engine_options *options,
   /* As the CLI: a closed reader must not kill the process. */
   signal(SIGPIPE, SIG_IGN);
 #ifdef ZTS
-  /* A thread-safe build keeps its globals per thread in TSRM, which every
-   * SAPI starts first (the signal globals are among them); once per process,
-   * restarts of the engine keep it. */
-  static int tsrm_started;
-  if (!tsrm_started) {
-    php_tsrm_startup();
-    tsrm_started = 1;
-  }
-#endif
+  StartTsrm();
+#else
   zend_signal_startup();
+#endif
   return StartEngine(NULL, timing, err, err_size);
 }
 
@@ -462,6 +474,12 @@ static void StopEngine(phptrun_shutdown_timing *timing) {
     g_sapi_started = 0;
     PhaseEnd(&timing->sshutdown, t0, PHPTRUN_PHASE_SSHUTDOWN);
   }
+#ifdef ZTS
+  if (g_tsrm_started) {
+    tsrm_shutdown();
+    g_tsrm_started = 0;
+  }
+#endif
 }
 
 void phptrun_engine_shutdown(phptrun_shutdown_timing *timing) {
