@@ -80,7 +80,13 @@ foreach ($report['tests'] as $t) {
     }
     if ($junit !== false) {
         $type = $expected === 'LEAK' ? 'failure' : 'skipped';
-        $nodes = $junit->xpath("//testcase[@file='$t[file]']/{$type}[@type='" . strtolower($expected) . "']");
+        // A testcase is named "TITLE [FILE]" (JUnit has no file attribute).
+        $nodes = [];
+        foreach ($junit->xpath('//testcase') as $testcase) {
+            if (str_ends_with((string)$testcase['name'], "[$t[file]]")) {
+                $nodes = $testcase->xpath("{$type}[@type='" . strtolower($expected) . "']");
+            }
+        }
         if (!$nodes) {
             problem("$t[file]: no <$type type=\"" . strtolower($expected) . "\"> in JUnit");
         } elseif ($expected === 'LEAK' && !str_contains((string)$nodes[0], 'memory leaks detected')) {
