@@ -2,11 +2,17 @@
 #   make run    install missing packages, build, run `phptrun suites/` with reports
 #   make test   install missing packages, build, run all of the project's tests
 #   make build  build only
+#   make build BUILD=build-debug PHP_CONFIG=/opt/php-debug/bin/php-config
+#               build against another PHP build (README: "Testing your own PHP build")
 SHELL := /bin/bash
 BUILD ?= build
 JOBS ?= $(shell nproc)
 # Not $(BUILD)/reports: that is CMake's build directory of reports/.
 REPORTS ?= $(BUILD)/run-reports
+# The php-config of the PHP build to embed; empty: what the build directory has
+# (Debian's php-config8.2 at first).
+PHP_CONFIG ?=
+CMAKE_PHP_CONFIG := $(if $(PHP_CONFIG),-DPHP_CONFIG=$(PHP_CONFIG))
 
 # The engine, its headers, the reference CLI and php-cgi (run-tests.php runs
 # the CGI sections with it; tests spawn it), with the extension set the
@@ -32,9 +38,10 @@ deps:
 	fi
 
 $(BUILD)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_PHP_CONFIG)
 
 build: deps $(BUILD)/CMakeCache.txt
+	$(if $(PHP_CONFIG),cmake -S . -B $(BUILD) $(CMAKE_PHP_CONFIG))
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build

@@ -236,11 +236,19 @@ void ConsoleReporter::DrawProgress() {
 void ConsoleReporter::RunStarting(const RunInfo& info) {
   total_ = info.total_cases;
   if (options_.quiet && !options_.verbose) return;
-  out_ << "phptrun " << OneLine(info.phptrun_version) << ", PHP " << OneLine(info.php_version)
-       << ": " << info.total_cases << (info.total_cases == 1 ? " case, " : " cases, ") << info.jobs
+  const EngineInfo& e = info.engine;
+  out_ << "phptrun " << OneLine(info.phptrun_version) << ", "
+       << OneLine(e.version.empty() ? "PHP " + info.php_version : e.Build()) << ": "
+       << info.total_cases << (info.total_cases == 1 ? " case, " : " cases, ") << info.jobs
        << (info.jobs == 1 ? " job" : " jobs");
   if (info.max_jobs > info.jobs) out_ << " (auto: up to " << info.max_jobs << " while some wait)";
   out_ << '\n';
+  // What runs, so a run on the wrong build shows at once.
+  if (!e.version.empty()) {
+    out_ << "engine " << OneLine(e.libphp) << ", php.ini "
+         << OneLine(e.php_ini.empty() ? "(none)" : e.php_ini) << ", extension dir "
+         << OneLine(e.extension_dir) << ", CLI " << OneLine(e.php_binary) << '\n';
+  }
   out_.flush();
 }
 

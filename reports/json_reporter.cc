@@ -118,6 +118,13 @@ JsonReporter::Json JsonReporter::HeaderJson(const RunEnd& end) const {
   Json report = Json::object();
   report["phptrun"] = Text(info().phptrun_version);
   report["php"] = Text(info().php_version);
+  // The engine as it described itself at run time, and the CLI tests spawn.
+  const EngineInfo& engine = info().engine;
+  report["php_build"] = Text(engine.Build());
+  report["php_binary"] = Text(engine.php_binary);
+  report["php_ini"] = Text(engine.php_ini);
+  report["extension_dir"] = Text(engine.extension_dir);
+  report["libphp"] = Text(engine.libphp);
   report["started"] = Text(info().started);
   report["duration_s"] = Rounded(end.duration_s, 3);
   Summary summary = CollectedSummary();

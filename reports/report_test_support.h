@@ -173,6 +173,11 @@ inline RunInfo SampleRunInfo(size_t total_cases) {
   info.started = "2026-11-21T19:34:00Z";
   info.jobs = 2;
   info.total_cases = total_cases;
+  info.engine.version = "8.2.36";
+  info.engine.libphp = "/usr/lib/libphp8.2.so";
+  info.engine.php_ini = "/etc/php/8.2/cli/php.ini";
+  info.engine.extension_dir = "/usr/lib/php/20220829";
+  info.engine.php_binary = "/usr/bin/php8.2";
   return info;
 }
 

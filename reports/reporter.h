@@ -41,6 +41,7 @@ struct RunInfo {
   int cores = 0;                       // online CPUs of the machine (0: unknown)
   std::vector<std::string> arguments;  // the command line after the program name
   ShardInfo shard;
+  EngineInfo engine;  // what runs: build, libphp, php.ini, extension dir, CLI
 };
 
 struct RunEnd {

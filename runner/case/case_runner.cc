@@ -13,6 +13,7 @@
 #include "runner/process/external_command.h"
 #include "runner/case/resident_runner.h"
 #include "runner/phpt/cgi_request.h"
+#include "runner/phpt/debug_leaks.h"
 #include "runner/phpt/phpt_file.h"
 #include "runner/phpt/run_tests_diff.h"
 #include "runner/phpt/text_util.h"
@@ -138,6 +139,9 @@ CaseRunner::CaseRunner(const CaseRunnerConfig& config)
   cgi_options_.no_ini = setup_.no_ini;
   cgi_options_.ini_entries = setup_.ini_entries.c_str();
   cgi_options_.cgi = 1;
+  phptrun_engine_info engine;
+  phptrun_engine_describe(&engine);
+  debug_heap_ = engine.debug != 0;
 }
 
 CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& context,
@@ -250,6 +254,14 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     std::string clean_output = RunClean(test, plan, result);
 
     std::string raw_output = OutputAsRunTestsSees(out);
+    // An engine started again in the case process (or the php CLI under
+    // valgrind) printed its own startup output into the request's.
+    const bool restarted = out.restart.minit.ms > 0 || out.engine.runtime_ini_failed || valgrind;
+    if (!restarted) raw_output = config_.startup_output + raw_output;
+    // A debug build's memory manager reports the request's leaks after the
+    // output: a verdict of its own, not part of what is compared.
+    DebugLeakReport heap_leaks;
+    if (debug_heap_) heap_leaks = TakeDebugLeakReport(&raw_output);
     std::string headers_diff;
     bool headers_ok = true;
     if (plan.cgi) {
@@ -276,6 +288,11 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     if (!facts.output_matches) {
       result->diff =
           headers_diff + MakeDiff(matcher.kind(), matcher.expected(), actual, setup_.context_lines);
+    }
+    if (heap_leaks.found()) {
+      facts.leaked = true;
+      facts.leak_reason = heap_leaks.Summary();
+      result->diff = heap_leaks.Details() + result->diff;
     }
     if (valgrind) {
       std::string log;

@@ -44,6 +44,10 @@ struct CaseRunnerConfig {
   std::vector<int> worker_fds;     // the worker's own pipes: no case process holds them
   double run_start_ms = 0;         // CLOCK_MONOTONIC ms of the run's start
   const EngineSetup* setup = nullptr;
+  // What the worker's engine printed as it started ("Module X is already
+  // loaded", a failed extension load): the CLI prints it before every
+  // script's output, so every test request's output starts with it.
+  std::string startup_output;
 };
 
 // A REDIRECTTEST's outcome: the directory to run and what its cases inherit.
@@ -124,6 +128,7 @@ class CaseRunner {
   const CaseRunnerConfig config_;
   const EngineSetup& setup_;
   RealEngineFacts engine_facts_;
+  bool debug_heap_ = false;  // a debug build: its leak report makes a LEAK
   phptrun_engine_options cgi_options_{};
   std::unordered_map<std::string, std::string> skipif_cache_;
   Sandbox sandbox_;

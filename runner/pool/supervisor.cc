@@ -135,6 +135,12 @@ void Supervisor::Dispatch(WorkerSlot* slot) {
   }
 }
 
+void Supervisor::AnnounceRun() {
+  if (run_announced_) return;
+  run_announced_ = true;
+  for (Reporter* r : reporters_) r->RunStarting(run_info_);
+}
+
 double Supervisor::CaseDeadlineMs() const {
   // SKIPIF, test and CLEAN each have the timeout, plus a grace period.
   return setup_.timeout_s * 3000 + kWorkerGraceMs;
@@ -178,6 +184,11 @@ void Supervisor::HandleMessage(WorkerSlot* slot, const std::string& message, std
     r.F64(&sinit);
     r.F64(&minit);
     r.Str(&startup_output);
+    if (!run_announced_) {
+      std::string binary = run_info_.engine.php_binary;
+      if (DecodeEngineInfo(&r, &run_info_.engine)) run_info_.engine.php_binary = binary;
+      AnnounceRun();
+    }
     if (!startup_output.empty() && startup_output_.empty()) {
       startup_output_ = startup_output;
       std::fprintf(stderr, "phptrun: the engine printed this at startup:\n%s\n", startup_output.c_str());
@@ -451,6 +462,7 @@ int Supervisor::Run(std::string* err) {
   if (getrusage(RUSAGE_SELF, &usage) == 0) end.supervisor_max_rss_kb = usage.ru_maxrss;
   end.peak_jobs = peak_jobs_;
   bool reports_ok = true;
+  AnnounceRun();  // no worker started: the reports still begin and end
   for (Reporter* r : reporters_) {
     std::string report_err;
     if (!r->RunFinished(end, &report_err)) {

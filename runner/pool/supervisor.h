@@ -51,6 +51,11 @@ class Supervisor {
   // `timings` must outlive Run().
   void SetTimings(const RecordedTimings* timings) { timings_ = timings; }
 
+  // The run's facts for the reporters' RunStarting, which Run() calls once
+  // the first worker has started its engine, with info.engine as that
+  // engine described itself (or before RunFinished, if none started).
+  void SetRunInfo(const RunInfo& info) { run_info_ = info; }
+
  private:
   struct WorkerSlot {
     int id = 0;            // 1-based, stays with the slot across replacements
@@ -68,6 +73,7 @@ class Supervisor {
     MessageBuffer incoming;
   };
   bool StartWorker(WorkerSlot* slot, std::string* err);
+  void AnnounceRun();
   void Dispatch(WorkerSlot* slot);
   void HandleMessage(WorkerSlot* slot, const std::string& message, std::string* fatal);
   void HandleDeath(WorkerSlot* slot);
@@ -98,6 +104,8 @@ class Supervisor {
   std::vector<unsigned char> attempts_;  // per case: times handed out
   std::string php_version_;
   std::string startup_output_;
+  RunInfo run_info_;
+  bool run_announced_ = false;
   double run_start_ms_ = 0;
   Summary summary_;
   Scheduler scheduler_;

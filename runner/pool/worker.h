@@ -4,7 +4,8 @@
 //
 // Protocol (wire.h messages, first field the kind):
 //   supervisor -> worker   kRunCase {case id, path, CaseContext}  |  kQuit
-//   worker -> supervisor   kReady {php version, SINIT ms, MINIT ms, startup output}
+//   worker -> supervisor   kReady {php version, SINIT ms, MINIT ms, startup output,
+//                                   EngineInfo (DecodeEngineInfo)}
 //                          kStartFailed {error}
 //                          kRedirect {case id, directory, CaseContext for its cases}
 //                          kCaseResult {case id, CaseResult}
@@ -23,6 +24,8 @@
 #include "runner/case/case_context.h"
 #include "runner/case/engine_setup.h"
 #include "runner/pool/cpu_board.h"
+#include "runner/result/result.h"
+#include "runner/result/wire.h"
 
 namespace phptrun {
 
@@ -54,5 +57,13 @@ struct WorkerConfig {
 
 // Runs the worker loop in the current (freshly forked) process; never returns.
 [[noreturn]] void WorkerMain(const WorkerConfig& config);
+
+// The EngineInfo fields of a kReady message (php_binary is not sent).
+bool DecodeEngineInfo(WireReader* r, EngineInfo* info);
+
+// Starts an engine as a worker would, in a child process, and describes it
+// (for --version). False with *err when it did not start; *info is filled as
+// far as known either way.
+bool ProbeEngine(const EngineSetup& setup, EngineInfo* info, std::string* err);
 
 }  // namespace phptrun

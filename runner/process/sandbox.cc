@@ -19,6 +19,7 @@
 
 #include "runner/process/case_process.h"
 #include "runner/process/proc_times.h"
+#include "runner/process/oom_hint.h"
 #include "runner/process/resident_control.h"
 #include "runner/result/wire.h"
 
@@ -292,8 +293,20 @@ double MonotonicMs() {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+// The OOM kills the kernel counted, as this process last looked at them; the
+// first look is when the first Sandbox is made (oom_hint.h).
+namespace {
+OomWatch& Oom() {
+  static OomWatch watch;
+  return watch;
+}
+}  // namespace
+
 std::string CrashReason(const RequestOutcome& out, double timeout_s, size_t output_limit) {
   if (out.timed_out) return "timed out after " + std::to_string(static_cast<int>(timeout_s)) + " s";
+  if (out.term_signal == SIGKILL && Oom().KilledSinceLastLook()) {
+    return "crashed: SIGKILL (out of memory?)";
+  }
   if (out.term_signal) return "crashed: " + SignalName(out.term_signal);
   if (out.engine.output_limit_hit)
     return "output exceeded " + std::to_string(output_limit >> 20) + " MiB";
@@ -354,7 +367,9 @@ RequestOutcome RunRequest(const RequestSpec& spec) { return RunFresh(spec, SlowH
 void ObserveRequests(RequestObserver* observer) { g_observer = observer; }
 
 Sandbox::Sandbox(int max_reuse, std::vector<int> close_fds)
-    : max_reuse_(max_reuse), close_fds_(std::move(close_fds)) {}
+    : max_reuse_(max_reuse), close_fds_(std::move(close_fds)) {
+  Oom();  // the counters before the first case
+}
 
 Sandbox::~Sandbox() { StopWarm(false); }
 

@@ -77,6 +77,21 @@ struct Summary {
   void Add(Verdict v) { ++counts[v]; }
 };
 
+// The PHP engine a run embeds, as its workers found it at run time
+// (phptrun_engine_describe), and the CLI of the same build that tests spawn.
+struct EngineInfo {
+  std::string version;        // PHP_VERSION, "8.2.32"
+  bool zts = false;
+  bool debug = false;
+  std::string libphp;         // the library file the workers loaded
+  std::string php_ini;        // the php.ini read at startup, "" for none
+  std::string extension_dir;  // the extension_dir INI value
+  std::string php_binary;     // TEST_PHP_EXECUTABLE and PHP_BINARY of the tests
+  // "PHP 8.2.32 NTS debug", "PHP 8.2.36 ZTS release"; "" before the engine
+  // described itself.
+  std::string Build() const;
+};
+
 // The directory part of a case path ("a/b/c.phpt" -> "a/b", "c.phpt" -> ".").
 std::string CaseDirectory(const std::string& file);
 
