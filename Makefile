@@ -2,17 +2,24 @@
 #   make run    install missing packages, build, run `phptrun suites/` with reports
 #   make test   install missing packages, build, run all of the project's tests
 #   make build  build only
+#   make build BUILD=build-debug PHP_CONFIG=/opt/php-debug/bin/php-config
+#               build against another PHP build (README: "Testing your own PHP build")
 SHELL := /bin/bash
 BUILD ?= build
 JOBS ?= $(shell nproc)
 # Not $(BUILD)/reports: that is CMake's build directory of reports/.
 REPORTS ?= $(BUILD)/run-reports
+# The php-config of the PHP build to embed; empty: what the build directory has
+# (Debian's php-config8.2 at first).
+PHP_CONFIG ?=
+CMAKE_PHP_CONFIG := $(if $(PHP_CONFIG),-DPHP_CONFIG=$(PHP_CONFIG))
 
 # The engine, its headers, the reference CLI and php-cgi (run-tests.php runs
 # the CGI sections with it; tests spawn it), with the extension set the
 # recorded run-tests.php verdicts assume (opcache, readline, xml family).
 DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli php8.2-cgi php8.2-opcache php8.2-readline \
-                php8.2-xml libre2-dev libpcre2-dev libpugixml-dev nlohmann-json3-dev catch2 \
+                php8.2-xml php8.2-sqlite3 php-twig php-monolog php-illuminate-container php-doctrine-orm \
+                php-symfony-cache libre2-dev libpcre2-dev libpugixml-dev nlohmann-json3-dev catch2 \
                 cmake g++ make pkg-config \
                 libjs-chart.js chromium nodejs valgrind libxml2-utils
 
@@ -31,9 +38,10 @@ deps:
 	fi
 
 $(BUILD)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_PHP_CONFIG)
 
 build: deps $(BUILD)/CMakeCache.txt
+	$(if $(PHP_CONFIG),cmake -S . -B $(BUILD) $(CMAKE_PHP_CONFIG))
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Builds only the binary it runs: the test binaries are make test's.

@@ -236,9 +236,19 @@ void ConsoleReporter::DrawProgress() {
 void ConsoleReporter::RunStarting(const RunInfo& info) {
   total_ = info.total_cases;
   if (options_.quiet && !options_.verbose) return;
-  out_ << "phptrun " << OneLine(info.phptrun_version) << ", PHP " << OneLine(info.php_version)
-       << ": " << info.total_cases << (info.total_cases == 1 ? " case, " : " cases, ") << info.jobs
-       << (info.jobs == 1 ? " job" : " jobs") << '\n';
+  const EngineInfo& e = info.engine;
+  out_ << "phptrun " << OneLine(info.phptrun_version) << ", "
+       << OneLine(e.version.empty() ? "PHP " + info.php_version : e.Build()) << ": "
+       << info.total_cases << (info.total_cases == 1 ? " case, " : " cases, ") << info.jobs
+       << (info.jobs == 1 ? " job" : " jobs");
+  if (info.max_jobs > info.jobs) out_ << " (auto: up to " << info.max_jobs << " while some wait)";
+  out_ << '\n';
+  // What runs, so a run on the wrong build shows at once.
+  if (!e.version.empty()) {
+    out_ << "engine " << OneLine(e.libphp) << ", php.ini "
+         << OneLine(e.php_ini.empty() ? "(none)" : e.php_ini) << ", extension dir "
+         << OneLine(e.extension_dir) << ", CLI " << OneLine(e.php_binary) << '\n';
+  }
   out_.flush();
 }
 
@@ -269,6 +279,18 @@ void ConsoleReporter::CaseFinished(const CaseResult& result) {
          << OneLine(result.name.empty() ? result.file : result.name) << " [" << OneLine(result.file)
          << ']';
     if (!result.reason.empty()) out_ << " (" << OneLine(result.reason) << ')';
+    // -v: how a resident PASS was decided, when something grew after warm-up.
+    const ResidentReport& resident = result.resident;
+    if (result.reason.empty() && resident.present &&
+        (resident.decision.rfind("bounded", 0) == 0 ||
+         resident.decision.rfind("undecided", 0) == 0)) {
+      out_ << " (" << OneLine(resident.decision);
+      if (resident.extended_from > 0) {
+        out_ << "; extended from " << resident.extended_from << " to " << resident.iterations
+             << " iterations";
+      }
+      out_ << ')';
+    }
     out_ << '\n';
     if (ShowsDiff(result.verdict) && !result.diff.empty()) {
       std::string diff = Terminal(result.diff);

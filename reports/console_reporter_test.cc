@@ -112,7 +112,9 @@ TEST_CASE("Console: progress line on a terminal, wiped before other lines", "[co
   std::ostringstream out;
   ConsoleReporter console(out, options);
   console.RunStarting(SampleRunInfo(12));
-  CHECK(out.str() == "phptrun " PHPTRUN_VERSION ", PHP 8.2.36: 12 cases, 2 jobs\n");
+  CHECK(out.str() == "phptrun " PHPTRUN_VERSION ", PHP 8.2.36 NTS release: 12 cases, 2 jobs\n"
+                     "engine /usr/lib/libphp8.2.so, php.ini /etc/php/8.2/cli/php.ini, extension dir "
+                     "/usr/lib/php/20220829, CLI /usr/bin/php8.2\n");
   out.str("");
 
   console.CaseStarting("a/one.phpt");
@@ -258,4 +260,15 @@ TEST_CASE("Colour decision: terminal only, NO_COLOR, TERM=dumb", "[console_repor
   CHECK_FALSE(ColorWanted(false, nullptr, "xterm"));
   CHECK_FALSE(ColorWanted(true, "1", "xterm"));
   CHECK_FALSE(ColorWanted(true, nullptr, "dumb"));
+}
+
+TEST_CASE("Console: the header says when -j auto may run more cases than CPUs",
+          "[console_reporter]") {
+  std::ostringstream out;
+  ConsoleReporter console(out, Plain());
+  RunInfo info = SampleRunInfo(12);
+  info.max_jobs = 8;
+  console.RunStarting(info);
+  CHECK(out.str() ==
+        "phptrun " PHPTRUN_VERSION ", PHP 8.2.36: 12 cases, 2 jobs (auto: up to 8 while some wait)\n");
 }

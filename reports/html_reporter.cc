@@ -88,11 +88,22 @@ HtmlReporter::Json HtmlReporter::ResidentJson(const ResidentReport& r, const std
   }
   LeakAnalysis analysis = AnalyzeLeaks(series, r.warmup, r.max_growth);
   bool judged = !r.growth.empty() && analysis.judged;
-  size_t n = series.empty() ? 0 : series.front().values.size();
-  for (const MetricSeries& s : series) n = std::min(n, s.values.size());
   out["judged"] = judged;
-  out["second_half"] = judged ? r.warmup + static_cast<int>((n - r.warmup) / 2) + 1 : 0;
+  // The checkpoints b_0..b_K, the first of the last K/2 intervals, and
+  // b_{K/2}, where the growth is measured from.
+  const std::vector<int>& at = analysis.checkpoints;
+  size_t k = at.empty() ? 0 : at.size() - 1;
+  out["checkpoints"] = judged ? at : std::vector<int>{};
+  out["tail_from"] = judged ? static_cast<int>(k - k / 2 + 1) : 0;
+  out["middle"] = judged ? at[k - k / 2] : 0;
+  out["decision"] = Text(r.decision);
+  if (r.extended_from > 0) {
+    out["extended"] = {{"from", r.extended_from}, {"because", Text(r.extended_because)}};
+  }
   out["output_differs"] = OutputDiffersAt(reason);
+  if (r.mode == "worker") {
+    out["fresh"] = {{"checked", r.fresh_checked}, {"differs", r.fresh_differs}};
+  }
   Json metrics = Json::array();
   for (size_t m = 0; m < series.size(); ++m) {
     const MetricVerdict& v = analysis.metrics[m];
@@ -103,10 +114,15 @@ HtmlReporter::Json HtmlReporter::ResidentJson(const ResidentReport& r, const std
     metric["leaking"] =
         std::find(r.leaking.begin(), r.leaking.end(), series[m].name) != r.leaking.end();
     if (judged) {
+      metric["trend"] = TrendName(v.trend);
+      metric["last_rise"] = v.last_rise;
       metric["growth"] = Rounded(v.growth, 3);
-      metric["warmup_high"] = v.warmup_high;
-      metric["first_half_high"] = v.first_half_high;
-      metric["second_half_high"] = v.second_half_high;
+      metric["highs"] = v.highs;
+      Json rose = Json::array();
+      for (bool b : v.rose) rose.push_back(b);
+      metric["rose"] = std::move(rose);
+      metric["rising_tail"] = v.rising_tail;
+      metric["middle_high"] = v.middle_high;
     }
     metrics.push_back(std::move(metric));
   }
@@ -121,6 +137,19 @@ HtmlReporter::Json HtmlReporter::ResidentJson(const ResidentReport& r, const std
   }
   out["sites"] = std::move(sites);
   out["retained"] = {{"bytes", r.retained_bytes}, {"blocks", r.retained_blocks}};
+  Json retainers = Json::array();
+  for (const RetainedPath& p : r.retainers) {
+    retainers.push_back({{"path", Text(p.path)},
+                         {"items", p.items},
+                         {"bytes", p.bytes},
+                         {"trend", Text(p.trend)},
+                         {"items_growth", Rounded(p.items_growth, 3)},
+                         {"bytes_growth", Rounded(p.bytes_growth, 3)},
+                         {"last_rise", p.last_rise},
+                         {"leaking", p.leaking}});
+  }
+  out["retainers"] = std::move(retainers);
+  out["snapshots_truncated"] = r.snapshots_truncated;
   out["attribution"] = Text(r.attribution);
   out["iterations_per_s"] = Rounded(r.iterations_per_s, 1);
   return out;

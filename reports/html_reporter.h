@@ -31,15 +31,25 @@
 //        "reason", "ms", "worker", "start_ms", "phases": [[name, ms], ..],
 //        "diff"?, "reused_verdict"?, "resident"?}
 // resident: {"mode", "iterations", "completed", "warmup", "max_growth",
-//            "judged" (the LEAK rule ran), "second_half" (its first iteration),
+//            "judged" (the LEAK rule ran), "checkpoints": [b_0 .. b_K] (empty: not judged),
+//            "tail_from" (the first of the last K/2 intervals, 1-based), "middle" (b_{K/2}),
+//            "decision", "extended"?: {"from", "because"},
 //            "output_differs" (first iteration whose output differed, 0: none),
-//            "metrics": [{"name", "bytes", "values": [one per iteration], "leaking",
-//                         "growth", "warmup_high", "first_half_high", "second_half_high"}],
+//            "fresh"? (worker): {"checked": [k, ..], "differs" (0: none)},
+//            "metrics": [{"name", "bytes", "values": [one per iteration run], "leaking",
+//                         and when judged: "trend", "last_rise", "growth",
+//                         "highs": [warm-up, interval 1 .. K], "rose": [false, ..],
+//                         "rising_tail", "middle_high"}],
 //            "sites": [{"file", "line", "function", "bytes", "count"}],
-//            "retained": {"bytes", "blocks"}, "attribution", "iterations_per_s"}
+//            "retained": {"bytes", "blocks"},
+//            "retainers": [{"path", "items": [per checkpoint], "bytes": [..], "trend",
+//                           "items_growth", "bytes_growth", "last_rise", "leaking"}],
+//            "snapshots_truncated", "attribution", "iterations_per_s"}
 //
-// The highs and the growth are tracer/leak_analysis.h's own figures for the
-// case's series, so the page draws exactly what the verdict was computed
+// The highs, trends and growth are tracer/leak_analysis.h's own figures
+// (AnalyzeLeaks on the case's series, which are never downsampled), and the
+// retainers the worker's judged snapshots, so the page draws exactly what
+// the verdict was computed
 // from. Cases are listed as every whole-run format lists them (by file) and
 // written one at a time, so the report's size does not cost memory. Every
 // string goes through EscapeReportText(.., TextSink::kHtml) (controls, CR,

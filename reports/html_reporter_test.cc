@@ -1,5 +1,6 @@
 #include "reports/html_reporter.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
@@ -58,6 +59,19 @@ CaseResult ResidentCase(Verdict verdict, std::string reason) {
     rep.growth.emplace_back(m.name, m.growth);
     if (m.leaking) rep.leaking.push_back(m.name);
   }
+  rep.checkpoints = a.checkpoints;
+  rep.decision = "growing";
+  rep.extended_from = 6;
+  rep.extended_because = "heap rose at 6 iterations without rising steadily";
+  rep.fresh_checked = {2, 6, 12};
+  rep.retainers = {{"Cache::$items",
+                    {4, 5, 6, 7, 8, 9, 10, 11, 12},
+                    {400, 500, 600, 700, 800, 900, 1000, 1100, 1200},
+                    "growing",
+                    1,
+                    100,
+                    12,
+                    true}};
   rep.sites = {{"/src/cache.php", 14, "Cache::put", 4096, 12}};
   return r;
 }
@@ -65,7 +79,11 @@ CaseResult ResidentCase(Verdict verdict, std::string reason) {
 }  // namespace
 
 TEST_CASE("HTML: the page's data matches the approved baseline", "[html_reporter][approved]") {
-  std::string page = RenderHtml(SampleCases(), 61.5);
+  // The sample run plus a judged resident LEAK with a retainer, extended
+  // and compared with fresh workers: every key of the resident block.
+  std::vector<CaseResult> cases = SampleCases();
+  cases.push_back(ResidentCase(Verdict::kLeak, "retained by Cache::$items: items +1/iteration"));
+  std::string page = RenderHtml(cases, 61.5);
   nlohmann::ordered_json data = {
       {"run", nlohmann::ordered_json::parse(DataBlock(page, "phptrun-run"))},
       {"cases", nlohmann::ordered_json::parse(DataBlock(page, "phptrun-cases"))}};
@@ -129,22 +147,59 @@ TEST_CASE("HTML: a resident case carries the LEAK rule's own figures", "[html_re
   CaseResult leak = ResidentCase(Verdict::kLeak, "heap +100 B/iteration");
   auto r = nlohmann::json::parse(HtmlReporter::ResidentJson(leak.resident, leak.reason).dump());
   CHECK(r["judged"] == true);
-  // 12 iterations, warm-up 4: halves 5..8 and 9..12.
-  CHECK(r["second_half"] == 9);
+  // 12 iterations, warm-up 4: 8 intervals of one iteration each, checkpoints
+  // 4..12; the last K/2 are intervals 5..8, measured from b_4 = 8.
+  CHECK(r["checkpoints"] == std::vector<int>{4, 5, 6, 7, 8, 9, 10, 11, 12});
+  CHECK(r["checkpoints"] == leak.resident.checkpoints);
+  CHECK(r["tail_from"] == 5);
+  CHECK(r["middle"] == 8);
+  CHECK(r["decision"] == "growing");
+  CHECK(r["extended"]["from"] == 6);
+  CHECK(r["fresh"]["checked"] == std::vector<int>{2, 6, 12});
+  CHECK(r["fresh"]["differs"] == 0);
   CHECK(r["output_differs"] == 0);
   auto heap = r["metrics"][0];
   CHECK(heap["name"] == "heap");
   CHECK(heap["bytes"] == true);
   CHECK(heap["values"].size() == 12);
   CHECK(heap["leaking"] == true);
-  CHECK(heap["warmup_high"] == 1300);       // iteration 4
-  CHECK(heap["first_half_high"] == 1700);   // iteration 8
-  CHECK(heap["second_half_high"] == 2100);  // iteration 12
-  CHECK(heap["growth"] == 100.0);           // (2100 - 1300) / (12 - 4)
+  CHECK(heap["trend"] == "growing");
+  // Warm-up's highest (iteration 4), then one value per interval.
+  CHECK(heap["highs"] ==
+        std::vector<int64_t>{1300, 1400, 1500, 1600, 1700, 1800, 1900, 2000, 2100});
+  CHECK(heap["rose"] == std::vector<bool>{false, true, true, true, true, true, true, true, true});
+  CHECK(heap["rising_tail"] == 4);
+  CHECK(heap["middle_high"] == 1700);  // the highest up to iteration 8
+  CHECK(heap["growth"] == 100.0);      // (2100 - 1700) / (12 - 8)
+  CHECK(heap["last_rise"] == 12);
   auto objects = r["metrics"][1];
   CHECK(objects["leaking"] == false);
+  CHECK(objects["trend"] == "flat");
+  CHECK(objects["rising_tail"] == 0);
   CHECK(objects["growth"] == 0.0);
   CHECK(r["sites"][0]["function"] == "Cache::put");
+  auto retainer = r["retainers"][0];
+  CHECK(retainer["path"] == "Cache::$items");
+  CHECK(retainer["items"].size() == 9);
+  CHECK(retainer["bytes"][8] == 1200);
+  CHECK(retainer["trend"] == "growing");
+  CHECK(retainer["items_growth"] == 1.0);
+  CHECK(retainer["leaking"] == true);
+}
+
+TEST_CASE("HTML: a bounded metric says where it stopped growing", "[html_reporter]") {
+  CaseResult pass = ResidentCase(Verdict::kPass, "");
+  // Grows until iteration 7, flat from there on.
+  std::vector<int64_t> heap;
+  for (int i = 1; i <= 12; ++i) heap.push_back(1000 + 100 * std::min(i, 7));
+  pass.resident.series[0].second = heap;
+  auto r = nlohmann::json::parse(HtmlReporter::ResidentJson(pass.resident, pass.reason).dump());
+  auto m = r["metrics"][0];
+  CHECK(m["trend"] == "bounded");
+  CHECK(m["last_rise"] == 7);
+  CHECK(m["rising_tail"] == 0);
+  CHECK(m["rose"] == std::vector<bool>{false, true, true, true, false, false, false, false, false});
+  CHECK(m["growth"] == 0.0);
 }
 
 TEST_CASE(
@@ -156,10 +211,14 @@ TEST_CASE(
       "output of iteration 5 differs from iteration 1 (state kept between iterations?)");
   fail.resident.growth.clear();  // as when the run stopped early: not judged
   fail.resident.leaking.clear();
+  fail.resident.fresh_differs = 2;
   auto r = nlohmann::json::parse(HtmlReporter::ResidentJson(fail.resident, fail.reason).dump());
   CHECK(r["output_differs"] == 5);
+  CHECK(r["fresh"]["differs"] == 2);
   CHECK(r["judged"] == false);
-  CHECK(r["second_half"] == 0);
+  CHECK(r["checkpoints"].empty());
+  CHECK(r["tail_from"] == 0);
   CHECK_FALSE(r["metrics"][0].contains("growth"));
+  CHECK_FALSE(r["metrics"][0].contains("trend"));
   CHECK(r["metrics"][0]["values"].size() == 12);
 }

@@ -33,6 +33,7 @@ JsonReporter::Json JsonReporter::CaseToJson(const CaseResult& result) {
   test["time_ms"] = Rounded(result.time_ms, 3);
   // What run-tests writes to foo.diff (FAIL; also XFAIL, WARN and LEAK evidence).
   if (!result.diff.empty()) test["diff"] = Text(result.diff);
+  test["cpu_ms"] = result.cpu_ms < 0 ? Json(nullptr) : Json(Rounded(result.cpu_ms, 3));
   Json phases = Json::array();
   for (const Phase& phase : result.phases) {
     Json entry = Json::object();
@@ -101,6 +102,31 @@ JsonReporter::Json JsonReporter::ResidentToJson(const ResidentReport& r) {
   out["iterations_per_s"] = Rounded(r.iterations_per_s, 1);
   out["loop_ms"] = Rounded(r.loop_ms, 3);
   out["sampling_ms"] = Rounded(r.sampling_ms, 3);
+  out["snapshot_ms"] = Rounded(r.snapshot_ms, 3);
+  out["checkpoints"] = r.checkpoints;
+  Json retainers = Json::array();
+  for (const RetainedPath& p : r.retainers) {
+    Json entry = Json::object();
+    entry["path"] = Text(p.path);
+    entry["items"] = p.items;
+    entry["bytes"] = p.bytes;
+    entry["trend"] = Text(p.trend);
+    entry["items_growth"] = Rounded(p.items_growth, 3);
+    entry["bytes_growth"] = Rounded(p.bytes_growth, 3);
+    entry["last_rise"] = p.last_rise;
+    entry["leaking"] = p.leaking;
+    retainers.push_back(std::move(entry));
+  }
+  out["retainers"] = std::move(retainers);
+  out["snapshots_truncated"] = r.snapshots_truncated;
+  out["decision"] = Text(r.decision);
+  if (r.extended_from > 0) {
+    out["extended"] = Json{{"from", r.extended_from}, {"because", Text(r.extended_because)}};
+  }
+  out["own_bytes"] = r.own_bytes;
+  if (r.mode == "worker") {
+    out["fresh"] = Json{{"checked", r.fresh_checked}, {"differs", r.fresh_differs}};
+  }
   return out;
 }
 
@@ -108,6 +134,13 @@ JsonReporter::Json JsonReporter::HeaderJson(const RunEnd& end) const {
   Json report = Json::object();
   report["phptrun"] = Text(info().phptrun_version);
   report["php"] = Text(info().php_version);
+  // The engine as it described itself at run time, and the CLI tests spawn.
+  const EngineInfo& engine = info().engine;
+  report["php_build"] = Text(engine.Build());
+  report["php_binary"] = Text(engine.php_binary);
+  report["php_ini"] = Text(engine.php_ini);
+  report["extension_dir"] = Text(engine.extension_dir);
+  report["libphp"] = Text(engine.libphp);
   report["started"] = Text(info().started);
   report["duration_s"] = Rounded(end.duration_s, 3);
   Summary summary = CollectedSummary();
@@ -127,6 +160,9 @@ JsonReporter::Json JsonReporter::HeaderJson(const RunEnd& end) const {
     for (const std::string& file : end.unfinished) unfinished.push_back(Text(file));
     report["unfinished"] = std::move(unfinished);
   }
+  report["jobs"] = info().jobs;
+  report["max_jobs"] = std::max(info().jobs, info().max_jobs);
+  report["peak_jobs"] = end.peak_jobs;
   return report;
 }
 

@@ -39,6 +39,9 @@ TEST_CASE("JSON: fields, order, summary with zeros, sorted tests", "[json_report
   CHECK(report["started"] == "2026-11-21T19:34:00Z");
   CHECK(report["duration_s"] == 61.5);
   CHECK(report["interrupted"] == false);
+  CHECK(report["jobs"] == 2);
+  CHECK(report["max_jobs"] == 2);  // a fixed -j
+  CHECK(report["peak_jobs"] == 0);
   nlohmann::json summary = report["summary"];
   CHECK(summary.size() == 8);
   CHECK(summary["PASS"] == 2);
@@ -68,7 +71,14 @@ TEST_CASE("JSON: fields, order, summary with zeros, sorted tests", "[json_report
   JsonReporter::Json ordered = JsonReporter::CaseToJson(cases[0]);
   std::vector<std::string> keys;
   for (auto it = ordered.begin(); it != ordered.end(); ++it) keys.push_back(it.key());
-  CHECK(keys == std::vector<std::string>{"file", "name", "verdict", "reason", "time_ms", "phases"});
+  CHECK(keys ==
+        std::vector<std::string>{"file", "name", "verdict", "reason", "time_ms", "cpu_ms", "phases"});
+  CHECK(ordered["cpu_ms"].is_null());  // unknown
+  CaseResult measured = cases[0];
+  measured.cpu_ms = 3.14159;
+  CHECK(JsonReporter::CaseToJson(measured)["cpu_ms"] == 3.142);
+  measured.cpu_ms = 0;
+  CHECK(JsonReporter::CaseToJson(measured)["cpu_ms"] == 0);
 }
 
 TEST_CASE("JSON keeps hostile bytes, escaped, in a file nlohmann parses", "[json_reporter]") {

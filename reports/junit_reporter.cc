@@ -159,10 +159,13 @@ void AddProperty(pugi::xml_node properties, const char* name, const std::string&
   p.append_attribute("value") = Xml(value).c_str();
 }
 
-// The run's facts a merge needs (docs/ci.md), in every suite: junit-10.xsd
-// has <properties> on <testsuite> only.
+// The engine, and the run's facts a merge needs (docs/ci.md), in every
+// suite: junit-10.xsd has <properties> on <testsuite> only.
 void AppendRunProperties(pugi::xml_node suite, const RunInfo& info, const RunEnd& end) {
-  if (info.shard.count == 0 && end.unfinished.empty() && !end.interrupted) return;
+  const EngineInfo& engine = info.engine;
+  if (info.shard.count == 0 && end.unfinished.empty() && engine.version.empty() && !end.interrupted) {
+    return;
+  }
   pugi::xml_node properties = suite.append_child("properties");
   // The cases listed are those that finished (JSON: "interrupted"); a report
   // rewritten while the run goes on (Reporter::Checkpoint) says so too.
@@ -177,6 +180,14 @@ void AppendRunProperties(pugi::xml_node suite, const RunInfo& info, const RunEnd
     AddProperty(properties, "phptrun.duration_s", FormatJunitTime(end.duration_s * 1000.0));
   }
   for (const std::string& file : end.unfinished) AddProperty(properties, "phptrun.unfinished", file);
+  // The engine that ran the suite, as it described itself at run time.
+  if (!engine.version.empty()) {
+    AddProperty(properties, "php_build", engine.Build());
+    AddProperty(properties, "php_binary", engine.php_binary);
+    AddProperty(properties, "php_ini", engine.php_ini);
+    AddProperty(properties, "extension_dir", engine.extension_dir);
+    AddProperty(properties, "libphp", engine.libphp);
+  }
 }
 
 // A shard without cases (more shards than cases) still says which shard it

@@ -173,6 +173,11 @@ inline RunInfo SampleRunInfo(size_t total_cases) {
   info.started = "2026-11-21T19:34:00Z";
   info.jobs = 2;
   info.total_cases = total_cases;
+  info.engine.version = "8.2.36";
+  info.engine.libphp = "/usr/lib/libphp8.2.so";
+  info.engine.php_ini = "/etc/php/8.2/cli/php.ini";
+  info.engine.extension_dir = "/usr/lib/php/20220829";
+  info.engine.php_binary = "/usr/bin/php8.2";
   return info;
 }
 
@@ -207,7 +212,7 @@ inline std::string NormalizeVolatile(const std::string& report) {
       {std::regex(R"re(time="[0-9]+\.[0-9]{3}")re"), R"(time="N.NNN")"},
       {std::regex(R"re(timestamp="[^"]*")re"), R"(timestamp="STARTED")"},
       // JSON
-      {std::regex(R"re("(duration_s|time_ms|ms)": [-0-9.eE+]+)re"), R"("$1": 0)"},
+      {std::regex(R"re("(duration_s|time_ms|cpu_ms|ms)": [-0-9.eE+]+)re"), R"("$1": 0)"},
       {std::regex(R"re("started": "[^"]*")re"), R"("started": "STARTED")"},
       {std::regex(R"re("phptrun": "[^"]*")re"), R"("phptrun": "VERSION")"},
       {std::regex(R"re("php": "[^"]*")re"), R"("php": "PHP_VERSION")"},

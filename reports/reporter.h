@@ -36,11 +36,13 @@ struct RunInfo {
   std::string phptrun_version;  // "0.1.0"
   std::string php_version;      // PHP_VERSION of the embedded engine, "8.2.36"
   std::string started;          // ISO 8601 UTC, "2026-11-21T19:34:00Z"
-  int jobs = 1;
+  int jobs = 1;                 // cases at once: -j N, or under -j auto one per CPU
+  int max_jobs = 0;             // -j auto: up to this many while some wait; else == jobs (or 0)
   size_t total_cases = 0;
   int cores = 0;                       // online CPUs of the machine (0: unknown)
   std::vector<std::string> arguments;  // the command line after the program name
   ShardInfo shard;
+  EngineInfo engine;  // what runs: build, libphp, php.ini, extension dir, CLI
 };
 
 struct RunEnd {
@@ -49,6 +51,7 @@ struct RunEnd {
   bool interrupted = false;     // SIGINT/SIGTERM: the reports hold what finished
   long supervisor_max_rss_kb = 0;  // peak resident memory of the supervisor so far
   std::vector<std::string> unfinished;  // cases that never got a result (interrupted)
+  int peak_jobs = 0;               // the most cases that ran at once
 };
 
 class Reporter {

@@ -1,6 +1,9 @@
 // phptrun: the command-line shell over the runner library.
+#include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -24,6 +27,7 @@
 #include "runner/sapi/engine.h"
 #include "runner/pool/shard.h"
 #include "runner/pool/supervisor.h"
+#include "runner/pool/worker.h"
 
 namespace phptrun {
 namespace {
@@ -42,10 +46,17 @@ std::string IsoNow() {
   return buf;
 }
 
-int OnlineCpus() {
+// The CPUs this process may run on (taskset, cgroup cpusets), else the
+// online ones.
+int UsableCpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? static_cast<int>(n) : 1;
 }
+
+// -j auto may run this many cases per CPU while they wait.
+constexpr int kAutoJobsPerCpu = 4;
 
 // The engine every worker starts: the system CLI's php.ini and conf.d (or
 // -n / -c), run-tests.php's INI defaults, then -d.
@@ -54,21 +65,26 @@ EngineSetup MakeEngineSetup(const Options& o) {
   s.sapi_name = o.sapi_name;
   s.php_binary = PHPTRUN_PHP_CLI;
   s.no_ini = o.no_ini;
-  s.ini_path_override = o.ini_file.empty() ? PHPTRUN_PHP_INI_PATH : o.ini_file;
+  // As the CLI: -n reads no php.ini unless -c names one (the engine searches
+  // an override path even when told to ignore php.ini).
+  s.ini_path_override = !o.ini_file.empty() ? o.ini_file : o.no_ini ? "" : PHPTRUN_PHP_INI_PATH;
   s.ini_scan_dir = PHPTRUN_PHP_INI_DIR;
   // php-cgi's configuration sits beside the CLI's (/etc/php/8.2/cgi); without
   // php8.2-cgi installed the CGI personality uses the CLI's.
   std::string ini_root = std::string(PHPTRUN_PHP_INI_PATH);
   ini_root = ini_root.substr(0, ini_root.find_last_of('/'));
   bool have_cgi_ini = access((ini_root + "/cgi/php.ini").c_str(), R_OK) == 0;
-  s.cgi_ini_path = o.ini_file.empty() ? (have_cgi_ini ? ini_root + "/cgi" : s.ini_path_override)
-                                      : o.ini_file;
+  s.cgi_ini_path = !o.ini_file.empty() ? o.ini_file
+                   : o.no_ini          ? ""
+                   : have_cgi_ini      ? ini_root + "/cgi"
+                                       : s.ini_path_override;
   s.cgi_ini_scan_dir = have_cgi_ini ? ini_root + "/cgi/conf.d" : s.ini_scan_dir;
   s.timeout_s = o.timeout_s;
   s.reuse = o.reuse;
   s.repeat = o.repeat;
   ApplyRunTestsSetup(o, &s);
   s.attribute = o.attribute;
+  s.resident_budget_s = o.resident_budget_s;
   // The lifecycle tracer costs more than the 3% of CPU and wall time on
   // php-src's Zend/tests that would let it run by default (docs/tracing.md):
   // it runs when something asks for what it records.
@@ -79,6 +95,9 @@ EngineSetup MakeEngineSetup(const Options& o) {
   }
 
   IniList ini = RunTestsIniDefaults();
+  // A php-src tree that is not installed keeps its shared modules in
+  // modules/, where `make test` points extension_dir too.
+  if (*PHPTRUN_PHP_BUILD_TREE) MergeIni(&ini, {{"extension_dir", PHPTRUN_PHP_EXTENSION_DIR}});
   // run-tests adds this for every test when it runs as root (OPcache refuses
   // to preload as root otherwise); as startup INI it costs nothing per case.
   if (geteuid() == 0) MergeIni(&ini, {{"opcache.preload_user", "root"}});
@@ -97,8 +116,47 @@ EngineSetup MakeEngineSetup(const Options& o) {
   return s;
 }
 
+// A TEST_PHP_EXECUTABLE the user set is what tests spawn; when it is another
+// build than the one phptrun embeds, tests compare two PHPs. Says so on
+// stderr (it asks the binary for its version, ZTS and debug flags).
+void WarnAboutOtherReferenceCli() {
+  const char* user = std::getenv("TEST_PHP_EXECUTABLE");
+  if (!user || !*user) return;
+  char* mine = realpath(PHPTRUN_PHP_CLI, nullptr);
+  char* theirs = realpath(user, nullptr);
+  bool same = mine && theirs && std::string(mine) == theirs;
+  std::free(mine);
+  std::free(theirs);
+  if (same) return;
+  std::string engine = std::string("PHP ") + phptrun_engine_php_version() +
+                       (PHPTRUN_PHP_ZTS ? " ZTS" : " NTS") +
+                       (PHPTRUN_PHP_DEBUG ? " debug" : " release");
+  std::string said;
+  if (access(user, X_OK) == 0) {
+    std::string quoted;  // inside '...' for the shell: ' becomes '\''
+    for (const char* c = user; *c; ++c)
+      quoted += *c == '\'' ? std::string("'\\''") : std::string(1, *c);
+    std::string command = "'" + quoted +
+                          "' -n -r 'echo \"PHP \", PHP_VERSION, PHP_ZTS ? \" ZTS\" : \" NTS\", "
+                          "PHP_DEBUG ? \" debug\" : \" release\";' 2>/dev/null";
+    if (FILE* p = popen(command.c_str(), "r")) {
+      char buf[128];
+      while (std::fgets(buf, sizeof buf, p)) said += buf;
+      pclose(p);
+    }
+    while (!said.empty() && std::isspace(static_cast<unsigned char>(said.back()))) said.pop_back();
+  }
+  if (said == engine) return;
+  std::fprintf(stderr,
+               "phptrun: warning: TEST_PHP_EXECUTABLE=%s is %s, but phptrun embeds %s (%s): "
+               "tests that spawn it run another PHP than the one under test\n",
+               user, said.empty() ? "not a PHP CLI that runs" : said.c_str(), engine.c_str(),
+               PHPTRUN_PHP_CLI);
+}
+
 // The environment run-tests.php gives every test (phpt-reference.md §2.6).
 void SetTestEnvironment(const Options& o) {
+  WarnAboutOtherReferenceCli();
   setenv("TEST_PHP_EXECUTABLE", PHPTRUN_PHP_CLI, 0);
   // run-tests finds php-cgi beside php ("php8.2" -> "php-cgi8.2"); tests
   // that spawn it themselves look for this variable. phptrun serves the CGI
@@ -150,7 +208,7 @@ std::vector<std::string> SelectShard(const Options& o, std::vector<std::string> 
   info->digest = CaseListDigest(cases);
   std::vector<std::string> mine;
   // Every shard must split alike: each job's -j (or CPUs) should be the same.
-  int jobs = o.jobs > 0 ? o.jobs : OnlineCpus();
+  int jobs = o.jobs > 0 ? o.jobs : UsableCpus();
   for (size_t i : ShardCases(weights, keys, o.shard_index, o.shard_count, jobs)) {
     mine.push_back(std::move(cases[i]));
   }
@@ -170,6 +228,9 @@ int Main(int argc, char** argv) {
   std::vector<const char*> arg_pointers;
   for (const std::string& a : args) arg_pointers.push_back(a.c_str());
   if (!ParseOptions(static_cast<int>(arg_pointers.size()), arg_pointers.data(), &options, &err)) {
+    const char* test_php_args = std::getenv("TEST_PHP_ARGS");
+    if (test_php_args && *test_php_args)
+      err += " (TEST_PHP_ARGS=" + std::string(test_php_args) + ")";
     throw FatalError{err, 2};
   }
   ApplyEnvironmentDefaults(&options);
@@ -179,8 +240,18 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (options.version) {
-    std::cout << "phptrun " << PHPTRUN_VERSION << " (PHP " << phptrun_engine_php_version()
-              << ", " << PHPTRUN_PHP_CLI << ")\n";
+    // What a run would embed, as the engine says once started with the
+    // run's php.ini and -d (in a child process).
+    EngineInfo engine;
+    std::string probe_err;
+    bool started = ProbeEngine(MakeEngineSetup(options), &engine, &probe_err);
+    std::cout << "phptrun " << PHPTRUN_VERSION << " (" << engine.Build() << ", " << PHPTRUN_PHP_CLI
+              << ")\n"
+              << "libphp: " << engine.libphp << "\n"
+              << "php.ini: " << (engine.php_ini.empty() ? "(none)" : engine.php_ini) << "\n"
+              << "extension dir: " << engine.extension_dir << "\n"
+              << "CLI (TEST_PHP_EXECUTABLE, PHP_BINARY): " << PHPTRUN_PHP_CLI << "\n";
+    if (!started) throw FatalError{probe_err, 1};
     return 0;
   }
 
@@ -206,7 +277,11 @@ int Main(int argc, char** argv) {
   }
 
   if (!CheckValgrind(options, &err)) throw FatalError{err, 2};
-  int jobs = options.jobs > 0 ? options.jobs : OnlineCpus();
+  // -j auto (jobs 0): one case per CPU, more while cases wait; it never
+  // keeps more computing cases than CPUs, so it costs nothing against
+  // -j <CPUs> where cases compute and gains where they sleep or wait.
+  int jobs = options.jobs > 0 ? options.jobs : UsableCpus();
+  int max_jobs = options.jobs > 0 ? jobs : jobs * kAutoJobsPerCpu;
   EngineSetup setup = MakeEngineSetup(options);
   SetTestEnvironment(options);
 
@@ -248,18 +323,17 @@ int Main(int argc, char** argv) {
   info.php_version = phptrun_engine_php_version();
   info.started = IsoNow();
   info.jobs = jobs;
+  info.max_jobs = std::min<size_t>(max_jobs, std::max<size_t>(cases.size(), jobs));
   info.total_cases = cases.size();
-  info.cores = OnlineCpus();
+  info.cores = UsableCpus();
   info.arguments.assign(argv + 1, argv + argc);
   info.shard = shard;
-  for (Reporter* r : reporters) r->RunStarting(info);
-  // A report that cannot be written is found now, not after every case ran.
-  for (Reporter* r : reporters) {
-    if (!r->Checkpoint(0, &err)) throw FatalError{err, 2};
-  }
+  info.engine.php_binary = setup.php_binary;
 
   Supervisor supervisor(setup, jobs, std::move(cases), reporters);
+  supervisor.SetRunInfo(info);
   if (!timings.empty()) supervisor.SetTimings(&timings);
+  if (max_jobs > jobs) supervisor.SetAutoJobs(max_jobs);
   int status = supervisor.Run(&err);
   if (status == 2) throw FatalError{err, 2};
   if (options.bless) BlessFailedCases(list_reporter->failed_cases(), std::cout);

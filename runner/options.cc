@@ -87,7 +87,8 @@ std::string UsageText() {
          "Runs .phpt tests (files, or directories searched recursively) in an embedded\n"
          "PHP engine and reports run-tests.php verdicts.\n"
          "\n"
-         "  -j N            run N cases at once (default: online CPUs)\n"
+         "  -j N|auto       run at most N cases at once; auto (the default): one per\n"
+         "                  CPU, and up to 4 per CPU while running cases leave CPUs idle\n"
          "  --timeout S     kill a case after S seconds (default 60)\n"
          "  -n              no php.ini\n"
          "  -c FILE         php.ini file or directory to use\n"
@@ -110,6 +111,8 @@ std::string UsageText() {
          "                  process, like run-tests.php --repeat; also judges leaks\n"
          "  --attribute     in resident runs, find the PHP code that allocated what\n"
          "                  stays from the first run on (else only for a LEAK)\n"
+         "  --resident-budget S  seconds a resident case whose leak verdict is\n"
+         "                  undecided may spend on longer runs (default 30; 0: none)\n"
          "  --reuse N       let one case process serve up to N requests (default 100),\n"
          "                  each checked to leave the process as it found it; a\n"
          "                  verdict other than PASS from a reused process is\n"
@@ -205,8 +208,10 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
       only_paths = true;
     } else if (flag == "-j") {
       if (!value(&v)) return false;
-      if (!ParseInt(v, 1, &o->jobs)) {
-        *err = "-j: expected a number of jobs >= 1, got '" + v + "'";
+      if (v == "auto") {
+        o->jobs = 0;
+      } else if (!ParseInt(v, 1, &o->jobs)) {
+        *err = "-j: expected a number of jobs >= 1 or 'auto', got '" + v + "'";
         return false;
       }
     } else if (flag == "--timeout" || flag == "--set-timeout") {
@@ -283,6 +288,12 @@ bool ParseOptions(int argc, const char* const* argv, Options* o, std::string* er
         return false;
       }
       o->skip_repeat = true;
+    } else if (flag == "--resident-budget") {
+      if (!value(&v)) return false;
+      if (!ParseInt(v, 0, &o->resident_budget_s)) {
+        *err = "--resident-budget: expected seconds >= 0, got '" + v + "'";
+        return false;
+      }
     } else if (flag == "--attribute") {
       if (!no_value()) return false;
       o->attribute = true;

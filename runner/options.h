@@ -14,7 +14,7 @@ namespace phptrun {
 
 struct Options {
   std::vector<std::string> paths;  // .phpt files or directories
-  int jobs = 0;                    // -j N; 0 = online CPUs
+  int jobs = 0;                    // -j N; 0 = -j auto (runner/pool/concurrency.h)
   double timeout_s = 60;           // --timeout S, per case
   bool no_ini = false;             // -n
   std::string ini_file;            // -c FILE
@@ -36,6 +36,7 @@ struct Options {
   bool offline = false;            // --offline: SKIP_ONLINE_TESTS=1
   int repeat = 0;                  // --repeat N: run cases without RESIDENT as N requests
   bool attribute = false;          // --attribute: find leak sites in every resident run
+  int resident_budget_s = 30;      // --resident-budget: seconds an undecided run may extend
   int reuse = 100;                 // --reuse N: requests one case process may serve
 
   // run-tests.php 8.2's own options (docs/run-tests-options.md).

@@ -169,6 +169,9 @@ TEST_CASE("options: -j takes a whole number of at least 1") {
 
   CHECK(ParseOk({"-j1", "t"}).jobs == 1);
   CHECK(ParseOk({"-j", "64", "t"}).jobs == 64);
+  CHECK(ParseOk({"-j4", "-j", "auto", "t"}).jobs == 0);  // auto, the default
+  CHECK(ParseOk({"-jauto", "t"}).jobs == 0);
+  CHECK(ParseError({"-j", "Auto", "t"}).find("'auto'") != std::string::npos);
 }
 
 TEST_CASE("options: --timeout takes positive seconds") {
@@ -289,6 +292,14 @@ TEST_CASE("options: --repeat N and --attribute (resident runs)") {
   CHECK(ParseError({"--repeat", "x", "suites"}) == "--repeat: expected a number of runs >= 1, got 'x'");
   CHECK(ParseError({"--attribute=1", "suites"}) == "--attribute takes no value");
   CHECK(ParseError({"suites", "--repeat"}) == "--repeat needs a value");
+}
+
+TEST_CASE("options: --resident-budget S (extensions of undecided resident runs)") {
+  CHECK(ParseOk({"suites"}).resident_budget_s == 30);
+  CHECK(ParseOk({"--resident-budget", "0", "suites"}).resident_budget_s == 0);
+  CHECK(ParseOk({"--resident-budget=120", "suites"}).resident_budget_s == 120);
+  CHECK(ParseError({"--resident-budget", "-1", "suites"}) ==
+        "--resident-budget: expected seconds >= 0, got '-1'");
 }
 
 }  // namespace

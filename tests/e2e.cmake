@@ -55,6 +55,41 @@ set_tests_properties(e2e.resident_suite e2e.resident_fixtures e2e.resident_cli P
 # must not overlap.
 set_tests_properties(e2e.suites e2e.resident_suite e2e.resident_cli PROPERTIES RESOURCE_LOCK suites_dir)
 
+# Debug builds only (cmake -DPHP_CONFIG=... of a --enable-debug build with
+# zend_test, e.g. bench/build-php debug): the memory manager's leak report
+# becomes LEAK/XLEAK, checked against what the build's own CLI reports for
+# the same scripts with -d report_memleaks=1.
+if(PHP_DEBUG)
+  if(EXISTS "${PHP_EXTENSION_DIR}/zend_test.so")
+    add_test(NAME e2e.debug_leaks
+      COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/debug_leaks_check.php $<TARGET_FILE:phptrun>
+              fixtures/debug-leaks ${PHP_CLI_BINARY} ${PHP_EXTENSION_DIR}
+      WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  else()
+    message(STATUS "e2e.debug_leaks not registered: no zend_test.so in ${PHP_EXTENSION_DIR} "
+                   "(configure php-src with --enable-zend-test=shared)")
+  endif()
+endif()
+
+# What the engine prints at startup (a module that cannot be loaded, passed
+# in TEST_PHP_ARGS as run-tests.php reads it) starts every test's output, as
+# with the CLI: verdicts as run-tests.php gave them with the same TEST_PHP_ARGS.
+add_test(NAME e2e.startup_output
+  COMMAND ${CMAKE_COMMAND} -E env "TEST_PHP_ARGS=-d extension=phptrun_no_such_module"
+          ${PHP_CLI_FOR_TESTS} ${E2E}/run_and_check.php $<TARGET_FILE:phptrun>
+          fixtures/startup-output fixtures/startup-output/expected-verdicts.tsv
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# An extension built with phpize against the embedded build, loaded through
+# TEST_PHP_ARGS: an INI handler that logs and refuses its value runs (and
+# logs) once, as in the CLI.
+string(REPLACE "php-config" "phpize" PHPIZE_FOR_TESTS "${PHP_CONFIG}")
+add_test(NAME e2e.ini_log
+  COMMAND ${CMAKE_COMMAND} -E env PHPTRUN=$<TARGET_FILE:phptrun> PHPIZE=${PHPIZE_FOR_TESTS}
+          PHP_CONFIG=${PHP_CONFIG} PHP_CLI=${PHP_CLI_BINARY} bash ${E2E}/ini_log_check.sh
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.ini_log PROPERTIES TIMEOUT 300)
+
 # The HTML report in Debian's headless Chromium (playwright-core, installed by
 # `make browser-deps` into the build directory).
 add_test(NAME e2e.html
@@ -70,6 +105,12 @@ add_test(NAME e2e.shards
 # RUN_SERIAL: it compares the shards' recorded times (within 25%), which other
 # tests running beside it would skew.
 set_tests_properties(e2e.shards PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
+# -j auto and cpu_ms (fixtures/jobs): how many cases ran at once, and each
+# case's CPU against what the case measured of itself with getrusage().
+add_test(NAME e2e.jobs
+  COMMAND ${PHP_CLI_FOR_TESTS} ${E2E}/jobs_check.php $<TARGET_FILE:phptrun> fixtures/jobs
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.jobs PROPERTIES TIMEOUT 300 RESOURCE_LOCK fixtures_jobs)
 # Hostile input and timing (issue #15): runs that must end, nothing that
 # outlives a run, reports that stay valid.
 add_test(NAME e2e.robustness

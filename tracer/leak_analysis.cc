@@ -14,10 +14,6 @@ int64_t HighestIn(const std::vector<int64_t>& v, size_t begin, size_t end) {
                            v.begin() + static_cast<std::ptrdiff_t>(end));
 }
 
-std::string Growth(const MetricVerdict& m) {
-  return FormatGrowth(m.growth, m.bytes) + "/iteration";
-}
-
 }  // namespace
 
 std::string HumanBytes(double bytes) {
@@ -52,36 +48,127 @@ bool LeakAnalysis::leaking() const {
                      [](const MetricVerdict& m) { return m.leaking; });
 }
 
+bool LeakAnalysis::undecided() const {
+  return std::any_of(metrics.begin(), metrics.end(),
+                     [](const MetricVerdict& m) { return m.trend == Trend::kUndecided; });
+}
+
 std::string LeakAnalysis::Summary() const {
   std::string out;
   for (bool bytes : {true, false}) {
     for (const MetricVerdict& m : metrics) {
       if (!m.leaking || m.bytes != bytes) continue;
-      out += (out.empty() ? "" : ", ") + m.name + " " + Growth(m);
+      out +=
+          (out.empty() ? "" : ", ") + m.name + " " + FormatGrowth(m.growth, m.bytes) + "/iteration";
     }
   }
   return out;
+}
+
+const char* TrendName(Trend trend) {
+  switch (trend) {
+    case Trend::kFlat:
+      return "flat";
+    case Trend::kBounded:
+      return "bounded";
+    case Trend::kUndecided:
+      return "undecided";
+    case Trend::kGrowing:
+      return "growing";
+  }
+  return "flat";
+}
+
+std::vector<int> Checkpoints(int warmup, int iterations) {
+  std::vector<int> at;
+  if (warmup < 1 || iterations - warmup < kMinJudged) return at;
+  int k = std::min(kIntervals, iterations - warmup);
+  for (int j = 0; j <= k; ++j) {
+    at.push_back(warmup + static_cast<int>(static_cast<int64_t>(j) * (iterations - warmup) / k));
+  }
+  return at;
+}
+
+namespace {
+
+// `highs[j]`: the highest value of interval j (j = 0: warm-up, or the value
+// at the first checkpoint); `at[j]` its last iteration.
+TrendVerdict Classify(const std::vector<int>& at, const std::vector<int64_t>& highs) {
+  TrendVerdict v;
+  size_t k = highs.size() - 1;
+  size_t tail_from = k - k / 2 + 1;  // the last k/2 intervals
+  int64_t before = highs[0];
+  int rose_total = 0;
+  v.rose.assign(k + 1, false);
+  for (size_t j = 1; j <= k; ++j) {
+    bool rose = highs[j] > before;
+    v.rose[j] = rose;
+    before = std::max(before, highs[j]);
+    if (rose) {
+      ++rose_total;
+      v.last_rise = at[j];
+      if (j >= tail_from) ++v.rising_tail;
+    }
+  }
+  int tail = static_cast<int>(k / 2);
+  if (v.rising_tail == tail && tail > 0) {
+    v.trend = Trend::kGrowing;
+  } else if (v.rising_tail > 0) {
+    v.trend = Trend::kUndecided;
+  } else {
+    v.trend = rose_total ? Trend::kBounded : Trend::kFlat;
+  }
+  size_t middle = k - k / 2;
+  int64_t high_to_middle = *std::max_element(highs.begin(), highs.begin() + middle + 1);
+  v.middle_high = high_to_middle;
+  int span = at[k] - at[middle];
+  if (span > 0) v.growth = static_cast<double>(highs[k] - high_to_middle) / span;
+  if (v.growth < 0) v.growth = 0;
+  return v;
+}
+
+}  // namespace
+
+TrendVerdict JudgeCheckpoints(const std::vector<int>& at, const std::vector<int64_t>& values) {
+  if (at.size() < 2 || values.size() != at.size()) return TrendVerdict{};
+  return Classify(at, values);
 }
 
 LeakAnalysis AnalyzeLeaks(const std::vector<MetricSeries>& series, int warmup, int64_t max_growth) {
   LeakAnalysis analysis;
   size_t n = series.empty() ? 0 : series.front().values.size();
   for (const MetricSeries& s : series) n = std::min(n, s.values.size());
-  size_t w = warmup > 0 ? static_cast<size_t>(warmup) : 0;
-  analysis.judged = w >= 1 && n >= w + kMinJudged;
+  analysis.checkpoints = Checkpoints(warmup, static_cast<int>(n));
+  analysis.judged = !analysis.checkpoints.empty();
+  const std::vector<int>& at = analysis.checkpoints;
   for (const MetricSeries& s : series) {
     MetricVerdict m;
     m.name = s.name;
     m.bytes = s.bytes;
     if (analysis.judged) {
-      size_t middle = w + (n - w) / 2;
-      m.warmup_high = HighestIn(s.values, 0, w);
-      m.first_half_high = HighestIn(s.values, w, middle);
-      m.second_half_high = HighestIn(s.values, middle, n);
-      m.growth =
-          static_cast<double>(m.second_half_high - m.warmup_high) / static_cast<double>(n - w);
-      m.climbing = m.first_half_high > m.warmup_high && m.second_half_high > m.first_half_high;
-      m.leaking = m.climbing && (!m.bytes || m.growth > static_cast<double>(max_growth));
+      std::vector<int64_t> highs;
+      highs.push_back(HighestIn(s.values, 0, static_cast<size_t>(at[0])));
+      for (size_t j = 1; j < at.size(); ++j) {
+        highs.push_back(
+            HighestIn(s.values, static_cast<size_t>(at[j - 1]), static_cast<size_t>(at[j])));
+      }
+      TrendVerdict v = Classify(at, highs);
+      m.highs = highs;
+      m.trend = v.trend;
+      m.growth = v.growth;
+      m.rose = v.rose;
+      m.rising_tail = v.rising_tail;
+      m.middle_high = v.middle_high;
+      // The exact iteration of the last new high after warm-up.
+      int64_t high = highs[0];
+      for (size_t i = static_cast<size_t>(at[0]); i < n; ++i) {
+        if (s.values[i] > high) {
+          high = s.values[i];
+          m.last_rise = static_cast<int>(i) + 1;
+        }
+      }
+      m.leaking = m.trend == Trend::kGrowing &&
+                  (!m.bytes || m.growth > static_cast<double>(max_growth)) && m.growth > 0;
     }
     analysis.metrics.push_back(std::move(m));
   }

@@ -6,28 +6,34 @@
 //   if (a.leaking()) ... a.Summary() ...      // "heap +1.2 KiB/iteration, classes +1/iteration"
 //
 // The rule. Memory rarely grows smoothly: arenas take pages, hash tables
-// double, so growth comes as a staircase. Steps that end during warm-up are
-// not a leak; a staircase that keeps climbing is. With w warm-up iterations
-// out of n, let B be the highest value during warm-up, H1 the highest value
-// in the first half of the rest (iterations w+1 .. w+floor((n-w)/2)) and H2
-// the highest in the second half (the remaining iterations):
+// double, strings cross the allocator's size classes, so growth comes as a
+// staircase whose steps can be far apart. A leak is growth that keeps
+// going; a cache that fills up and stops is not one. With w warm-up
+// iterations out of n, the iterations after warm-up are cut into
+// kIntervals equal intervals at the checkpoints b_0 = w < b_1 < ... < b_K = n
+// (Checkpoints()). An interval "rises" when its highest value is above
+// every value before it (warm-up included). Then a series is
 //
-//   * a metric keeps climbing when H1 > B and H2 > H1: each half sets a new
-//     high, so one late step (a cache filling up once) is not enough, and a
-//     series that goes up and down (a cache that is flushed) never does;
-//   * its growth per iteration is (H2 - B) / (n - w);
-//   * a byte metric leaks when it keeps climbing and its growth is more than
-//     max_growth; a count leaks whenever it keeps climbing.
+//   * growing   when each of the last K/2 intervals rises: growth that
+//               kept going through the second half of the run;
+//   * undecided when some but not all of the last K/2 intervals rise: it
+//               grew recently, but not steadily (a cache still filling, a
+//               single size-class step late in the run, a staircase with
+//               steps further apart than an interval): run longer;
+//   * bounded   when it rose after warm-up but not in the last K/2
+//               intervals: it stopped growing (at last_rise);
+//   * flat      when it never rose after warm-up.
 //
-// So the README's two sentences hold exactly: ignore the warm-up, split the
-// rest in two halves, and it is a LEAK when each half reaches a new highest
-// value above everything before it; for memory, the rise from the warm-up's
-// highest value to the second half's, divided by the iterations after
-// warm-up, must also exceed max_growth bytes.
+// Its growth per iteration is the rise over the second half: (highest of the
+// last interval - highest up to b_{K/2}) / (n - b_{K/2}).
 //
-// A staircase whose steps are further apart than half of the iterations
-// after warm-up shows at most one step there and is not called a leak: run
-// more iterations to see it.
+// A count leaks when it is growing; a byte metric when it is growing by
+// more than max_growth per iteration. One step of an allocator size class
+// or one doubling of a hash table rises in one interval, never in all of
+// the last K/2: steps are not evidence by themselves.
+//
+// The same classification applies to values known only at the checkpoints
+// (the retained snapshots, runner/sapi/retained.h): JudgeCheckpoints().
 #pragma once
 
 #include <cstdint>
@@ -42,24 +48,58 @@ struct MetricSeries {
   std::vector<int64_t> values;  // one per iteration, iteration 1 first
 };
 
+inline constexpr int kIntervals = 8;
+
+enum class Trend { kFlat, kBounded, kUndecided, kGrowing };
+
+// "flat", "bounded", "undecided", "growing".
+const char* TrendName(Trend trend);
+
+// The checkpoints of a run: b_0 = warmup, b_j = warmup + j * (n - warmup) / K
+// with K = min(kIntervals, n - warmup). Empty when the run is too short
+// (fewer than 4 iterations after warm-up, or no warm-up).
+std::vector<int> Checkpoints(int warmup, int iterations);
+
+struct TrendVerdict {
+  Trend trend = Trend::kFlat;
+  int rising_tail = 0;      // how many of the last K/2 intervals rose
+  int last_rise = 0;        // the iteration of the last new high after warm-up (0: none)
+  double growth = 0;        // per iteration over the second half
+  std::vector<bool> rose;   // per interval j = 0..K (0, the warm-up, never rises)
+  int64_t middle_high = 0;  // the highest up to b_{K/2}: where the growth is measured from
+};
+
+// `values[j]` is the value at checkpoint `at[j]` (at.size() == values.size()
+// == K + 1): rising means above every earlier checkpoint's value.
+TrendVerdict JudgeCheckpoints(const std::vector<int>& at, const std::vector<int64_t>& values);
+
 struct MetricVerdict {
   std::string name;
   bool bytes = false;
-  int64_t warmup_high = 0;       // B
-  int64_t first_half_high = 0;   // H1
-  int64_t second_half_high = 0;  // H2
-  double growth = 0;             // (H2 - B) / (n - w), per iteration
-  bool climbing = false;         // H1 > B and H2 > H1
+  Trend trend = Trend::kFlat;
+  int last_rise = 0;
+  double growth = 0;  // per iteration over the second half
   bool leaking = false;
+  // What the trend was read from, for reports that draw it (the HTML plots):
+  // highs[0] the warm-up's highest value, highs[j] interval j's (iterations
+  // b_{j-1}+1 .. b_j); rose[j] it was above every value before; rising_tail
+  // of the last K/2 intervals rose; middle_high the highest up to b_{K/2}.
+  // Empty when not judged.
+  std::vector<int64_t> highs;
+  std::vector<bool> rose;
+  int rising_tail = 0;
+  int64_t middle_high = 0;
 };
 
 struct LeakAnalysis {
   // False when the series are too short for the rule (fewer than warmup +
-  // kMinJudgedIterations values, or no warm-up): nothing is said to leak.
+  // kIntervals values, or no warm-up): nothing is said to leak.
   bool judged = false;
+  std::vector<int> checkpoints;
   std::vector<MetricVerdict> metrics;  // in the order of the input
 
   bool leaking() const;
+  bool undecided() const;  // some metric is undecided
   // The leaking metrics with their growth, most important first (bytes,
   // then counts): "heap +1.2 KiB/iteration, classes +1/iteration".
   std::string Summary() const;

@@ -5,8 +5,8 @@
 // createElement and textContent only: no string of the data is ever parsed
 // as HTML. Plots are Chart.js (compiled into the report from Debian's
 // libjs-chart.js); the few marks it has no chart type for (the warm-up band,
-// the halves, the iteration whose output differed) are drawn by a small
-// plugin on the chart's own scales.
+// the checkpoints, the last K/2 intervals, the iteration whose output
+// differed) are drawn by a small plugin on the chart's own scales.
 (function () {
   'use strict';
 
@@ -254,50 +254,67 @@
 
   // ---- Resident cases ----
   // Marks Chart.js has no chart type for, drawn on the chart's scales: the
-  // warm-up band, the boundary between the halves, the iteration whose
-  // output first differed.
+  // warm-up band, the checkpoints (a vertical line after each interval),
+  // the last K/2 intervals the trend is read from (each marked rose or not),
+  // and the iteration whose output first differed.
   var ruleMarks = {
     id: 'phptrunRuleMarks',
     beforeDatasetsDraw: function (chart, args, opts) {
       var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+      var at = opts.checkpoints || [];
       ctx.save();
       ctx.font = '11px system-ui, sans-serif';
       var top = area.top + 12;
+      if (at.length > 1 && opts.tailFrom > 0) {  // the last K/2 intervals
+        var from = x.getPixelForValue(at[opts.tailFrom - 1] + 0.5);
+        ctx.fillStyle = 'rgba(255,193,7,0.10)';
+        ctx.fillRect(from, area.top, area.right - from, area.bottom - area.top);
+      }
       if (opts.warmup > 0) {
         var right = x.getPixelForValue(opts.warmup + 0.5);
-        ctx.fillStyle = 'rgba(120,130,145,0.18)';
+        ctx.fillStyle = 'rgba(120,130,145,0.20)';
         ctx.fillRect(area.left, area.top, right - area.left, area.bottom - area.top);
         ctx.fillStyle = '#5f6b7a';
         if (right - area.left > 110) {
           ctx.fillText('warm-up (ignored)', area.left + 4, top);
         } else {  // a narrow band: the label runs down inside it
           ctx.save();
-          ctx.translate(area.left + 12, area.top + 4);
+          ctx.translate(area.left + 4, area.top + 4);
           ctx.rotate(Math.PI / 2);
           ctx.fillText('warm-up', 0, 0);
           ctx.restore();
         }
       }
-      if (opts.secondHalf > 0) {
-        var split = x.getPixelForValue(opts.secondHalf - 0.5);
-        var start = x.getPixelForValue(opts.warmup + 0.5);
-        ctx.strokeStyle = '#5f6b7a';
-        ctx.setLineDash([4, 3]);
-        ctx.beginPath(); ctx.moveTo(split, area.top); ctx.lineTo(split, area.bottom); ctx.stroke();
+      if (at.length > 1) {
+        ctx.strokeStyle = '#8a96a6';
+        ctx.setLineDash([3, 3]);
+        at.forEach(function (b, j) {
+          var px = x.getPixelForValue(b + 0.5);
+          ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke();
+        });
         ctx.setLineDash([]);
-        ctx.fillStyle = '#5f6b7a';
+        // Over each of the last K/2 intervals: did it rise?
         ctx.textAlign = 'center';
-        ctx.fillText('1st half', (start + split) / 2, area.bottom - 6);
-        ctx.fillText('2nd half', (split + area.right) / 2, area.bottom - 6);
+        for (var j = opts.tailFrom; j > 0 && j < at.length; j++) {
+          var left = x.getPixelForValue(at[j - 1] + 0.5), width = x.getPixelForValue(at[j] + 0.5) - left;
+          var rose = opts.rose && opts.rose[j];
+          ctx.fillStyle = rose ? color('LEAK') : '#5f6b7a';
+          ctx.font = (rose ? 'bold ' : '') + '11px system-ui, sans-serif';
+          var word = rose ? '▲ rose' : 'no rise';
+          // A narrow interval (a small plot) gets the mark alone.
+          if (ctx.measureText(word).width + 4 > width) word = rose ? '▲' : '–';
+          ctx.fillText(word, left + width / 2, area.bottom - 6);
+        }
         ctx.textAlign = 'start';
       }
       if (opts.differs > 0) {
-        var at = x.getPixelForValue(opts.differs);
+        var d = x.getPixelForValue(opts.differs);
         ctx.strokeStyle = color('FAIL');
         ctx.lineWidth = 2;
-        ctx.beginPath(); ctx.moveTo(at, area.top); ctx.lineTo(at, area.bottom); ctx.stroke();
+        ctx.beginPath(); ctx.moveTo(d, area.top); ctx.lineTo(d, area.bottom); ctx.stroke();
         ctx.fillStyle = color('FAIL');
-        ctx.fillText('output differs', Math.min(at + 4, area.right - 80), area.bottom - 20);
+        ctx.font = '11px system-ui, sans-serif';
+        ctx.fillText(opts.differsLabel, Math.min(d + 4, area.right - 120), area.bottom - 20);
       }
       ctx.restore();
     }
@@ -319,6 +336,8 @@
   }
 
   var RULE_COLOR = '#37474f';
+  var DECIMATE_ABOVE = 2000;  // points; Chart.js then draws min and max per pixel column
+  function growthLabel(m) { return 'growth over the last K/2 intervals: ' + growthText(m.growth, m.bytes) + '/iteration'; }
   function metricChart(canvas, r, m) {
     var n = m.values.length;
     var points = m.values.map(function (v, i) { return { x: i + 1, y: v }; });
@@ -327,26 +346,36 @@
       backgroundColor: m.leaking ? color('LEAK') : '#1b5fad', borderWidth: 1.5,
       pointRadius: n > 120 ? 0 : 2, pointHitRadius: 4, order: 0
     }];
-    if (r.judged && m.growth !== undefined) {
-      var w = r.warmup, h = r.second_half;
-      // The highest value of each part, as a step across that part.
-      datasets.push({
-        label: 'highest of each part', data: [
-          { x: 0.5, y: m.warmup_high }, { x: w + 0.5, y: m.warmup_high }, { x: w + 0.5, y: null },
-          { x: w + 0.5, y: m.first_half_high }, { x: h - 0.5, y: m.first_half_high }, { x: h - 0.5, y: null },
-          { x: h - 0.5, y: m.second_half_high }, { x: n + 0.5, y: m.second_half_high }],
-        borderColor: RULE_COLOR, borderWidth: 1.5, borderDash: [5, 3], pointRadius: 0, spanGaps: false,
-        pointStyle: 'line', order: 1
+    if (r.judged && m.trend !== undefined) {
+      var at = r.checkpoints;
+      // The highest value of the warm-up and of each interval, as a step
+      // across it; a triangle where the interval rose (a new high).
+      var steps = [], risen = [];
+      m.highs.forEach(function (high, j) {
+        var from = j === 0 ? 0.5 : at[j - 1] + 0.5, to = at[j] + 0.5;
+        steps.push({ x: from, y: high }, { x: to, y: high }, { x: to, y: null });
+        if (m.rose[j]) risen.push({ x: (from + to) / 2, y: high, interval: j });
       });
-      // The rule's growth: from the warm-up's high to the second half's,
-      // over the iterations after warm-up.
       datasets.push({
-        label: 'growth the rule computed: ' + growthText(m.growth, m.bytes) + '/iteration',
-        data: [{ x: w, y: m.warmup_high }, { x: n, y: m.second_half_high }],
-        borderColor: m.leaking ? 'rgba(0,0,0,0.8)' : '#90a4ae', borderWidth: m.leaking ? 2 : 1.5,
+        label: 'highest of each interval', data: steps, borderColor: RULE_COLOR, borderWidth: 1.5,
+        borderDash: [5, 3], pointRadius: 0, spanGaps: false, pointStyle: 'line', order: 1
+      });
+      datasets.push({
+        label: 'a new high (the interval rose)', data: risen, showLine: false, pointStyle: 'triangle',
+        pointRadius: 5, borderColor: RULE_COLOR, order: -2,
+        backgroundColor: risen.map(function (p) { return p.interval >= r.tail_from ? color('LEAK') : '#b0bec5'; })
+      });
+      // The rule's growth: from the highest up to b_{K/2} at the rule's
+      // growth per iteration to b_K.
+      var end = at[at.length - 1];
+      datasets.push({
+        label: growthLabel(m),
+        data: [{ x: r.middle, y: m.middle_high }, { x: end, y: m.middle_high + m.growth * (end - r.middle) }],
+        borderColor: m.leaking ? 'rgba(0,0,0,0.85)' : '#90a4ae', borderWidth: m.leaking ? 2.5 : 1.5,
         pointRadius: 0, pointStyle: 'line', order: -1  // on top of the series
       });
     }
+    var differs = r.output_differs || (r.fresh && r.fresh.differs) || 0;
     return new Chart(canvas, {
       type: 'line',
       data: { datasets: datasets },
@@ -363,31 +392,69 @@
           tooltip: { callbacks: {
             title: function (items) { return 'iteration ' + items[0].parsed.x; },
             label: function (item) { return item.dataset.label + ': ' + value(item.parsed.y, m.bytes); } } },
-          phptrunRuleMarks: { warmup: r.warmup, secondHalf: r.judged ? r.second_half : 0, differs: r.output_differs },
+          phptrunRuleMarks: {
+            warmup: r.warmup, checkpoints: r.judged ? r.checkpoints : [], tailFrom: r.judged ? r.tail_from : 0,
+            rose: m.rose || [], differs: differs,
+            differsLabel: r.output_differs ? 'output differs' : 'differs from a fresh worker'
+          },
           // Long runs: draw each pixel column's lowest and highest value only,
-          // which keeps every high the rule looks at visible.
-          decimation: { enabled: n > 2000, algorithm: 'min-max' }
+          // which keeps every high the rule looks at visible (said under the plot).
+          decimation: { enabled: n > DECIMATE_ABOVE, algorithm: 'min-max' }
         }
       },
       plugins: [ruleMarks]
     });
   }
 
+  // The trend in words: "growing", "bounded: stopped growing at iteration 126".
+  function trendText(m) {
+    if (m.trend === 'bounded') return 'bounded: stopped growing at iteration ' + m.last_rise;
+    if (m.trend === 'undecided') return 'undecided: rose recently (iteration ' + m.last_rise + ') but not steadily';
+    return m.trend;
+  }
   // What the rule found for one metric, in words.
   function ruleText(r, m) {
-    if (!r.judged || m.growth === undefined) return 'not judged: the run did not complete enough iterations';
-    var v = function (x) { return value(x, m.bytes); };
-    var climbs = m.first_half_high > m.warmup_high && m.second_half_high > m.first_half_high;
-    var words = 'highs: warm-up ' + v(m.warmup_high) + ', 1st half ' + v(m.first_half_high) +
-                ', 2nd half ' + v(m.second_half_high) + ' → ' + (climbs ? 'each half sets a new high' : 'no new high in each half');
-    if (m.leaking) return 'LEAK: grows ' + growthText(m.growth, m.bytes) + '/iteration after warm-up; ' + words;
-    if (climbs && m.bytes) return 'within max_growth (' + bytes(r.max_growth) + '/iteration): ' + words;
+    if (!r.judged || m.trend === undefined) return 'not judged: the run did not complete enough iterations';
+    var half = r.checkpoints.length - r.tail_from;
+    var words = m.rising_tail + ' of the last ' + half + ' intervals rose; growth over them ' +
+                growthText(m.growth, m.bytes) + '/iteration (from iteration ' + r.middle + ')';
+    if (m.leaking) return 'LEAK: ' + words;
+    if (m.trend === 'growing' && m.bytes) return words + ', within max_growth (' + bytes(r.max_growth) + '/iteration)';
     return words;
   }
+  function pointsText(r, m) {
+    var n = m.values.length;
+    return n + ' points, one per iteration run' +
+           (r.extended ? ' (the run was extended from ' + r.extended.from + ')' : '') +
+           (n > DECIMATE_ABOVE ? '; drawn min-max per pixel column (every high kept)' : '');
+  }
 
-  // Tables under the plots. Each entry: a title, the columns, and the rows
-  // of a resident report; more (retained objects, ...) slot in here.
+  // Tables under the plots. Each entry: a title, the columns (or a function
+  // of the report giving them), the rows of a resident report, and
+  // optionally a class per row.
+  function retainerCell(p, j) {
+    return String(p.items[j]) + '\n' + bytes(p.bytes[j]);  // two lines (white-space: pre-line)
+  }
   var RESIDENT_TABLES = [
+    {
+      title: 'What holds it: retainer paths that grew after warm-up (items, then bytes, at each checkpoint)',
+      rows: function (r) { return r.retainers; },
+      className: 'retainers',
+      rowClass: function (p) { return p.leaking ? 'leaking' : ''; },
+      columns: function (r) {
+        var cols = [['path', function (p) { return p.path; }],
+                    ['trend', function (p) { return p.trend + (p.leaking ? ' — LEAK' : ''); }]];
+        r.checkpoints.forEach(function (b, j) {
+          cols.push([String(b) + (j === 0 ? ' (warm-up)' : ''), function (p) { return p.items.length > j ? retainerCell(p, j) : ''; }, 'num']);
+        });
+        cols.push(['items/iteration', function (p) { return growthText(p.items_growth, false); }, 'num']);
+        cols.push(['bytes/iteration', function (p) { return growthText(p.bytes_growth, true); }, 'num']);
+        return cols;
+      },
+      note: function (r) {
+        return r.snapshots_truncated ? 'A snapshot reached the walker\'s budget: paths beyond it are not counted.' : '';
+      }
+    },
     {
       title: 'Where what stayed was allocated',
       rows: function (r) { return r.sites; },
@@ -407,17 +474,36 @@
       var rows = t.rows(r) || [];
       var note = t.note ? t.note(r) : '';
       if (!rows.length && !note) return;
+      var columns = typeof t.columns === 'function' ? t.columns(r) : t.columns;
       box.appendChild(el('h4', { text: t.title }));
       if (note) box.appendChild(el('div', { className: 'key', text: note }));
       if (!rows.length) return;
-      var table = el('table', { className: 'grid' });
-      table.appendChild(el('tr', null, t.columns.map(function (col) { return el('th', { className: col[2] || '', text: col[0] }); })));
+      var table = el('table', { className: 'grid' + (t.className ? ' ' + t.className : '') });
+      table.appendChild(el('tr', null, columns.map(function (col) { return el('th', { className: col[2] || '', text: col[0] }); })));
       rows.forEach(function (row) {
-        table.appendChild(el('tr', null, t.columns.map(function (col) { return el('td', { className: col[2] || 'mono', text: col[1](row) }); })));
+        var cls = t.rowClass ? t.rowClass(row) : '';
+        table.appendChild(el('tr', cls ? { className: cls } : null, columns.map(function (col) {
+          return el('td', { className: col[2] || 'mono', text: col[1](row) }); })));
       });
       box.appendChild(table);
     });
     return box;
+  }
+
+  // A fresh-worker FAIL: the diff's expected lines are what the fresh
+  // worker printed for request k alone, its actual lines what the
+  // long-lived worker printed.
+  function freshOutputs(diff) {
+    var fresh = [], served = [];
+    diff.split('\n').forEach(function (line) {
+      var m = /^\d+([+-]) ?(.*)$/.exec(line);
+      if (m) (m[1] === '-' ? fresh : served).push(m[2]);
+    });
+    return el('div', { className: 'two fresh-outputs' }, [
+      el('div', null, [el('div', { className: 'key', text: 'a fresh worker serving it alone (expected)' }),
+                       el('pre', { className: 'text fresh', text: fresh.join('\n') })]),
+      el('div', null, [el('div', { className: 'key', text: 'the long-lived worker (actual)' }),
+                       el('pre', { className: 'text served', text: served.join('\n') })])]);
   }
 
   function residentPanel(c) {
@@ -425,7 +511,8 @@
     var panel = el('details', { className: 'resident-case', id: 'resident-' + c.id, 'data-case': String(c.id) });
     panel.style.setProperty('--c', color(c.verdict));
     panel.appendChild(el('summary', null, [verdictBadge(c.verdict), ' ', c.name, ' ',
-      el('span', { className: 'muted', text: '· ' + r.mode + ', ' + r.completed + ' of ' + r.iterations + ' iterations' })]));
+      el('span', { className: 'muted', text: '· ' + r.mode + ', ' + r.completed + ' of ' + r.iterations + ' iterations' +
+        (r.extended ? ' (extended from ' + r.extended.from + ')' : '') })]));
     var built = false;
     function build() {
       if (built) return;
@@ -434,20 +521,35 @@
       if (c.reason) panel.appendChild(el('p', { className: 'verdict-line', text: c.reason }));
       panel.appendChild(el('div', { className: 'key', text:
         'warm-up: ' + r.warmup + ' iterations · max_growth: ' + bytes(r.max_growth) + '/iteration · ' +
+        (r.judged ? 'checkpoints: ' + r.checkpoints.join(', ') + ' · ' : '') +
         (r.iterations_per_s ? Math.round(r.iterations_per_s) + ' iterations/s' : '') }));
+      if (r.decision) panel.appendChild(el('div', { className: 'decision', text: 'decision: ' + r.decision }));
+      if (r.extended) {
+        panel.appendChild(el('div', { className: 'extended', text: 'Extended from ' + r.extended.from + ' to ' +
+          r.iterations + ' iterations' + (r.extended.because ? ': ' + r.extended.because : '') }));
+      }
       if (r.output_differs > 0) {
         panel.appendChild(el('h4', { text: 'Output of iteration ' + r.output_differs + ' differs from iteration 1: state kept between iterations' }));
         if (c.diff) panel.appendChild(diffBlock(c.diff));
+      }
+      if (r.fresh && r.fresh.differs > 0) {
+        panel.appendChild(el('h4', { className: 'fresh-differs', text: 'Request ' + r.fresh.differs +
+          ' differs from a fresh worker serving request ' + r.fresh.differs + ' alone: state kept from earlier requests' }));
+        panel.appendChild(el('div', { className: 'key', text: 'requests compared with a fresh worker: ' + r.fresh.checked.join(', ') }));
+        if (c.diff) { panel.appendChild(freshOutputs(c.diff)); panel.appendChild(diffBlock(c.diff)); }
       }
       var plots = el('div', { className: 'plots' });
       // Leaking metrics first, then in the report's order.
       var metrics = r.metrics.slice().sort(function (a, b) { return (b.leaking ? 1 : 0) - (a.leaking ? 1 : 0); });
       metrics.forEach(function (m) {
         var canvas = el('canvas', { 'data-metric': m.name, 'data-points': String(m.values.length) });
+        var trend = m.trend === undefined ? '' : ' — ' + trendText(m);
         plots.appendChild(el('div', { className: 'plot' + (m.leaking ? ' leaking' : '') }, [
-          el('h4', { text: m.name + (m.leaking ? ' — LEAK ' + growthText(m.growth, m.bytes) + '/iteration' : '') }),
+          el('h4', null, [m.name, el('span', { className: 'trend trend-' + (m.trend || 'none'), text: trend }),
+            m.leaking ? el('span', { className: 'leak-word', text: ' · LEAK ' + growthText(m.growth, m.bytes) + '/iteration' }) : null]),
           el('div', { className: 'rule', text: ruleText(r, m) }),
-          el('div', { className: 'chart' }, [canvas])]));
+          el('div', { className: 'chart' }, [canvas]),
+          el('div', { className: 'points muted', text: pointsText(r, m) })]));
         metricChart(canvas, r, m);
       });
       panel.appendChild(plots);
@@ -460,10 +562,13 @@
   var residentCases = cases.filter(function (c) { return c.resident; });
   var residentList = document.getElementById('resident-list');
   document.getElementById('resident-intro').textContent = residentCases.length
-    ? 'Each plot is one metric after every iteration. The LEAK rule ignores the warm-up (shaded), splits the rest into ' +
-      'two halves, and calls a metric leaking when each half reaches a new high above everything before it (dashed steps); ' +
-      'for memory, the growth line from the warm-up\'s high to the second half\'s, per iteration after warm-up, must also ' +
-      'exceed max_growth. Cases that did not pass are open.'
+    ? 'Each plot is one metric after every iteration. The LEAK rule ignores the warm-up (shaded) and cuts the rest into ' +
+      'K = 8 intervals (fewer in a short run) at the checkpoints (dotted lines). An interval rises (▲) when its highest value (dashed steps) is ' +
+      'above everything before it. A metric is growing when each of the last K/2 intervals (tinted) rose, undecided when ' +
+      'some did (the run is then extended), bounded when it stopped rising before them, flat when it never rose. ' +
+      'Its growth per iteration is the rise over the last K/2 intervals (the solid line); memory leaks when growing by ' +
+      'more than max_growth, a count when growing. The retainer table names the PHP variables whose contents grew. ' +
+      'Cases that did not pass are open.'
     : 'No case of this run was resident (a --RESIDENT-- section, or --repeat).';
   // Not-passing cases first.
   residentCases.sort(function (a, b) { return (a.verdict === 'PASS') - (b.verdict === 'PASS') || a.id - b.id; });

@@ -55,6 +55,7 @@ void CaseRunner::UseCgi(RequestSpec* spec) const {
 RequestOutcome CaseRunner::Execute(const RequestSpec& spec) {
   RequestOutcome out = sandbox_.Run(spec);
   reused_ = reused_ || out.reused;
+  CountCpu(out);
   return out;
 }
 

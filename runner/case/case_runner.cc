@@ -13,6 +13,7 @@
 #include "runner/process/external_command.h"
 #include "runner/case/resident_runner.h"
 #include "runner/phpt/cgi_request.h"
+#include "runner/phpt/debug_leaks.h"
 #include "runner/phpt/phpt_file.h"
 #include "runner/phpt/run_tests_diff.h"
 #include "runner/phpt/text_util.h"
@@ -138,6 +139,9 @@ CaseRunner::CaseRunner(const CaseRunnerConfig& config)
   cgi_options_.no_ini = setup_.no_ini;
   cgi_options_.ini_entries = setup_.ini_entries.c_str();
   cgi_options_.cgi = 1;
+  phptrun_engine_info engine;
+  phptrun_engine_describe(&engine);
+  debug_heap_ = engine.debug != 0;
 }
 
 CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& context,
@@ -165,6 +169,7 @@ CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& conte
   fresh.phases.insert(fresh.phases.begin(), first);
   fresh.time_ms += first.ms;
   fresh.start_ms = result.start_ms;
+  fresh.cpu_ms = fresh.cpu_ms < 0 || result.cpu_ms < 0 ? -1 : fresh.cpu_ms + result.cpu_ms;
   // The warm process made a difference: it carries state our checks did not
   // see, and would pass it on to the cases after this one.
   if (fresh.verdict != result.verdict) sandbox_.RetireWarm();
@@ -174,6 +179,7 @@ CaseResult CaseRunner::RunCase(const std::string& path, const CaseContext& conte
 CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
                            Redirect* redirect) {
   const double start = MonotonicMs();
+  cpu_ms_ = 0;
   CaseResult result;
   result.file = path;
   result.worker = config_.worker_id;
@@ -183,6 +189,7 @@ CaseResult CaseRunner::Run(const std::string& path, const CaseContext& context,
     result.reason = std::move(judgement.reason);
     result.warn_failed = judgement.warn_failed;
     result.time_ms = MonotonicMs() - start;
+    result.cpu_ms = cpu_ms_;
     AddRunnerPhase(&result);
     return result;
   };
@@ -268,6 +275,14 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     }
 
     std::string raw_output = OutputAsRunTestsSees(out);
+    // An engine started again in the case process (or the php CLI under
+    // valgrind) printed its own startup output into the request's.
+    const bool restarted = out.restart.minit.ms > 0 || out.engine.runtime_ini_failed || valgrind;
+    if (!restarted) raw_output = config_.startup_output + raw_output;
+    // A debug build's memory manager reports the request's leaks after the
+    // output: a verdict of its own, not part of what is compared.
+    DebugLeakReport heap_leaks;
+    if (debug_heap_) heap_leaks = TakeDebugLeakReport(&raw_output);
     std::string headers_diff;
     bool headers_ok = true;
     if (plan.cgi) {
@@ -294,6 +309,11 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     if (!facts.output_matches) {
       result->diff =
           headers_diff + MakeDiff(matcher.kind(), matcher.expected(), actual, setup_.context_lines);
+    }
+    if (heap_leaks.found()) {
+      facts.leaked = true;
+      facts.leak_reason = heap_leaks.Summary();
+      result->diff = heap_leaks.Details() + result->diff;
     }
     if (valgrind) {
       std::string log;
@@ -352,7 +372,10 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
   if (!WriteCaseScript(plan.script, *test.Section("FILE"), &err)) {
     return {Verdict::kBork, "cannot write the test script: " + err};
   }
-  ResidentRun run = RunResident(spec, plan.resident_spec, setup_.attribute);
+  ResidentRun run =
+      RunResident(spec, plan.resident_spec, setup_.attribute, setup_.resident_budget_s);
+  CountCpu(run.outcome);
+  if (run.attribution_ms > 0) CountCpu(run.attribution_cpu_ms);
   AddPhases(run.outcome, "", &result->phases);
   AddRequestTrace(run.outcome, "FILE", config_.run_start_ms, setup_.spans, result);
   if (run.attribution_ms > 0) {

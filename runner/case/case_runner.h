@@ -44,6 +44,10 @@ struct CaseRunnerConfig {
   std::vector<int> worker_fds;     // the worker's own pipes: no case process holds them
   double run_start_ms = 0;         // CLOCK_MONOTONIC ms of the run's start
   const EngineSetup* setup = nullptr;
+  // What the worker's engine printed as it started ("Module X is already
+  // loaded", a failed extension load): the CLI prints it before every
+  // script's output, so every test request's output starts with it.
+  std::string startup_output;
 };
 
 // A REDIRECTTEST's outcome: the directory to run and what its cases inherit.
@@ -115,15 +119,22 @@ class CaseRunner {
   // SKIPIF and CLEAN of a CGI test run as php-cgi -q.
   void UseCgi(RequestSpec* spec) const;
   RequestOutcome Execute(const RequestSpec& spec);
+  // Adds a request's CPU to the case's (cpu_ms_ becomes -1 once one is unknown).
+  void CountCpu(const RequestOutcome& out) { CountCpu(out.cpu_ms); }
+  void CountCpu(double request_cpu_ms) {
+    cpu_ms_ = cpu_ms_ < 0 || request_cpu_ms < 0 ? -1 : cpu_ms_ + request_cpu_ms;
+  }
 
   const CaseRunnerConfig config_;
   const EngineSetup& setup_;
   RealEngineFacts engine_facts_;
+  bool debug_heap_ = false;  // a debug build: its leak report makes a LEAK
   phptrun_engine_options cgi_options_{};
   std::unordered_map<std::string, std::string> skipif_cache_;
   Sandbox sandbox_;
   bool fresh_ = false;   // this run of the case uses fresh processes only
   bool reused_ = false;  // a request of this run of the case ran in a reused process
+  double cpu_ms_ = 0;    // CPU of this run's requests so far; -1: one is unknown
 };
 
 // The output run-tests would have seen of a request: what the process

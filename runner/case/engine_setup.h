@@ -25,6 +25,7 @@ struct EngineSetup {
   bool spans = false;             // its span trees in CaseResult (--trace, --profile)
   int repeat = 0;                 // --repeat N: cases without RESIDENT run N requests
   bool attribute = false;         // --attribute: resident runs attribute from the start
+  int resident_budget_s = 30;     // --resident-budget: extensions of undecided resident runs
   int reuse = 100;                // --reuse N: requests one case process may serve
   // run-tests.php's files and options for a case (runner/case/case_files.h).
   std::string log_format = "LEODS";  // TEST_PHP_LOG_FORMAT: files beside a case that did not pass

@@ -23,13 +23,21 @@ struct ResidentRun {
   RequestOutcome outcome;
   ResidentEvaluation evaluation;
   double attribution_ms = 0;  // wall time of the second pass; 0 when there was none
+  double fresh_ms = 0;        // wall time of the fresh workers of the comparison
+  double attribution_cpu_ms = 0;  // its CPU (RequestOutcome::cpu_ms), -1 unknown
 };
 
 // At most this many sites are reported, largest first.
 inline constexpr int kMaxLeakSites = 20;
 
 // `spec` is the test request (script written, INI, env); its resident
-// config is set here.
-ResidentRun RunResident(RequestSpec spec, const ResidentSpec& resident, bool attribute);
+// config is set here. When the leak verdict is undecided at the end of the
+// configured iterations (something grew recently but not steadily,
+// tracer/leak_analysis.h), the case runs again with twice the iterations,
+// up to the section's max_iterations (default kDefaultExtension times
+// iterations), `budget_s` seconds of extra runs, and half the case's
+// timeout; the report says it was extended and why.
+ResidentRun RunResident(RequestSpec spec, const ResidentSpec& resident, bool attribute,
+                        int budget_s = 30);
 
 }  // namespace phptrun

@@ -120,6 +120,7 @@ bool Supervisor::StartWorker(WorkerSlot* slot, std::string* err) {
     }
     config.run_start_ms = run_start_ms_;
     config.setup = &setup_;
+    config.cpu_board = cpu_board_.get();
     WorkerMain(config);
   }
   close(to_worker[0]);
@@ -138,11 +139,24 @@ bool Supervisor::StartWorker(WorkerSlot* slot, std::string* err) {
   return true;
 }
 
+int Supervisor::Running() const {
+  int running = 0;
+  for (const auto& slot : slots_) running += slot->in_flight.empty() ? 0 : 1;
+  return running;
+}
+
 void Supervisor::Dispatch(WorkerSlot* slot) {
   // A second case waits in the worker's pipe only while plenty are pending:
   // at the end of the run it would wait behind a long case while another
-  // worker idles.
-  size_t depth = scheduler_.pending() > 2 * slots_.size() && !slot->running_slow ? 2 : 1;
+  // worker idles. An idle worker starts a case only within the limit of
+  // cases at once, and above it (-j auto lowered it) nothing waits behind
+  // a running one, so that the number running comes down.
+  const int limit = concurrency_ ? concurrency_->limit() : static_cast<int>(slots_.size());
+  const int running = Running();
+  if (slot->in_flight.empty() && running >= limit) return;
+  size_t depth = scheduler_.pending() > 2 * slots_.size() && !slot->running_slow && running <= limit
+                     ? 2
+                     : 1;
   size_t id;
   while (slot->ready && slot->in_flight.size() < depth && scheduler_.Next(&id)) {
     ++attempts_[id];
@@ -154,6 +168,7 @@ void Supervisor::Dispatch(WorkerSlot* slot) {
     EncodeCaseContext(contexts_[id] ? *contexts_[id] : kNoContext, &w);
     if (slot->in_flight.empty()) slot->deadline_ms = NowMs() + CaseDeadlineMs();
     slot->in_flight.push_back(id);
+    peak_jobs_ = std::max(peak_jobs_, running + (slot->in_flight.size() == 1 ? 1 : 0));
     for (Reporter* r : reporters_) r->CaseStarting(cases_[id]);
     if (++dispatched_ == DispatchToKillAt()) {
       KillThroughPidfd(slot->pidfd);
@@ -172,9 +187,34 @@ void Supervisor::Dispatch(WorkerSlot* slot) {
   }
 }
 
+void Supervisor::AnnounceRun() {
+  if (run_announced_) return;
+  run_announced_ = true;
+  for (Reporter* r : reporters_) r->RunStarting(run_info_);
+}
+
 double Supervisor::CaseDeadlineMs() const {
   // SKIPIF, test and CLEAN each have the timeout, plus a grace period.
   return setup_.timeout_s * 3000 + kWorkerGraceMs;
+}
+
+bool Supervisor::AdaptJobs(std::string* err) {
+  double now = NowMs();
+  concurrency_->Observe(now, Running(), scheduler_.pending());
+  if (concurrency_->WantsSample(now)) {
+    // The supervisor's own CPU counts too: it shares the CPUs with the cases.
+    concurrency_->Sample(now, cpu_board_->TotalBusyMs() + OwnCpuUs() / 1000.0);
+  }
+  // A new worker when the limit passes the workers there are; it takes its
+  // first case once its engine has started.
+  if (concurrency_->limit() <= static_cast<int>(slots_.size()) ||
+      static_cast<int>(slots_.size()) >= cpu_board_->slots() || finished_ >= cases_.size()) {
+    return true;
+  }
+  auto slot = std::make_unique<WorkerSlot>();
+  slot->id = static_cast<int>(slots_.size()) + 1;
+  slots_.push_back(std::move(slot));
+  return StartWorker(slots_.back().get(), err);
 }
 
 void Supervisor::Finish(size_t case_id, CaseResult result) {
@@ -204,6 +244,20 @@ void Supervisor::HandleMessage(WorkerSlot* slot, const std::string& message, std
     r.Str(&startup_output);
     if (slot->startup_output_fd >= 0) close(slot->startup_output_fd);
     slot->startup_output_fd = -1;
+    if (!run_announced_) {
+      std::string binary = run_info_.engine.php_binary;
+      if (DecodeEngineInfo(&r, &run_info_.engine)) run_info_.engine.php_binary = binary;
+      AnnounceRun();
+      // A report that cannot be written is found now, before any case runs,
+      // and the reports exist (marked interrupted) from here on.
+      for (Reporter* reporter : reporters_) {
+        std::string report_err;
+        if (!reporter->Checkpoint(0, &report_err)) {
+          *fatal = report_err;
+          return;
+        }
+      }
+    }
     if (!startup_output.empty() && startup_output_.empty()) {
       startup_output_ = startup_output;
       std::fprintf(stderr, "phptrun: the engine printed this at startup:\n%s\n", startup_output.c_str());
@@ -426,6 +480,12 @@ int Supervisor::Run(std::string* err) {
 
   int workers = jobs_ < 1 ? 1 : jobs_;
   if (static_cast<size_t>(workers) > cases_.size()) workers = static_cast<int>(cases_.size());
+  // -j auto: a board for the most workers there may be; without one (no
+  // shared memory), a fixed -j of `workers`.
+  int max_workers = std::min<size_t>(std::max(max_jobs_, workers), cases_.size());
+  if (max_workers > workers && (cpu_board_ = CpuBoard::Create(max_workers))) {
+    concurrency_ = std::make_unique<Concurrency>(workers, max_workers);
+  }
   for (int i = 0; i < workers; ++i) {
     auto slot = std::make_unique<WorkerSlot>();
     slot->id = i + 1;
@@ -452,6 +512,7 @@ int Supervisor::Run(std::string* err) {
   std::string fatal;
   bool interrupted = false;
   while (finished_ < cases_.size() && fatal.empty() && !interrupted) {
+    if (concurrency_ && !AdaptJobs(err)) return 2;
     for (auto& slot : slots_) Dispatch(slot.get());
 
     std::vector<pollfd> fds;
@@ -467,6 +528,7 @@ int Supervisor::Run(std::string* err) {
         next_deadline = slot->deadline_ms;
       }
     }
+    if (concurrency_) next_deadline = std::min(next_deadline, concurrency_->window_end_ms());
     int wait_ms = static_cast<int>(next_deadline - now) + 1;
     if (poll(fds.data(), fds.size(), wait_ms < 0 ? 0 : wait_ms) < 0 && errno != EINTR) {
       *err = std::string("poll failed: ") + std::strerror(errno);
@@ -549,7 +611,9 @@ int Supervisor::Run(std::string* err) {
   }
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) == 0) end.supervisor_max_rss_kb = usage.ru_maxrss;
+  end.peak_jobs = peak_jobs_;
   bool reports_ok = true;
+  AnnounceRun();  // no worker started: the reports still begin and end
   for (Reporter* r : reporters_) {
     std::string report_err;
     if (!r->RunFinished(end, &report_err)) {

@@ -14,6 +14,10 @@
 // engine printed: a new one would die the same way. Workers are signalled
 // only through their pidfds, never by a pid that may have been reused. SIGINT and
 // SIGTERM stop the run; the reports still get written with what finished.
+//
+// With SetAutoJobs(max) (`-j auto`), `jobs` cases run at once to begin
+// with, and more, up to max, while the running ones leave CPUs idle
+// (concurrency.h); workers beyond `jobs` start when first needed.
 #pragma once
 
 #include <sys/types.h>
@@ -25,6 +29,8 @@
 #include <vector>
 
 #include "reports/reporter.h"
+#include "runner/pool/concurrency.h"
+#include "runner/pool/cpu_board.h"
 #include "runner/pool/scheduler.h"
 #include "runner/pool/worker.h"
 #include "runner/result/wire.h"
@@ -41,11 +47,18 @@ class Supervisor {
   // BORKed or LEAKed (or the run was interrupted), 2 when the engine could
   // not start (*err says why).
   int Run(std::string* err);
+  // -j auto: up to max_jobs cases at once while some wait (call before Run).
+  void SetAutoJobs(int max_jobs) { max_jobs_ = max_jobs; }
 
   const std::string& php_version() const { return php_version_; }
   // Start the cases that took longest in earlier reports first (--timings);
   // `timings` must outlive Run().
   void SetTimings(const RecordedTimings* timings) { timings_ = timings; }
+
+  // The run's facts for the reporters' RunStarting, which Run() calls once
+  // the first worker has started its engine, with info.engine as that
+  // engine described itself (or before RunFinished, if none started).
+  void SetRunInfo(const RunInfo& info) { run_info_ = info; }
 
  private:
   struct WorkerSlot {
@@ -67,6 +80,7 @@ class Supervisor {
     MessageBuffer incoming;
   };
   bool StartWorker(WorkerSlot* slot, std::string* err);
+  void AnnounceRun();
   void Dispatch(WorkerSlot* slot);
   void HandleMessage(WorkerSlot* slot, const std::string& message, std::string* fatal);
   // Kills (through its pidfd) and reaps the slot's worker, requeues or
@@ -90,6 +104,11 @@ class Supervisor {
   // Removes the scripts a case cut short left beside it (case_plan.h).
   void RemoveGeneratedFiles(size_t case_id);
   double CaseDeadlineMs() const;
+  // Cases running now: workers with a case handed out.
+  int Running() const;
+  // -j auto: lets the controller see this turn, and starts a worker when
+  // it allows more cases than there are workers.
+  bool AdaptJobs(std::string* err);
 
   EngineSetup setup_;
   int jobs_;
@@ -103,12 +122,18 @@ class Supervisor {
   std::map<size_t, std::string> rerun_reasons_;  // cases run again after a worker died
   std::string php_version_;
   std::string startup_output_;
+  RunInfo run_info_;
+  bool run_announced_ = false;
   double run_start_ms_ = 0;
   Summary summary_;
   Scheduler scheduler_;
   size_t finished_ = 0;
   const RecordedTimings* timings_ = nullptr;
   std::vector<bool> done_;  // per case: its result was reported
+  int max_jobs_ = 0;  // -j auto: SetAutoJobs
+  std::unique_ptr<CpuBoard> cpu_board_;
+  std::unique_ptr<Concurrency> concurrency_;
+  int peak_jobs_ = 0;
   long dispatched_ = 0;  // cases written to workers, for DispatchToKillAt
   // Reports are rewritten (Reporter::Checkpoint) while the run goes on, so a
   // SIGKILLed supervisor still leaves valid reports of what finished.

@@ -6,10 +6,12 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <deque>
+#include <memory>
 
 #include "runner/case/case_runner.h"
 #include "runner/case/case_trace.h"
@@ -73,6 +75,18 @@ class Inbox {
   bool closed_ = false;
 };
 
+// What the started engine says it is (phptrun_engine_describe).
+void EncodeEngineInfo(WireWriter* w) {
+  phptrun_engine_info info;
+  phptrun_engine_describe(&info);
+  w->Str(info.version);
+  w->U32(info.zts ? 1 : 0);
+  w->U32(info.debug ? 1 : 0);
+  w->Str(info.library);
+  w->Str(info.php_ini);
+  w->Str(info.extension_dir);
+}
+
 void SendReady(int fd, const phptrun_startup_timing& timing, const std::string& startup_output) {
   WireWriter w;
   w.U32(kReady);
@@ -80,6 +94,7 @@ void SendReady(int fd, const phptrun_startup_timing& timing, const std::string& 
   w.F64(timing.sinit.ms);
   w.F64(timing.minit.ms);
   w.Str(startup_output);
+  EncodeEngineInfo(&w);
   WriteMessage(fd, w.data());
 }
 
@@ -120,10 +135,7 @@ std::string CaptureStdio(int capture, F start) {
   return text;
 }
 
-// Starts the engine as EngineSetup says; false (after telling the
-// supervisor why, with what startup printed) when it does not start.
-bool StartEngine(const WorkerConfig& config) {
-  const EngineSetup& setup = *config.setup;
+phptrun_engine_options EngineOptions(const EngineSetup& setup) {
   phptrun_engine_options options{};
   options.sapi_name = setup.sapi_name.c_str();
   options.php_binary = setup.php_binary.c_str();
@@ -131,6 +143,15 @@ bool StartEngine(const WorkerConfig& config) {
   options.ini_scan_dir = setup.ini_scan_dir.empty() ? nullptr : setup.ini_scan_dir.c_str();
   options.no_ini = setup.no_ini;
   options.ini_entries = setup.ini_entries.c_str();
+  return options;
+}
+
+// Starts the engine as EngineSetup says; false (after telling the
+// supervisor why, with what startup printed) when it does not start.
+// *startup_output: what the engine printed while it started.
+bool StartEngine(const WorkerConfig& config, std::string* startup_output_out) {
+  const EngineSetup& setup = *config.setup;
+  phptrun_engine_options options = EngineOptions(setup);
 
   // Startup messages (a broken php.ini, a missing extension) go to the
   // supervisor, which shows them once instead of once per worker.
@@ -150,6 +171,7 @@ bool StartEngine(const WorkerConfig& config) {
   }
   SendReady(config.result_fd, timing, startup_output);
   SendWorkerSpans(config.result_fd, TakeEngineSpans(config.run_start_ms));
+  *startup_output_out = startup_output;
   return true;
 }
 
@@ -171,7 +193,82 @@ bool SendCaseResult(int fd, uint32_t id, const CaseResult& result, const Redirec
   return WriteMessage(fd, w.data());
 }
 
+// Publishes the worker's requests on its slot of the CPU board.
+class BoardObserver : public RequestObserver {
+ public:
+  explicit BoardObserver(CpuSlot* slot) : writer_(slot) {}
+  void RequestStarted(pid_t pid, uint64_t base_us) override {
+    writer_.RequestStarted(pid, base_us);
+  }
+  void RequestEnded(uint64_t cpu_us) override { writer_.RequestEnded(cpu_us); }
+  void OtherCpu(uint64_t cpu_us) override { writer_.AddCpu(cpu_us); }
+
+ private:
+  CpuSlotWriter writer_;
+};
+
 }  // namespace
+
+bool DecodeEngineInfo(WireReader* r, EngineInfo* info) {
+  uint32_t zts = 0, debug = 0;
+  if (!r->Str(&info->version) || !r->U32(&zts) || !r->U32(&debug) || !r->Str(&info->libphp) ||
+      !r->Str(&info->php_ini) || !r->Str(&info->extension_dir)) {
+    return false;
+  }
+  info->zts = zts != 0;
+  info->debug = debug != 0;
+  return true;
+}
+
+bool ProbeEngine(const EngineSetup& setup, EngineInfo* info, std::string* err) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    *err = "cannot create a pipe";
+    return false;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    *err = "cannot fork";
+    return false;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    phptrun_engine_options options = EngineOptions(setup);
+    phptrun_startup_timing timing;
+    char start_err[512] = "";
+    int started = -1;
+    std::string printed = CaptureStdio(
+        -1, [&] { started = phptrun_engine_startup(&options, &timing, start_err, sizeof start_err); });
+    WireWriter w;
+    w.U32(started == 0 ? 1 : 0);
+    w.Str(std::string(start_err) + (printed.empty() ? "" : "\n" + printed));
+    EncodeEngineInfo(&w);
+    WriteMessage(fds[1], w.data());
+    _exit(0);
+  }
+  close(fds[1]);
+  MessageBuffer buffer;
+  std::string message;
+  for (;;) {
+    if (buffer.Next(&message)) break;
+    if (!buffer.Fill(fds[0])) {
+      buffer.Next(&message);
+      break;
+    }
+  }
+  close(fds[0]);
+  waitpid(pid, nullptr, 0);
+  WireReader r(message);
+  uint32_t started = 0;
+  std::string why;
+  if (message.empty() || !r.U32(&started) || !r.Str(&why) || !DecodeEngineInfo(&r, info)) {
+    *err = "the engine probe sent nothing";
+    return false;
+  }
+  info->php_binary = setup.php_binary;
+  if (!started) *err = "the PHP engine did not start: " + why;
+  return started != 0;
+}
 
 void WorkerMain(const WorkerConfig& config) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -180,7 +277,15 @@ void WorkerMain(const WorkerConfig& config) {
   BecomeSubreaper();
   signal(SIGINT, SIG_IGN);  // the supervisor decides when workers stop
   for (int fd : config.close_fds) close(fd);
-  if (!StartEngine(config)) _exit(1);
+  std::string startup_output;
+  if (!StartEngine(config, &startup_output)) _exit(1);
+  // Made after the engine started: its MINIT is not a case's CPU.
+  std::unique_ptr<BoardObserver> observer;
+  if (config.cpu_board && config.id >= 1 && config.id <= config.cpu_board->slots()) {
+    config.cpu_board->KeepFromChildren();  // no case process can write to it
+    observer = std::make_unique<BoardObserver>(config.cpu_board->Slot(config.id - 1));
+    ObserveRequests(observer.get());
+  }
 
   Inbox inbox(config.command_fd);
   CaseRunnerConfig runner_config;
@@ -188,6 +293,7 @@ void WorkerMain(const WorkerConfig& config) {
   runner_config.worker_fds = {config.command_fd, config.result_fd};
   runner_config.run_start_ms = config.run_start_ms;
   runner_config.setup = config.setup;
+  runner_config.startup_output = startup_output;
   CaseRunner runner(runner_config);
   // While a case runs long, the cases queued behind it go back to the
   // supervisor, which gives them to a worker that is free.

@@ -4,7 +4,8 @@
 //
 // Protocol (wire.h messages, first field the kind):
 //   supervisor -> worker   kRunCase {case id, path, CaseContext}  |  kQuit
-//   worker -> supervisor   kReady {php version, SINIT ms, MINIT ms, startup output}
+//   worker -> supervisor   kReady {php version, SINIT ms, MINIT ms, startup output,
+//                                   EngineInfo (DecodeEngineInfo)}
 //                          kStartFailed {error}
 //                          kRedirect {case id, directory, CaseContext for its cases}
 //                          kCaseResult {case id, CaseResult}
@@ -22,6 +23,9 @@
 
 #include "runner/case/case_context.h"
 #include "runner/case/engine_setup.h"
+#include "runner/pool/cpu_board.h"
+#include "runner/result/result.h"
+#include "runner/result/wire.h"
 
 namespace phptrun {
 
@@ -40,20 +44,31 @@ enum WorkerMessage : uint32_t {
 constexpr double kSlowCaseMs = 50;
 
 struct WorkerConfig {
-  int id = 1;                     // 1-based
-  int command_fd = -1;            // read end, from the supervisor
-  int result_fd = -1;             // write end, to the supervisor
-  std::vector<int> close_fds;     // other fds a case must not inherit
+  int id = 1;                  // 1-based
+  int command_fd = -1;         // read end, from the supervisor
+  int result_fd = -1;          // write end, to the supervisor
+  std::vector<int> close_fds;  // other fds a case must not inherit
   // A memory file the supervisor also holds: what the engine prints while
   // it starts goes there, so the supervisor can show it even when the
   // worker dies before it could send it (an extension whose constructor
   // aborts). -1: a file of the worker's own.
   int startup_output_fd = -1;
-  double run_start_ms = 0;        // CLOCK_MONOTONIC ms of the run's start
+  double run_start_ms = 0;     // CLOCK_MONOTONIC ms of the run's start
   const EngineSetup* setup = nullptr;
+  // -j auto: the board where the worker publishes its cases' CPU, in slot
+  // id - 1; null otherwise.
+  CpuBoard* cpu_board = nullptr;
 };
 
 // Runs the worker loop in the current (freshly forked) process; never returns.
 [[noreturn]] void WorkerMain(const WorkerConfig& config);
+
+// The EngineInfo fields of a kReady message (php_binary is not sent).
+bool DecodeEngineInfo(WireReader* r, EngineInfo* info);
+
+// Starts an engine as a worker would, in a child process, and describes it
+// (for --version). False with *err when it did not start; *info is filled as
+// far as known either way.
+bool ProbeEngine(const EngineSetup& setup, EngineInfo* info, std::string* err);
 
 }  // namespace phptrun

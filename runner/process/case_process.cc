@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio_ext.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <iterator>
 
+#include "runner/process/proc_times.h"
 #include "runner/process/process_state.h"
 #include "runner/process/resident_control.h"
 #include "runner/sapi/lifecycle_hooks.h"
@@ -223,9 +225,25 @@ bool ReceiveWarmRequest(int socket, RequestSpec* spec, int fds[kWarmDescriptors]
   return DecodeWarmRequest(&r, spec);
 }
 
+// user + sys of this process and the children it waited for, so far, in
+// microseconds: the worker takes each request's CPU as the difference.
+uint64_t CpuSoFarUs() {
+  uint64_t us = 0;
+  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+    rusage u{};
+    if (getrusage(who, &u) != 0) continue;
+    for (const timeval& t : {u.ru_utime, u.ru_stime}) {
+      us += static_cast<uint64_t>(t.tv_sec) * 1000000 + static_cast<uint64_t>(t.tv_usec);
+    }
+  }
+  return us;
+}
+
 void SendWarmDone(int socket, const std::string& why) {
   WireWriter w;
   w.U32(why.empty() ? 1 : 0);
+  w.I64(static_cast<int64_t>(CpuSoFarUs()));  // before `why`, which may be long
+  w.I64(static_cast<int64_t>(RunQueueWaitUs(0)));
   w.Str(why);
   ssize_t ignored = send(socket, w.data().data(), w.data().size(), MSG_NOSIGNAL);
   (void)ignored;
@@ -373,7 +391,8 @@ bool SendWarmRequest(int socket, const RequestSpec& spec, int stdin_fd, int outp
   return n == static_cast<ssize_t>(w.data().size());
 }
 
-bool ReadWarmDone(int socket, bool* ready, std::string* why, bool* closed) {
+bool ReadWarmDone(int socket, bool* ready, uint64_t* cpu_us, uint64_t* queued_us, std::string* why,
+                  bool* closed) {
   char buffer[1024];
   ssize_t n;
   do {
@@ -383,7 +402,10 @@ bool ReadWarmDone(int socket, bool* ready, std::string* why, bool* closed) {
   if (n <= 0) return false;
   WireReader r(std::string_view(buffer, static_cast<size_t>(n)));
   uint32_t flag = 0;
-  if (!r.U32(&flag) || !r.Str(why)) return false;
+  int64_t cpu = 0, queued = 0;
+  if (!r.U32(&flag) || !r.I64(&cpu) || !r.I64(&queued) || !r.Str(why)) return false;
+  *cpu_us = static_cast<uint64_t>(cpu);
+  *queued_us = static_cast<uint64_t>(queued);
   *ready = flag == 1;
   return true;
 }

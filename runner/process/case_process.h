@@ -14,7 +14,7 @@
 //
 //   if (fork() == 0) ServeWarmRequests(socket, max_requests, close_fds);
 //   SendWarmRequest(socket, spec, stdin_fd, output_fd, control_fd);
-//   ... read the control pipe until ReadWarmDone(socket, &ready, &why) ...
+//   ... read the control pipe until ReadWarmDone(socket, &ready, &cpu_us, &why) ...
 //
 // Either way results travel as control messages (ControlKind) on a pipe of
 // their own, never through shared memory.
@@ -57,8 +57,11 @@ constexpr size_t kMaxControlMessageBytes = 16 << 20;
 bool SendWarmRequest(int socket, const RequestSpec& spec, int stdin_fd, int output_fd,
                      int control_fd);
 
-// Reads the answer a warm process sends once a request is over. False when
+// Reads the answer a warm process sends once a request is over, with the
+// CPU it has used so far (user + sys, its waited children included) and
+// the time it has spent waiting for a CPU, in microseconds. False when
 // there is none yet (EAGAIN) or the socket is closed (*closed set).
-bool ReadWarmDone(int socket, bool* ready, std::string* why, bool* closed);
+bool ReadWarmDone(int socket, bool* ready, uint64_t* cpu_us, uint64_t* queued_us, std::string* why,
+                  bool* closed);
 
 }  // namespace phptrun

@@ -80,6 +80,40 @@ void OnSites(void* ctx, const phptrun_resident_site* sites, size_t count, int64_
   }
 }
 
+void OnRetained(void* ctx, const void* data, size_t size) noexcept {
+  const Reporter* r = static_cast<const Reporter*>(ctx);
+  WriteFrame(r->fd, kControlResidentRetained, data, size);
+}
+
+// Reads a snapshot in retained.h's layout; false when it is cut short.
+bool ParseSnapshot(const std::string& body, RetainedSnapshot* out) {
+  size_t at = 0;
+  auto take = [&](void* p, size_t n) {
+    if (at + n > body.size()) return false;
+    std::memcpy(p, body.data() + at, n);
+    at += n;
+    return true;
+  };
+  int64_t iteration = 0;
+  uint32_t count = 0, truncated = 0, nodes = 0;
+  if (!take(&iteration, 8) || !take(&count, 4) || !take(&truncated, 4) || !take(&nodes, 4)) {
+    return false;
+  }
+  out->iteration = static_cast<int>(iteration);
+  out->truncated = truncated != 0;
+  out->nodes = nodes;
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t length = 0;
+    if (!take(&length, 4) || at + length > body.size()) return false;
+    RetainedSnapshot::Entry e;
+    e.path.assign(body.data() + at, length);
+    at += length;
+    if (!take(&e.items, 8) || !take(&e.bytes, 8)) return false;
+    out->entries.push_back(std::move(e));
+  }
+  return true;
+}
+
 }  // namespace
 
 void RunResidentAndReport(const phptrun_request& request, const phptrun_resident_config& config,
@@ -89,6 +123,7 @@ void RunResidentAndReport(const phptrun_request& request, const phptrun_resident
   sink.ctx = &reporter;
   sink.samples = OnSamples;
   sink.sites = OnSites;
+  sink.retained = OnRetained;
   sink.crashed = OnCrashed;
   phptrun_resident_result result{};
   phptrun_resident_run(&request, &config, &sink, &result);
@@ -122,6 +157,11 @@ bool ReadResidentControl(uint32_t kind, const std::string& body, ResidentOutcome
         if (r.ok()) outcome->sites.push_back(std::move(s));
       }
       outcome->have_sites = r.ok();
+      return true;
+    }
+    case kControlResidentRetained: {
+      RetainedSnapshot snapshot;
+      if (ParseSnapshot(body, &snapshot)) outcome->snapshots.push_back(std::move(snapshot));
       return true;
     }
     case kControlResidentCrashed:

@@ -22,10 +22,11 @@
 namespace phptrun {
 
 enum ResidentControlKind : uint32_t {
-  kControlResidentSamples = 20,  // raw phptrun_resident_sample[]
-  kControlResidentSites = 21,    // wire fields: totals, then the sites
-  kControlResidentResult = 22,   // raw phptrun_resident_result
-  kControlResidentCrashed = 23,  // raw int: the iteration a crash signal hit
+  kControlResidentSamples = 20,   // raw phptrun_resident_sample[]
+  kControlResidentSites = 21,     // wire fields: totals, then the sites
+  kControlResidentResult = 22,    // raw phptrun_resident_result
+  kControlResidentRetained = 23,  // a serialized retained snapshot (runner/sapi/retained.h)
+  kControlResidentCrashed = 24,   // raw int: the iteration a crash signal hit
 };
 
 // Runs the scenario in this (case) process, reporting over control_fd;

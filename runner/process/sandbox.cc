@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -17,6 +18,8 @@
 #include <cstring>
 
 #include "runner/process/case_process.h"
+#include "runner/process/proc_times.h"
+#include "runner/process/oom_hint.h"
 #include "runner/process/reaper.h"
 #include "runner/process/resident_control.h"
 #include "runner/result/wire.h"
@@ -25,6 +28,29 @@ namespace phptrun {
 namespace {
 
 int MakeMemFile(const char* name) { return memfd_create(name, MFD_CLOEXEC); }
+
+RequestObserver* g_observer = nullptr;
+
+// Reaps `pid` once it has exited (waiting for that when `block`), reading
+// first what only a process not yet reaped shows: its run-queue wait.
+bool Reap(pid_t pid, bool block, int* status, rusage* usage, uint64_t* queued_us) {
+  siginfo_t info{};
+  if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT | (block ? 0 : WNOHANG)) != 0 ||
+      info.si_pid != pid) {
+    return false;
+  }
+  *queued_us = RunQueueWaitUs(pid);
+  return wait4(pid, status, 0, usage) == pid;
+}
+
+// user + sys of a reaped process and the children it waited for.
+uint64_t RusageCpuUs(const rusage& u) {
+  uint64_t us = 0;
+  for (const timeval& t : {u.ru_utime, u.ru_stime}) {
+    us += static_cast<uint64_t>(t.tv_sec) * 1000000 + static_cast<uint64_t>(t.tv_usec);
+  }
+  return us;
+}
 
 bool WriteAllFd(int fd, const std::string& data) {
   size_t off = 0;
@@ -136,6 +162,8 @@ bool OpenChannels(const RequestSpec& spec, Channels* ch, std::string* error) {
 struct WarmEnd {
   bool done = false;   // it answered: the request is over
   bool ready = false;  // ... and it serves the next one
+  uint64_t cpu_us = 0;  // ... having used this much CPU since it started
+  uint64_t queued_us = 0;  // ... and waited this long for a CPU
   std::string why;     // ... or why it retires
 };
 
@@ -148,10 +176,11 @@ struct SlowHook {
 // Reads the case's output and control messages until the request is over:
 // the process exited, or (warm) it answered on `socket`, or the deadline
 // passed, when the process group is killed. *exited tells whether the
-// process is gone; out->term_signal and exit_code say how.
-
+// process is gone; out->term_signal and exit_code say how, *usage and
+// *queued_us (its run-queue wait) what it used.
 void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const SlowHook& slow,
-             Channels* ch, RequestOutcome* out, WarmEnd* warm, bool* exited) {
+             Channels* ch, RequestOutcome* out, WarmEnd* warm, bool* exited, rusage* usage,
+             uint64_t* queued_us) {
   fcntl(ch->control_in, F_SETFL, O_NONBLOCK);
   fcntl(ch->output_in, F_SETFL, O_NONBLOCK);
   MessageBuffer control_in(kMaxControlMessageBytes);
@@ -217,10 +246,12 @@ void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const Sl
     ReadControl(&control_in, out);  // as it comes: a resident run streams samples
     if (socket_open) {
       bool closed = false;
-      if (ReadWarmDone(socket, &warm->ready, &warm->why, &closed)) warm->done = true;
+      if (ReadWarmDone(socket, &warm->ready, &warm->cpu_us, &warm->queued_us, &warm->why, &closed)) {
+        warm->done = true;
+      }
       if (closed) socket_open = false;
     }
-    if (waitpid(pid, &status, WNOHANG) == pid) *exited = true;
+    if (Reap(pid, false, &status, usage, queued_us)) *exited = true;
   }
   // run-tests reads the output until EOF: a process the script started may
   // still be writing when the case process is done. Wait for that until the
@@ -238,7 +269,7 @@ void Collect(const RequestSpec& spec, pid_t pid, int pidfd, int socket, const Sl
     drain_output();
   }
   if (out->timed_out && !*exited) {
-    waitpid(pid, &status, 0);
+    Reap(pid, true, &status, usage, queued_us);
     *exited = true;
   }
   control_in.Fill(ch->control_in);
@@ -278,8 +309,20 @@ bool OutputExceeded(const RequestOutcome& out, size_t output_limit) {
   return out.engine.output_limit_hit || out.output.size() > output_limit;
 }
 
+// The OOM kills the kernel counted, as this process last looked at them; the
+// first look is when the first Sandbox is made (oom_hint.h).
+namespace {
+OomWatch& Oom() {
+  static OomWatch watch;
+  return watch;
+}
+}  // namespace
+
 std::string CrashReason(const RequestOutcome& out, double timeout_s, size_t output_limit) {
   if (out.timed_out) return "timed out after " + std::to_string(static_cast<int>(timeout_s)) + " s";
+  if (out.term_signal == SIGKILL && Oom().KilledSinceLastLook()) {
+    return "crashed: SIGKILL (out of memory?)";
+  }
   if (out.term_signal) return "crashed: " + SignalName(out.term_signal);
   if (OutputExceeded(out, output_limit))
     return "output exceeded " + std::to_string(output_limit >> 20) + " MiB";
@@ -317,10 +360,16 @@ RequestOutcome RunFresh(const RequestSpec& spec, const SlowHook& slow) {
   // A pidfd tells us about the exit even if a grandchild keeps the control
   // pipe open.
   int pidfd = OpenPidfd(pid);
+  if (g_observer) g_observer->RequestStarted(pid, 0);
   WarmEnd unused;
   bool exited = false;
-  Collect(spec, pid, pidfd, -1, slow, &ch, &out, &unused, &exited);
-  if (!exited) waitpid(pid, nullptr, 0);
+  rusage usage{};
+  uint64_t queued_us = 0;
+  Collect(spec, pid, pidfd, -1, slow, &ch, &out, &unused, &exited, &usage, &queued_us);
+  if (!exited) exited = Reap(pid, true, nullptr, &usage, &queued_us);
+  uint64_t cpu_us = exited ? RusageCpuUs(usage) : 0;
+  if (exited) out.cpu_ms = cpu_us / 1000.0;
+  if (g_observer) g_observer->RequestEnded(cpu_us + queued_us);
   if (pidfd >= 0) close(pidfd);
   ch.CloseAll();
   out.wall_ms = MonotonicMs() - out.start_ms;
@@ -331,8 +380,12 @@ RequestOutcome RunFresh(const RequestSpec& spec, const SlowHook& slow) {
 
 RequestOutcome RunRequest(const RequestSpec& spec) { return RunFresh(spec, SlowHook()); }
 
+void ObserveRequests(RequestObserver* observer) { g_observer = observer; }
+
 Sandbox::Sandbox(int max_reuse, std::vector<int> close_fds)
-    : max_reuse_(max_reuse), close_fds_(std::move(close_fds)) {}
+    : max_reuse_(max_reuse), close_fds_(std::move(close_fds)) {
+  Oom();  // the counters before the first case
+}
 
 Sandbox::~Sandbox() { StopWarm(false); }
 
@@ -361,6 +414,8 @@ bool Sandbox::StartWarm() {
   warm_pidfd_ = OpenPidfd(pid);
   warm_socket_ = sv[0];
   warm_served_ = 0;
+  warm_cpu_us_ = 0;
+  warm_queued_us_ = 0;
   return true;
 }
 
@@ -372,7 +427,9 @@ void Sandbox::StopWarm(bool kill_it) {
     kill(-warm_pid_, SIGKILL);
     kill(warm_pid_, SIGKILL);
   }
-  waitpid(warm_pid_, nullptr, 0);
+  rusage usage{};
+  uint64_t queued_us = 0;
+  if (Reap(warm_pid_, true, nullptr, &usage, &queued_us)) WarmGone(usage);
   ForgetWarm();
 }
 
@@ -380,6 +437,12 @@ void Sandbox::KillLeftovers() {
   std::vector<pid_t> keep;
   if (warm_pid_ > 0) keep.push_back(warm_pid_);
   KillAdoptedChildren(keep);
+}
+
+void Sandbox::WarmGone(const rusage& usage) {
+  uint64_t total = RusageCpuUs(usage);
+  if (g_observer && total > warm_cpu_us_) g_observer->OtherCpu(total - warm_cpu_us_);
+  warm_cpu_us_ = total;
 }
 
 void Sandbox::ForgetWarm() {
@@ -414,10 +477,24 @@ RequestOutcome Sandbox::Run(const RequestSpec& spec) {
   }
   ch.CloseCaseEnds();
   ++warm_served_;
+  if (g_observer) g_observer->RequestStarted(warm_pid_, warm_cpu_us_ + warm_queued_us_);
   WarmEnd end;
   bool exited = false;
-  Collect(spec, warm_pid_, warm_pidfd_, warm_socket_, slow, &ch, &out, &end, &exited);
+  rusage usage{};
+  uint64_t queued_now = warm_queued_us_;
+  Collect(spec, warm_pid_, warm_pidfd_, warm_socket_, slow, &ch, &out, &end, &exited, &usage,
+          &queued_now);
   ch.CloseAll();
+  // Its answer says what it has used so far; if it died first, its rusage.
+  uint64_t cpu_now = end.done ? end.cpu_us : exited ? RusageCpuUs(usage) : warm_cpu_us_;
+  uint64_t cpu_us = cpu_now > warm_cpu_us_ ? cpu_now - warm_cpu_us_ : 0;
+  if (end.done || exited) out.cpu_ms = cpu_us / 1000.0;
+  warm_cpu_us_ = std::max(warm_cpu_us_, cpu_now);
+  if (end.done) queued_now = end.queued_us;
+  uint64_t queued_us = queued_now > warm_queued_us_ ? queued_now - warm_queued_us_ : 0;
+  warm_queued_us_ = std::max(warm_queued_us_, queued_now);
+  if (g_observer) g_observer->RequestEnded(cpu_us + queued_us);
+  if (exited) WarmGone(usage);
   if (exited) {
     // It died in the request (a crash, the OOM killer, a timeout), or it
     // retired and exited before its answer was read (Collect reaped it):

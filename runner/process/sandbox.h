@@ -14,8 +14,10 @@
 // of the spec. Its engine reports back over a second pipe.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
@@ -71,6 +73,11 @@ struct RequestOutcome {
   phptrun_startup_timing restart{};  // when startup_ini restarted the engine
   bool reused = false;        // a warm case process had served other requests before
   double wall_ms = 0;
+  // CPU of the request: user + sys of its case process and the children that
+  // process waited for (wait4's rusage for a one-shot process, the warm
+  // process's own getrusage around the request); -1 when unknown. Children
+  // it left running are not in it.
+  double cpu_ms = -1;
   double start_ms = 0;        // CLOCK_MONOTONIC ms when RunRequest began
   // The lifecycle tracer's event log of the case process (tracer/event_log.h,
   // encoded), when the tracer is on and the engine returned.
@@ -80,6 +87,26 @@ struct RequestOutcome {
 
 // Runs the request in a fresh fork: a one-shot case process.
 RequestOutcome RunRequest(const RequestSpec& spec);
+
+// Told about every request of the process's case processes, as they start
+// and end, with their CPU: how a worker lets the supervisor see whether its
+// case computes or waits (runner/pool/cpu_board.h, `-j auto`).
+class RequestObserver {
+ public:
+  virtual ~RequestObserver() = default;
+  // `pid` serves a request from now on; it had been busy base_us before (0
+  // for a fresh fork): CPU (/proc/<pid>/stat, waited children included)
+  // plus run-queue wait (/proc/<pid>/schedstat).
+  virtual void RequestStarted(pid_t pid, uint64_t base_us) = 0;
+  // The request is over; it was busy busy_us (0 when unknown).
+  virtual void RequestEnded(uint64_t busy_us) = 0;
+  // CPU a case process used outside any request (a warm one's exit).
+  virtual void OtherCpu(uint64_t cpu_us) = 0;
+};
+
+// Sets the observer of this process's requests (a worker sets one at its
+// start); null: none. Not owned.
+void ObserveRequests(RequestObserver* observer);
 
 // A worker's case processes. Run() gives a request that needs nothing of
 // its own at startup (no INI of its own, no restart, no resident loop, all
@@ -129,6 +156,9 @@ class Sandbox {
   void StopWarm(bool kill_it);
   // Lets go of a warm process that is gone (reaped) or being stopped.
   void ForgetWarm();
+  // The warm process was reaped: what it used after its last answer (its
+  // exit) is told to the observer.
+  void WarmGone(const rusage& usage);
 
   const int max_reuse_;
   const std::vector<int> close_fds_;
@@ -136,6 +166,8 @@ class Sandbox {
   int warm_pidfd_ = -1;
   int warm_socket_ = -1;
   int warm_served_ = 0;
+  uint64_t warm_cpu_us_ = 0;     // the warm process's CPU at its last answer
+  uint64_t warm_queued_us_ = 0;  // ... and its run-queue wait
   double slow_after_ms_ = 0;
   std::function<void()> slow_hook_;
 };

@@ -516,4 +516,88 @@ TEST_CASE("a request that retires the warm process still reports the script's ex
 }
 
 }  // namespace
+
+namespace {
+
+// Records what the sandbox tells its observer.
+struct RecordingObserver : RequestObserver {
+  struct Event {
+    char kind;  // 'S'tarted, 'E'nded, 'O'ther
+    pid_t pid;
+    uint64_t us;
+  };
+  std::vector<Event> events;
+  void RequestStarted(pid_t pid, uint64_t base_us) override { events.push_back({'S', pid, base_us}); }
+  void RequestEnded(uint64_t cpu_us) override { events.push_back({'E', 0, cpu_us}); }
+  void OtherCpu(uint64_t cpu_us) override { events.push_back({'O', 0, cpu_us}); }
+};
+
+// A script that computes for `ms` of its own CPU and prints what it used,
+// by its own getrusage().
+std::string SpinScript(int ms) {
+  return "<?php function c() { $u = getrusage(); return ($u['ru_utime.tv_sec'] + "
+         "$u['ru_stime.tv_sec']) * 1e3 + ($u['ru_utime.tv_usec'] + $u['ru_stime.tv_usec']) / 1e3; }"
+         "$s = c(); while (c() - $s < " +
+         std::to_string(ms) + ") { for ($i = 0; $i < 1000; $i++); } echo c() - $s;";
+}
+
+}  // namespace
+
+TEST_CASE("cpu_ms: a one-shot and a warm request count what the script measured of itself") {
+  RecordingObserver observer;
+  ObserveRequests(&observer);
+  EngineScript spin(SpinScript(80));
+
+  RequestOutcome fresh = RunRequest(spin.Spec());
+  REQUIRE(fresh.completed);
+  double own = std::atof(fresh.output.c_str());
+  CHECK(own >= 80);
+  CHECK(fresh.cpu_ms >= own);
+  CHECK(fresh.cpu_ms < own + 50);
+  REQUIRE(observer.events.size() == 2);
+  CHECK(observer.events[0].kind == 'S');
+  CHECK(observer.events[0].us == 0);  // a fresh fork starts from nothing
+  CHECK(observer.events[1].kind == 'E');
+  // CPU plus the time it waited for one.
+  CHECK(observer.events[1].us + 1 >= static_cast<uint64_t>(fresh.cpu_ms * 1000));
+
+  // Warm: each request's figure is its own, not the process's total, and
+  // the next request starts from what the process had used before.
+  observer.events.clear();
+  {
+    Sandbox sandbox(100, {});
+    RequestOutcome first = sandbox.Run(spin.Spec());
+    RequestOutcome second = sandbox.Run(spin.Spec());
+    REQUIRE(first.completed);
+    REQUIRE(second.completed);
+    CHECK(second.reused);
+    double own_second = std::atof(second.output.c_str());
+    CHECK(second.cpu_ms >= own_second);
+    CHECK(second.cpu_ms < own_second + 50);
+    REQUIRE(observer.events.size() >= 4);
+    CHECK(observer.events[0].kind == 'S');
+    CHECK(observer.events[2].kind == 'S');
+    CHECK(observer.events[0].pid == observer.events[2].pid);  // the same warm process
+    CHECK(observer.events[2].us == observer.events[1].us);    // its CPU after the first
+    CHECK(observer.events[3].kind == 'E');
+  }
+  // The warm process's exit, reaped when the sandbox went away.
+  CHECK(observer.events.back().kind == 'O');
+  ObserveRequests(nullptr);
+}
+
+TEST_CASE("cpu_ms: a sleeping request uses little CPU; a timed-out one still has a figure") {
+  EngineScript sleeper("<?php usleep(300000); echo 'ok';");
+  RequestOutcome out = RunRequest(sleeper.Spec());
+  REQUIRE(out.completed);
+  CHECK(out.cpu_ms >= 0);
+  CHECK(out.cpu_ms < out.wall_ms / 3);
+
+  EngineScript hang("<?php while (true) { usleep(1000); }", 0.5);
+  Sandbox sandbox(100, {});
+  RequestOutcome timed_out = sandbox.Run(hang.Spec());
+  CHECK(timed_out.timed_out);
+  CHECK(timed_out.cpu_ms >= 0);  // from wait4's rusage of the killed process
+}
+
 }  // namespace phptrun

@@ -1,6 +1,7 @@
 #include "runner/resident/resident_case.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "runner/phpt/expect.h"
 #include "tracer/leak_analysis.h"
@@ -52,6 +53,100 @@ std::string Join(const std::string& a, const std::string& b) {
   return a + "; " + b;
 }
 
+// `inner` lies below `outer`: outer is a prefix ending where a segment of
+// inner begins.
+bool Below(const std::string& inner, const std::string& outer) {
+  if (inner.size() <= outer.size() || inner.compare(0, outer.size(), outer) != 0) return false;
+  char next = inner[outer.size()];
+  return next == '-' || next == '[' || next == '{';
+}
+
+// The retainer paths over the checkpoints: each path's items and bytes at
+// every checkpoint (0 where it was absent), judged as the metrics are.
+// Returns the paths that rose after warm-up, leaking ones first; sets
+// *undecided to the first undecided path ("" when none).
+std::vector<RetainedPath> JudgeRetainers(const std::vector<int>& checkpoints,
+                                         const std::vector<RetainedSnapshot>& snapshots,
+                                         int64_t max_growth, bool* truncated,
+                                         std::string* undecided) {
+  std::vector<RetainedPath> out;
+  // The snapshot of every checkpoint, or nothing to judge.
+  std::vector<const RetainedSnapshot*> at;
+  for (int c : checkpoints) {
+    const RetainedSnapshot* found = nullptr;
+    for (const RetainedSnapshot& s : snapshots) {
+      if (s.iteration == c) found = &s;
+    }
+    if (!found) return out;
+    at.push_back(found);
+    if (found->truncated) *truncated = true;
+  }
+  if (at.empty()) return out;
+  std::unordered_map<std::string, size_t> index;
+  std::vector<RetainedPath> paths;
+  for (size_t j = 0; j < at.size(); ++j) {
+    for (const RetainedSnapshot::Entry& e : at[j]->entries) {
+      auto [it, added] = index.emplace(e.path, paths.size());
+      if (added) {
+        RetainedPath p;
+        p.path = e.path;
+        p.items.assign(at.size(), 0);
+        p.bytes.assign(at.size(), 0);
+        paths.push_back(std::move(p));
+      }
+      paths[it->second].items[j] = e.items;
+      paths[it->second].bytes[j] = e.bytes;
+    }
+  }
+  std::vector<RetainedPath> rose;
+  for (RetainedPath& p : paths) {
+    TrendVerdict items = JudgeCheckpoints(checkpoints, p.items);
+    TrendVerdict bytes = JudgeCheckpoints(checkpoints, p.bytes);
+    if (items.trend == Trend::kFlat && bytes.trend == Trend::kFlat) continue;
+    p.items_growth = items.growth;
+    p.bytes_growth = bytes.growth;
+    bool bytes_leak =
+        bytes.trend == Trend::kGrowing && bytes.growth > static_cast<double>(max_growth);
+    p.leaking = items.trend == Trend::kGrowing || bytes_leak;
+    const TrendVerdict& shown = items.trend != Trend::kFlat ? items : bytes;
+    p.trend = p.leaking ? "growing" : TrendName(shown.trend);
+    if (!p.leaking && (items.trend == Trend::kUndecided || bytes.trend == Trend::kUndecided)) {
+      p.trend = "undecided";
+    }
+    p.last_rise = std::max(items.last_rise, bytes.last_rise);
+    rose.push_back(std::move(p));
+  }
+  // A growing container's elements grow with it: name the outermost.
+  // Above it, the containers that hold it grow in bytes only (what they
+  // reach includes it): name the container whose items grow.
+  std::vector<RetainedPath> kept;
+  for (const RetainedPath& p : rose) {
+    bool explained = std::any_of(rose.begin(), rose.end(), [&](const RetainedPath& q) {
+      if (!q.leaking) return false;
+      return (q.items_growth > 0 && Below(p.path, q.path)) ||
+             (p.items_growth <= 0 && Below(q.path, p.path));
+    });
+    if (!explained) kept.push_back(p);
+  }
+  std::stable_sort(kept.begin(), kept.end(), [](const RetainedPath& a, const RetainedPath& b) {
+    if (a.leaking != b.leaking) return a.leaking;
+    return a.items_growth > b.items_growth;
+  });
+  for (const RetainedPath& p : kept) {
+    if (p.trend == "undecided" && undecided->empty()) *undecided = p.path;
+  }
+  if (kept.size() > kMaxRetainers) kept.resize(kMaxRetainers);
+  return kept;
+}
+
+// "retained by PATH: items +1/iteration, bytes +48 B/iteration"
+std::string DescribeRetainer(const RetainedPath& p) {
+  std::string out = "retained by " + p.path + ":";
+  if (p.items_growth > 0) out += " items " + FormatGrowth(p.items_growth, false) + "/iteration,";
+  out += " bytes " + FormatGrowth(p.bytes_growth, true) + "/iteration";
+  return out;
+}
+
 }  // namespace
 
 ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutcome& outcome,
@@ -66,6 +161,7 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
   rep.completed = static_cast<int>(samples.size());
   rep.warmup = spec.warmup;
   rep.max_growth = spec.max_growth;
+  rep.extended_from = spec.extended_from;
   for (size_t m = 0; m < ResidentMetrics().size(); ++m) {
     std::vector<int64_t> values;
     values.reserve(samples.size());
@@ -76,6 +172,7 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
     rep.iterations_per_s = static_cast<double>(samples.size()) * 1000.0 / res.loop_ms;
     rep.loop_ms = res.loop_ms;
     rep.sampling_ms = res.sampling_ms;
+    rep.snapshot_ms = res.snapshot_ms;
   }
   if (outcome.finished && res.attribution < 0) rep.attribution = res.message;
 
@@ -156,18 +253,100 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
     }
     LeakAnalysis analysis = AnalyzeLeaks(series, spec.warmup, spec.max_growth);
     if (analysis.judged) {
+      rep.checkpoints = analysis.checkpoints;
+      std::string undecided_path;
+      rep.retainers = JudgeRetainers(analysis.checkpoints, outcome.snapshots, spec.max_growth,
+                                     &rep.snapshots_truncated, &undecided_path);
       for (const MetricVerdict& m : analysis.metrics) {
         rep.growth.emplace_back(m.name, m.growth);
         if (m.leaking) rep.leaking.push_back(m.name);
       }
-      if (analysis.leaking()) {
+      std::string held;
+      int held_count = 0;
+      for (const RetainedPath& p : rep.retainers) {
+        if (!p.leaking || held_count == 2) continue;
+        held = Join(held, DescribeRetainer(p));
+        ++held_count;
+      }
+      if (analysis.leaking() || held_count > 0) {
         ev.leaked = true;
-        ev.leak_reason = analysis.Summary() + " after warm-up (" + std::to_string(spec.warmup) +
-                         " of " + std::to_string(spec.iterations) + " " + rep.mode + " iterations)";
+        rep.decision = "growing";
+        std::string extended;
+        if (rep.extended_from > 0) {
+          extended = ", extended from " + std::to_string(rep.extended_from);
+        }
+        ev.leak_reason = Join(held, analysis.Summary()) + " after warm-up (" +
+                         std::to_string(spec.warmup) + " of " + std::to_string(spec.iterations) +
+                         " " + rep.mode + " iterations" + extended + ")";
+      } else {
+        for (const MetricVerdict& m : analysis.metrics) {
+          if (m.trend == Trend::kUndecided && ev.undecided_what.empty()) {
+            ev.undecided_what = m.name;
+          }
+        }
+        if (ev.undecided_what.empty() && !undecided_path.empty()) {
+          ev.undecided_what = "retained " + undecided_path;
+        }
+        ev.undecided = !ev.undecided_what.empty();
+        // The metrics know the exact iteration; the retainers only the
+        // checkpoint by which they last rose.
+        int last_rise = 0;
+        for (const MetricVerdict& m : analysis.metrics)
+          last_rise = std::max(last_rise, m.last_rise);
+        if (last_rise == 0) {
+          for (const RetainedPath& p : rep.retainers) last_rise = std::max(last_rise, p.last_rise);
+        }
+        if (ev.undecided) {
+          rep.decision = "undecided: " + ev.undecided_what +
+                         " rose recently but not steadily, at iteration " +
+                         std::to_string(last_rise);
+        } else if (last_rise > 0) {
+          rep.decision = "bounded: stopped growing at iteration " + std::to_string(last_rise);
+        } else {
+          rep.decision = "flat";
+        }
       }
     }
   }
   return ev;
+}
+
+std::string IterationOutput(const ResidentOutcome& outcome, const std::string& output, int k) {
+  if (k < 1 || static_cast<size_t>(k) > outcome.samples.size()) return "";
+  const phptrun_resident_sample& s = outcome.samples[static_cast<size_t>(k) - 1];
+  if (s.output_start < 0 || s.output_end < s.output_start) return "";
+  return NormalizeOutput(Slice(output, s.output_start, s.output_end));
+}
+
+std::vector<int> FreshSamples(int completed) {
+  std::vector<int> ks;
+  for (int k : {2, (completed + 1) / 2, completed}) {
+    if (k >= 2 && k <= completed && std::find(ks.begin(), ks.end(), k) == ks.end()) {
+      ks.push_back(k);
+    }
+  }
+  return ks;
+}
+
+bool CompareFresh(const ResidentOutcome& long_lived, const std::string& long_lived_output, int k,
+                  const ResidentOutcome& fresh, const std::string& fresh_output,
+                  ResidentEvaluation* ev) {
+  if (!fresh.finished || fresh.result.stop != PHPTRUN_RESIDENT_RAN_ALL || fresh.samples.empty()) {
+    return false;
+  }
+  const phptrun_resident_sample& s = fresh.samples.front();
+  if (s.output_start < 0 || s.output_end < s.output_start) return false;
+  std::string alone = NormalizeOutput(Slice(fresh_output, s.output_start, s.output_end));
+  std::string served = IterationOutput(long_lived, long_lived_output, k);
+  ev->report.fresh_checked.push_back(k);
+  if (alone == served) return false;
+  ev->report.fresh_differs = k;
+  ev->failure_reason =
+      Join(ev->failure_reason, "output of request " + std::to_string(k) +
+                                   " differs from a fresh worker serving request " +
+                                   std::to_string(k) + " (state kept from earlier requests?)");
+  if (ev->failure_diff.empty()) ev->failure_diff = MakeDiff("EXPECT", alone, served);
+  return true;
 }
 
 void AttachSites(const ResidentOutcome& attributed, const std::string& how,
@@ -182,7 +361,16 @@ void AttachSites(const ResidentOutcome& attributed, const std::string& how,
     return;
   }
   rep.attribution = how;
-  rep.sites = attributed.sites;
+  // What phptrun's own loop allocated outside PHP code (the handler's
+  // argument and frame, the GC's buffers) is not the user's.
+  rep.sites.clear();
+  for (const LeakSite& s : attributed.sites) {
+    if (s.function == "(worker loop)") {
+      rep.own_bytes += s.bytes;
+    } else {
+      rep.sites.push_back(s);
+    }
+  }
   rep.retained_bytes = attributed.retained_bytes;
   rep.retained_blocks = attributed.retained_blocks;
   if (ev->leaked && !rep.sites.empty()) {

@@ -27,6 +27,19 @@
 
 namespace phptrun {
 
+// One retained snapshot (runner/sapi/retained.h) as it arrived.
+struct RetainedSnapshot {
+  int iteration = 0;
+  bool truncated = false;
+  uint32_t nodes = 0;
+  struct Entry {
+    std::string path;
+    int64_t items = 0;
+    int64_t bytes = 0;
+  };
+  std::vector<Entry> entries;
+};
+
 // What the case process sent about a resident run (runner/resident_control.h).
 struct ResidentOutcome {
   bool finished = false;  // the loop's end result arrived (no crash, no timeout)
@@ -36,6 +49,7 @@ struct ResidentOutcome {
   std::vector<LeakSite> sites;
   int64_t retained_bytes = 0;
   int64_t retained_blocks = 0;
+  std::vector<RetainedSnapshot> snapshots;  // at the checkpoints, in order
   // The iteration a crash signal hit, as the case process reported it
   // before dying (0: none reported). Samples of its last batch are lost, so
   // counting them would name an earlier iteration.
@@ -52,6 +66,10 @@ struct ResidentEvaluation {
   std::string bork_reason;
   bool leaked = false;
   std::string leak_reason;  // one line: what grows, by how much, the top site
+  // Nothing leaks, but something grew recently without growing steadily:
+  // a longer run would decide (runner/case/resident_runner.h extends it).
+  bool undecided = false;
+  std::string undecided_what;  // "heap", "retained $cache", ...
   ResidentReport report;
 };
 
@@ -59,6 +77,22 @@ struct ResidentEvaluation {
 // exceeded 64 MiB", or "" when the case process ended normally.
 ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutcome& outcome,
                                     const std::string& output, const std::string& crash_reason);
+
+// What iteration k (1-based) of a run printed, normalized as run-tests
+// compares; "" when the output was not cut or k did not complete.
+std::string IterationOutput(const ResidentOutcome& outcome, const std::string& output, int k);
+
+// The requests a fresh worker serves to compare with the long-lived one:
+// 2, the middle one and the last (of `completed`), without repeats.
+std::vector<int> FreshSamples(int completed);
+
+// Compares request k of the long-lived worker with a fresh worker serving
+// request k alone (`fresh`, `fresh_output`): on a difference, FAILs `ev`
+// naming k with the diff (fresh worker as expected, long-lived as actual)
+// and returns true. A fresh run that did not complete says nothing.
+bool CompareFresh(const ResidentOutcome& long_lived, const std::string& long_lived_output, int k,
+                  const ResidentOutcome& fresh, const std::string& fresh_output,
+                  ResidentEvaluation* ev);
 
 // Puts the sites of an attribution pass (`attributed`, a second run of the
 // same case, or the first with --attribute) into `ev`, and names the top

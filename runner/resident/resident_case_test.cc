@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tracer/leak_analysis.h"
+
 namespace phptrun {
 namespace {
 
@@ -235,6 +237,115 @@ TEST_CASE("resident: without offsets (stdout not captured) EXPECT sees everythin
   ResidentEvaluation ev = EvaluateResident(Spec(10), o, "all of it", "");
   CHECK(ev.first_output == "all of it");
   CHECK(ev.failure_reason.empty());
+}
+
+}  // namespace
+}  // namespace phptrun
+
+namespace phptrun {
+namespace {
+
+// Snapshots at the rule's checkpoints: `items(path, iteration)` for each path.
+template <typename F>
+std::vector<RetainedSnapshot> Snapshots(int warmup, int n, const std::vector<std::string>& paths,
+                                        F items) {
+  std::vector<RetainedSnapshot> out;
+  for (int c : Checkpoints(warmup, n)) {
+    RetainedSnapshot s;
+    s.iteration = c;
+    for (const std::string& p : paths) s.entries.push_back({p, items(p, c), 100 * items(p, c)});
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+TEST_CASE("resident: a retainer whose items keep growing leaks and is named, not its holders") {
+  FakeRun run = Same(200);  // every metric flat: the packed-list case
+  ResidentOutcome o = run.Outcome();
+  o.snapshots = Snapshots(20, 200, {"$c->aliases['request']", "$c->aliases", "$c", "$c->bound"},
+                          [](const std::string& p, int c) -> int64_t {
+                            if (p == "$c->aliases['request']") return c;
+                            if (p == "$c->bound") return 3;
+                            return 1;
+                          });
+  ResidentEvaluation ev = EvaluateResident(Spec(200), o, run.Output(), "");
+  REQUIRE(ev.leaked);
+  CHECK(ev.leak_reason ==
+        "retained by $c->aliases['request']: items +1/iteration, bytes +100 B/iteration after "
+        "warm-up (20 of 200 worker iterations)");
+  REQUIRE(ev.report.retainers.size() == 1);
+  CHECK(ev.report.retainers[0].items.size() == 9);
+  CHECK(ev.report.decision == "growing");
+}
+
+TEST_CASE(
+    "resident: a retainer that fills up and stops is bounded; one still rising is undecided") {
+  FakeRun run = Same(200);
+  ResidentOutcome o = run.Outcome();
+  o.snapshots = Snapshots(20, 200, {"$cache"},
+                          [](const std::string&, int c) -> int64_t { return c < 80 ? c : 80; });
+  ResidentEvaluation ev = EvaluateResident(Spec(200), o, run.Output(), "");
+  CHECK_FALSE(ev.leaked);
+  CHECK_FALSE(ev.undecided);
+  CHECK(ev.report.decision == "bounded: stopped growing at iteration 87");
+
+  o.snapshots = Snapshots(20, 200, {"$cache"}, [](const std::string&, int c) -> int64_t {
+    return c < 150 ? c / 10 : 15;  // rose up to 150: in the tail, not steadily
+  });
+  ev = EvaluateResident(Spec(200), o, run.Output(), "");
+  CHECK_FALSE(ev.leaked);
+  CHECK(ev.undecided);
+  CHECK(ev.undecided_what == "retained $cache");
+}
+
+TEST_CASE("resident: phptrun's own loop allocations are not reported as the user's sites") {
+  FakeRun run = Same(100);
+  run.heap = [](int i) { return 400000 + 100 * i; };
+  ResidentEvaluation ev = Evaluate(Spec(100), run);
+  REQUIRE(ev.leaked);
+  ResidentOutcome attributed;
+  attributed.finished = true;
+  attributed.have_sites = true;
+  attributed.sites = {{"/srv/app/w.php", 0, "(worker loop)", 9000, 90},
+                      {"/srv/app/w.php", 7, "{closure}", 400, 4}};
+  AttachSites(attributed, "second pass", &ev);
+  REQUIRE(ev.report.sites.size() == 1);
+  CHECK(ev.report.sites[0].function == "{closure}");
+  CHECK(ev.report.own_bytes == 9000);
+  CHECK(ev.leak_reason.find("(worker loop)") == std::string::npos);
+}
+
+TEST_CASE("resident: fresh workers serve requests 2, the middle one and the last") {
+  CHECK(FreshSamples(50) == std::vector<int>{2, 25, 50});
+  CHECK(FreshSamples(3) == std::vector<int>{2, 3});
+  CHECK(FreshSamples(2) == std::vector<int>{2});
+  CHECK(FreshSamples(1).empty());
+}
+
+TEST_CASE("resident: a request that a fresh worker answers differently FAILs, naming it") {
+  // Every request of the long-lived worker prints the flash message ...
+  FakeRun served = Same(50, "<h1>Home</h1><p>Welcome back!</p>\n");
+  ResidentEvaluation ev = Evaluate(Spec(50), served);
+  REQUIRE(ev.failure_reason.empty());  // same_output sees nothing
+  // ... a fresh worker serving request 2 alone does not.
+  FakeRun alone = Same(1, "<h1>Home</h1>\n");
+  CHECK(CompareFresh(served.Outcome(), served.Output(), 2, alone.Outcome(), alone.Output(), &ev));
+  CHECK(ev.failure_reason ==
+        "output of request 2 differs from a fresh worker serving request 2 (state kept from "
+        "earlier requests?)");
+  CHECK(ev.report.fresh_differs == 2);
+  CHECK(ev.failure_diff.find("Welcome back!") != std::string::npos);
+
+  // The same output: nothing to say. A fresh run that did not finish: neither.
+  ResidentEvaluation same = Evaluate(Spec(50), served);
+  FakeRun same_alone = Same(1, "<h1>Home</h1><p>Welcome back!</p>\n");
+  CHECK_FALSE(CompareFresh(served.Outcome(), served.Output(), 25, same_alone.Outcome(),
+                           same_alone.Output(), &same));
+  CHECK(same.report.fresh_checked == std::vector<int>{25});
+  alone.finished = false;
+  CHECK_FALSE(
+      CompareFresh(served.Outcome(), served.Output(), 2, alone.Outcome(), alone.Output(), &same));
+  CHECK(same.failure_reason.empty());
 }
 
 }  // namespace

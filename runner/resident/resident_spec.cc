@@ -112,13 +112,24 @@ bool ParseResidentSection(std::string_view body, ResidentSpec* spec, std::string
       out.max_growth = n;
     } else if (key == "same_output") {
       if (!ParseBool(value, &out.same_output)) return bad("1 or 0");
+    } else if (key == "fresh") {
+      if (!ParseBool(value, &out.fresh)) return bad("1 or 0");
+    } else if (key == "max_iterations") {
+      if (!ParseInteger(value, 1, 1000000, &n)) return bad("a number from 1 to 1000000");
+      out.max_iterations = static_cast<int>(n);
     } else {
       *err = "RESIDENT: unknown key '" + key +
-             "' (known: mode, iterations, warmup, max_growth, same_output)";
+             "' (known: mode, iterations, warmup, max_growth, same_output, "
+             "max_iterations, fresh)";
       return false;
     }
   }
   if (!warmup_given) out.warmup = DefaultWarmup(out.iterations);
+  if (out.max_iterations > 0 && out.max_iterations < out.iterations) {
+    *err = "RESIDENT: max_iterations=" + std::to_string(out.max_iterations) +
+           " is below iterations=" + std::to_string(out.iterations);
+    return false;
+  }
   if (out.iterations - out.warmup < kMinJudgedIterations) {
     *err = "RESIDENT: warmup=" + std::to_string(out.warmup) + " leaves " +
            std::to_string(std::max(0, out.iterations - out.warmup)) +

@@ -13,6 +13,10 @@
 //   warmup=20          iterations the leak verdict ignores       (default max(5, iterations/10))
 //   max_growth=0       bytes per iteration tolerated after warm-up (default 0)
 //   same_output=1      every iteration must print what the first printed (default 1)
+//   max_iterations=N   how far an undecided leak verdict may extend the run,
+//                      doubling the iterations (default 8 x iterations)
+//   fresh=1            worker: compare sampled requests with a fresh worker
+//                      serving the same request number (default 1)
 //
 // An unknown or repeated key, a bad value, or a warm-up that leaves fewer
 // than kMinJudgedIterations iterations to judge is an error whose text names
@@ -29,6 +33,9 @@ namespace phptrun {
 // it needs a few of them.
 inline constexpr int kMinJudgedIterations = 4;
 
+// By default an undecided run may grow to this many times its iterations.
+inline constexpr int kDefaultExtension = 8;
+
 struct ResidentSpec {
   enum class Mode { kRequests, kWorker, kReload };
   Mode mode = Mode::kRequests;
@@ -40,6 +47,14 @@ struct ResidentSpec {
   bool judge_leaks = true;
   // Made from --repeat N rather than a RESIDENT section.
   bool from_repeat = false;
+  // The longest run an undecided verdict may be extended to (doubling the
+  // iterations); 0: kDefaultExtension times `iterations`.
+  int max_iterations = 0;
+  // Set by the runner on an extended run: the configured iterations.
+  int extended_from = 0;
+  // worker: serve a few sampled requests (2, the middle one, the last) also
+  // in a freshly booted worker and compare the outputs (RESIDENT fresh=1/0).
+  bool fresh = true;
 };
 
 // "requests", "worker", "reload".

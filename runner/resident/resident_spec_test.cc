@@ -58,9 +58,9 @@ TEST_CASE("RESIDENT: every key, comments, blanks and spaces") {
 }
 
 TEST_CASE("RESIDENT: errors name the key and what was expected") {
-  CHECK(
-      Error("colour=blue") ==
-      "RESIDENT: unknown key 'colour' (known: mode, iterations, warmup, max_growth, same_output)");
+  CHECK(Error("colour=blue") ==
+        "RESIDENT: unknown key 'colour' (known: mode, iterations, warmup, max_growth, same_output, "
+        "max_iterations, fresh)");
   CHECK(Error("mode=fork") ==
         "RESIDENT: mode=fork is invalid; expected requests, worker or reload");
   CHECK(Error("iterations=0") ==

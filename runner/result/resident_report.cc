@@ -45,6 +45,22 @@ std::string ResidentDetails(const ResidentReport& r) {
              "\n";
     }
   }
+  for (const RetainedPath& p : r.retainers) {
+    if (!p.leaking) continue;
+    out += "  retained by " + p.path + ": items " + FormatGrowth(p.items_growth, false) +
+           " per iteration, " + FormatGrowth(p.bytes_growth, true) +
+           " per iteration; items at the checkpoints";
+    for (size_t j = 0; j < p.items.size() && j < r.checkpoints.size(); ++j) {
+      out +=
+          (j ? ", " : " ") + std::to_string(p.items[j]) + " @" + std::to_string(r.checkpoints[j]);
+    }
+    out += "\n";
+  }
+  if (r.extended_from > 0) {
+    out += "extended from " + std::to_string(r.extended_from) + " to " +
+           std::to_string(r.iterations) + " iterations: " + r.extended_because + "\n";
+  }
+  if (!r.decision.empty()) out += "decision: " + r.decision + "\n";
   if (!r.sites.empty()) {
     out += "retained after warm-up: " + HumanBytes(static_cast<double>(r.retained_bytes)) + " in " +
            std::to_string(r.retained_blocks) + " blocks, allocated at:\n";
@@ -94,6 +110,31 @@ void EncodeResidentReport(const ResidentReport& r, WireWriter* w) {
   w->F64(r.iterations_per_s);
   w->F64(r.loop_ms);
   w->F64(r.sampling_ms);
+  w->F64(r.snapshot_ms);
+  w->U32(static_cast<uint32_t>(r.checkpoints.size()));
+  for (int c : r.checkpoints) w->U32(static_cast<uint32_t>(c));
+  w->U32(static_cast<uint32_t>(r.retainers.size()));
+  for (const RetainedPath& p : r.retainers) {
+    w->Str(p.path);
+    w->U32(static_cast<uint32_t>(p.items.size()));
+    for (size_t j = 0; j < p.items.size(); ++j) {
+      w->I64(p.items[j]);
+      w->I64(j < p.bytes.size() ? p.bytes[j] : 0);
+    }
+    w->Str(p.trend);
+    w->F64(p.items_growth);
+    w->F64(p.bytes_growth);
+    w->U32(static_cast<uint32_t>(p.last_rise));
+    w->U32(p.leaking ? 1 : 0);
+  }
+  w->U32(r.snapshots_truncated ? 1 : 0);
+  w->Str(r.decision);
+  w->U32(static_cast<uint32_t>(r.extended_from));
+  w->Str(r.extended_because);
+  w->I64(r.own_bytes);
+  w->U32(static_cast<uint32_t>(r.fresh_checked.size()));
+  for (int k : r.fresh_checked) w->U32(static_cast<uint32_t>(k));
+  w->U32(static_cast<uint32_t>(r.fresh_differs));
 }
 
 bool DecodeResidentReport(WireReader* r, ResidentReport* out) {
@@ -157,6 +198,52 @@ bool DecodeResidentReport(WireReader* r, ResidentReport* out) {
   r->F64(&out->iterations_per_s);
   r->F64(&out->loop_ms);
   r->F64(&out->sampling_ms);
+  r->F64(&out->snapshot_ms);
+  r->U32(&n);
+  for (uint32_t i = 0; i < n && r->ok(); ++i) {
+    uint32_t c = 0;
+    r->U32(&c);
+    out->checkpoints.push_back(static_cast<int>(c));
+  }
+  r->U32(&n);
+  for (uint32_t i = 0; i < n && r->ok(); ++i) {
+    RetainedPath p;
+    uint32_t count = 0, last_rise = 0, leaking = 0;
+    r->Str(&p.path);
+    r->U32(&count);
+    for (uint32_t j = 0; j < count && r->ok(); ++j) {
+      int64_t items = 0, bytes = 0;
+      r->I64(&items);
+      r->I64(&bytes);
+      p.items.push_back(items);
+      p.bytes.push_back(bytes);
+    }
+    r->Str(&p.trend);
+    r->F64(&p.items_growth);
+    r->F64(&p.bytes_growth);
+    r->U32(&last_rise);
+    r->U32(&leaking);
+    p.last_rise = static_cast<int>(last_rise);
+    p.leaking = leaking != 0;
+    out->retainers.push_back(std::move(p));
+  }
+  uint32_t truncated = 0, extended_from = 0;
+  r->U32(&truncated);
+  out->snapshots_truncated = truncated != 0;
+  r->Str(&out->decision);
+  r->U32(&extended_from);
+  out->extended_from = static_cast<int>(extended_from);
+  r->Str(&out->extended_because);
+  r->I64(&out->own_bytes);
+  r->U32(&n);
+  for (uint32_t i = 0; i < n && r->ok(); ++i) {
+    uint32_t k = 0;
+    r->U32(&k);
+    out->fresh_checked.push_back(static_cast<int>(k));
+  }
+  uint32_t differs = 0;
+  r->U32(&differs);
+  out->fresh_differs = static_cast<int>(differs);
   return r->ok();
 }
 

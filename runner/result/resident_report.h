@@ -24,6 +24,19 @@ struct LeakSite {
   int64_t count = 0;     // blocks
 };
 
+// One retainer path of the retained snapshots (runner/sapi/retained.h): what
+// its containers held at each checkpoint, and the trend the leak rule saw.
+struct RetainedPath {
+  std::string path;            // "$em->unitOfWork->identityMap['Visit']"
+  std::vector<int64_t> items;  // elements/properties, one per checkpoint
+  std::vector<int64_t> bytes;  // approximate bytes with what they reach first
+  std::string trend;           // "growing", "undecided", "bounded" (of items, else bytes)
+  double items_growth = 0;     // per iteration over the second half
+  double bytes_growth = 0;
+  int last_rise = 0;  // the checkpoint by which it last rose
+  bool leaking = false;
+};
+
 struct ResidentReport {
   bool present = false;  // false for ordinary cases: nothing else is set
   std::string mode;      // "requests", "worker", "reload"
@@ -47,7 +60,26 @@ struct ResidentReport {
   double iterations_per_s = 0;  // completed iterations / time in the loop
   double loop_ms = 0;           // the loop: iterations, GC, sampling
   double sampling_ms = 0;       // of loop_ms: taking and sending the samples
+  double snapshot_ms = 0;       // of loop_ms: the retained snapshots
+  // The checkpoints (iterations) of the leak rule and the snapshots.
+  std::vector<int> checkpoints;
+  // The retainer paths that rose after warm-up, leaking ones first (at most
+  // kMaxRetainers); empty in requests mode.
+  std::vector<RetainedPath> retainers;
+  bool snapshots_truncated = false;  // a snapshot hit the walker's budget
+  // How the rule decided, in words: "growing", "bounded: stopped growing at
+  // iteration 126", "flat", "undecided at the budget: ...".
+  std::string decision;
+  int extended_from = 0;         // the configured iterations, when the run was extended
+  std::string extended_because;  // what was undecided
+  int64_t own_bytes = 0;         // tracked blocks of phptrun's own loop, not in sites
+  // worker: the requests also served by a fresh worker and compared, and the
+  // first whose output differed (0: none).
+  std::vector<int> fresh_checked;
+  int fresh_differs = 0;
 };
+
+inline constexpr size_t kMaxRetainers = 10;
 
 struct ResidentMetricInfo {
   const char* name;

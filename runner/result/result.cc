@@ -4,6 +4,11 @@
 
 namespace phptrun {
 
+std::string EngineInfo::Build() const {
+  if (version.empty()) return "";
+  return "PHP " + version + (zts ? " ZTS" : " NTS") + (debug ? " debug" : " release");
+}
+
 int Summary::Total() const {
   int total = 0;
   for (const auto& [verdict, n] : counts) total += n;

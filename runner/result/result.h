@@ -39,6 +39,10 @@ struct CaseResult {
   Verdict verdict = Verdict::kPass;
   std::string reason;    // skip/bork/xfail/warn reason, "timed out after 60 s", ...
   double time_ms = 0;    // wall time of the case: SKIPIF + test + CLEAN
+  // CPU of its case processes (user + sys, with the children they waited
+  // for) over all its requests; -1 when unknown (a request's figure was
+  // lost, or no worker reported the case).
+  double cpu_ms = -1;
   std::string diff;      // for FAIL, XFAIL and WARN on a failing test
   std::vector<Phase> phases;
   int worker = 0;        // 1-based worker id (trace track)
@@ -75,6 +79,21 @@ struct Summary {
   }
   int Total() const;
   void Add(Verdict v) { ++counts[v]; }
+};
+
+// The PHP engine a run embeds, as its workers found it at run time
+// (phptrun_engine_describe), and the CLI of the same build that tests spawn.
+struct EngineInfo {
+  std::string version;        // PHP_VERSION, "8.2.32"
+  bool zts = false;
+  bool debug = false;
+  std::string libphp;         // the library file the workers loaded
+  std::string php_ini;        // the php.ini read at startup, "" for none
+  std::string extension_dir;  // the extension_dir INI value
+  std::string php_binary;     // TEST_PHP_EXECUTABLE and PHP_BINARY of the tests
+  // "PHP 8.2.32 NTS debug", "PHP 8.2.36 ZTS release"; "" before the engine
+  // described itself.
+  std::string Build() const;
 };
 
 // What a report keeps of one case's diff and reason: a 64 MiB diff per

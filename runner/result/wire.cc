@@ -204,6 +204,7 @@ void EncodeCaseResult(const CaseResult& r, WireWriter* w, bool with_spans) {
   w->U32(static_cast<uint32_t>(r.reused_verdict));
   w->Str(r.blocks);  // added with run-tests' --show-* options
   w->U32(r.warn_failed ? 1 : 0);
+  w->F64(r.cpu_ms);  // added with -j auto
   w->Str(r.rerun_reason);
 }
 
@@ -291,6 +292,7 @@ bool DecodeCaseResult(WireReader* r, CaseResult* out) {
   uint32_t warn_failed = 0;
   r->U32(&warn_failed);
   out->warn_failed = warn_failed != 0;
+  r->F64(&out->cpu_ms);
   return r->Str(&out->rerun_reason);
 }
 

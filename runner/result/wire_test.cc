@@ -238,6 +238,7 @@ CaseResult SampleResult() {
   r.verdict = Verdict::kXfail;
   r.reason = "timed out after 60 s";
   r.time_ms = 12.375;
+  r.cpu_ms = 3.125;
   r.diff = "001+ \0\xff\xfe binary\n002- expected\n"s;
   r.phases = {{"SKIPIF", 1.5, 1000, 2000, 3000},
               {"RINIT", 0.0, 0, 0, 0},
@@ -255,6 +256,7 @@ void CheckSame(const CaseResult& a, const CaseResult& b) {
   CHECK(a.verdict == b.verdict);
   CHECK(a.reason == b.reason);
   CHECK(a.time_ms == b.time_ms);
+  CHECK(a.cpu_ms == b.cpu_ms);
   CHECK(a.diff == b.diff);
   REQUIRE(a.phases.size() == b.phases.size());
   for (size_t i = 0; i < a.phases.size(); ++i) {

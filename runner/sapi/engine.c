@@ -10,6 +10,7 @@
 #include "runner/sapi/cli_compat.h"
 #include "runner/sapi/lifecycle_hooks.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -204,9 +205,41 @@ static size_t CgiReadPost(char *buffer, size_t count) {
 
 static char *CgiReadCookies(void) { return getenv("HTTP_COOKIE"); }
 
+/* While a request's INI is tried in the started engine, what handlers log
+ * through the SAPI is held back: if an entry fails, the engine starts again
+ * with it and its handler logs the same again, so the held copy is dropped
+ * (the CLI would have logged it once, at startup). */
+static int g_hold_log;
+static char *g_held_log;
+static size_t g_held_log_len;
+
 static void LogMessage(const char *message, int syslog_type) {
+  if (g_hold_log) {
+    size_t len = strlen(message);
+    char *grown = realloc(g_held_log, g_held_log_len + len + 2);
+    if (grown) {
+      g_held_log = grown;
+      memcpy(g_held_log + g_held_log_len, message, len);
+      g_held_log[g_held_log_len + len] = '\n';
+      g_held_log_len += len + 1;
+      g_held_log[g_held_log_len] = '\0';
+    }
+    return;
+  }
   fprintf(stderr, "%s\n", message);
   fflush(stderr);
+}
+
+/* Ends holding back; writes what was held when `emit`, else drops it. */
+static void ReleaseHeldLog(int emit) {
+  g_hold_log = 0;
+  if (emit && g_held_log_len) {
+    fwrite(g_held_log, 1, g_held_log_len, stderr);
+    fflush(stderr);
+  }
+  free(g_held_log);
+  g_held_log = NULL;
+  g_held_log_len = 0;
 }
 
 static int Deactivate(void) {
@@ -326,8 +359,26 @@ static char *JoinIni(const char *a, const char *b, const char *c) {
   return out;
 }
 
+#ifdef ZTS
+/* A thread-safe build keeps its globals per thread in TSRM, which every SAPI
+ * starts first (the signal globals are among them). php_module_startup()
+ * allocates its globals in TSRM again each time, so a restart of the engine
+ * stops TSRM too (StopEngine) and starts it afresh, as a new process would. */
+static int g_tsrm_started;
+
+static void StartTsrm(void) {
+  if (g_tsrm_started) return;
+  php_tsrm_startup();
+  zend_signal_startup();
+  g_tsrm_started = 1;
+}
+#endif
+
 static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, char *err,
                        size_t err_size) {
+#ifdef ZTS
+  StartTsrm();
+#endif
   phptrun_startup_timing unused;
   if (!timing) timing = &unused;
   memset(timing, 0, sizeof *timing);
@@ -394,7 +445,11 @@ int phptrun_engine_startup(const phptrun_engine_options *options,
   g_options = *options;
   /* As the CLI: a closed reader must not kill the process. */
   signal(SIGPIPE, SIG_IGN);
+#ifdef ZTS
+  StartTsrm();
+#else
   zend_signal_startup();
+#endif
   return StartEngine(NULL, timing, err, err_size);
 }
 
@@ -419,6 +474,12 @@ static void StopEngine(phptrun_shutdown_timing *timing) {
     g_sapi_started = 0;
     PhaseEnd(&timing->sshutdown, t0, PHPTRUN_PHASE_SSHUTDOWN);
   }
+#ifdef ZTS
+  if (g_tsrm_started) {
+    tsrm_shutdown();
+    g_tsrm_started = 0;
+  }
+#endif
 }
 
 void phptrun_engine_shutdown(phptrun_shutdown_timing *timing) {
@@ -577,13 +638,16 @@ static int ApplyRuntimeIni(const char *ini) {
   g_ini_diagnostics = 0;
   g_previous_error_cb = zend_error_cb;
   zend_error_cb = CountIniDiagnostic;
+  g_hold_log = 1;
   if (zend_parse_ini_string(copy, 1, ZEND_INI_SCANNER_NORMAL, RuntimeIniCallback, &failed) !=
       SUCCESS) {
     failed = 1;
   }
   zend_error_cb = g_previous_error_cb;
   free(copy);
-  return failed || g_ini_diagnostics ? -1 : 0;
+  int restart = failed || g_ini_diagnostics;
+  ReleaseHeldLog(!restart);
+  return restart ? -1 : 0;
 }
 
 /* The runtime INI could not be applied as if at startup: start the engine
@@ -741,3 +805,39 @@ const char *phptrun_engine_ini_value(const char *key) {
 }
 
 const char *phptrun_engine_php_version(void) { return PHP_VERSION; }
+
+/* Defined in main/php_ini.c (PHPAPI) but declared in no installed header. */
+extern PHPAPI char *php_ini_opened_path;
+
+static void CopyText(char *to, size_t size, const char *from) {
+  snprintf(to, size, "%s", from ? from : "");
+}
+
+static long ConstantLong(const char *name, long fallback) {
+  zval *value = g_started ? zend_get_constant_str(name, strlen(name)) : NULL;
+  return value && Z_TYPE_P(value) == IS_LONG ? (long)Z_LVAL_P(value) : fallback;
+}
+
+void phptrun_engine_describe(phptrun_engine_info *info) {
+  memset(info, 0, sizeof *info);
+  zval *version = g_started ? zend_get_constant_str(ZEND_STRL("PHP_VERSION")) : NULL;
+  CopyText(info->version, sizeof info->version,
+           version && Z_TYPE_P(version) == IS_STRING ? Z_STRVAL_P(version) : PHP_VERSION);
+#ifdef ZTS
+  info->zts = (int)ConstantLong("PHP_ZTS", 1);
+#else
+  info->zts = (int)ConstantLong("PHP_ZTS", 0);
+#endif
+  info->debug = (int)ConstantLong("PHP_DEBUG", ZEND_DEBUG);
+  Dl_info where;
+  if (dladdr((void *)php_module_startup, &where) && where.dli_fname) {
+    char *resolved = realpath(where.dli_fname, NULL);
+    CopyText(info->library, sizeof info->library, resolved ? resolved : where.dli_fname);
+    free(resolved);
+  }
+  if (g_started) {
+    CopyText(info->php_ini, sizeof info->php_ini, php_ini_opened_path);
+    CopyText(info->extension_dir, sizeof info->extension_dir,
+             phptrun_engine_ini_value("extension_dir"));
+  }
+}

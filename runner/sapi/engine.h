@@ -154,6 +154,21 @@ const char *phptrun_engine_ini_value(const char *key);
 /* PHP_VERSION of the engine. */
 const char *phptrun_engine_php_version(void);
 
+/* What the started engine is, as it says at run time (its own constants, the
+ * file the loader mapped), not what the headers phptrun was compiled with. */
+typedef struct phptrun_engine_info {
+  char version[64];          /* PHP_VERSION */
+  int zts;                   /* PHP_ZTS */
+  int debug;                 /* PHP_DEBUG */
+  char library[1024];        /* the libphp this process loaded */
+  char php_ini[1024];        /* the php.ini it read, "" for none */
+  char extension_dir[1024];  /* the extension_dir INI value */
+} phptrun_engine_info;
+
+/* Fills *info; the version, ZTS and debug need a started engine (else the
+ * headers' values are given). */
+void phptrun_engine_describe(phptrun_engine_info *info);
+
 #ifdef __cplusplus
 }
 #endif

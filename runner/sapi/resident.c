@@ -17,6 +17,7 @@
 #include "zend_gc.h"
 #include "runner/sapi/alloc_tracker.h"
 #include "runner/sapi/cli_compat.h"
+#include "runner/sapi/retained.h"
 
 /* ---- samples ---------------------------------------------------------------- */
 
@@ -215,6 +216,28 @@ static void Sample(Loop *l, int iteration, double started_ms, int64_t output_sta
   l->result->sampling_ms += NowMs() - ended;
 }
 
+/* After iteration `iteration`'s sample: a retained snapshot when it is a
+ * checkpoint. The samples before it go out first. */
+static void Checkpoint(Loop *l, int iteration) {
+  const phptrun_resident_config *c = l->config;
+  int due = 0;
+  for (int k = 0; k < c->checkpoint_count && k < PHPTRUN_MAX_CHECKPOINTS; k++) {
+    if (c->checkpoints[k] == iteration) due = 1;
+  }
+  if (!due || !l->sink || !l->sink->retained) return;
+  double started = NowMs();
+  const void *data;
+  size_t size;
+  const zval *handler = Z_TYPE(l->callable) == IS_UNDEF ? NULL : &l->callable;
+  if (phptrun_retained_snapshot(iteration, handler, &data, &size) == 0) {
+    pthread_mutex_lock(&l->batch_lock);
+    FlushLocked(l);
+    l->sink->retained(l->sink->ctx, data, size);
+    pthread_mutex_unlock(&l->batch_lock);
+  }
+  l->result->snapshot_ms += NowMs() - started;
+}
+
 static void Stop(Loop *l, int stop, int iteration) {
   l->result->stop = stop;
   l->result->stopped_in = iteration;
@@ -406,7 +429,7 @@ static void WorkerLoop(void *arg) {
     volatile enum Outcome outcome = kGoOn;
     zend_try {
       zval arg, returned;
-      ZVAL_LONG(&arg, i);
+      ZVAL_LONG(&arg, l->config->first_request > 0 ? l->config->first_request + i - 1 : i);
       ZVAL_UNDEF(&returned);
       fci.retval = &returned;
       fci.params = &arg;
@@ -429,10 +452,12 @@ static void WorkerLoop(void *arg) {
       break;
     }
     Sample(l, i, started, output_start, 1);
+    Checkpoint(l, i);
   }
   r->loop_ms = NowMs() - loop_start;
   StopFlusher(l);
   FinishTracking(l);
+  phptrun_retained_release();
   /* After a fatal error no more PHP code may run; RSHUTDOWN frees it all. */
   if (!fatal) zval_ptr_dtor(&l->callable);
 }
@@ -489,10 +514,12 @@ static void ReloadLoop(void *arg) {
       break;
     }
     Sample(l, i, started, output_start, 1);
+    Checkpoint(l, i);
   }
   r->loop_ms = NowMs() - loop_start;
   StopFlusher(l);
   FinishTracking(l);
+  phptrun_retained_release();
 }
 
 /* ---- requests -------------------------------------------------------------------------- */

@@ -98,11 +98,20 @@ typedef enum phptrun_resident_stop {
   PHPTRUN_RESIDENT_STOP_RINIT = 6,        /* a request could not start */
 } phptrun_resident_stop;
 
+enum { PHPTRUN_MAX_CHECKPOINTS = 17 };
+
 typedef struct phptrun_resident_config {
   int mode;       /* phptrun_resident_mode */
   int iterations; /* >= 1 */
   int track_from; /* attribute allocations from this iteration on; 0 = no attribution */
   int max_sites;  /* at most this many sites reach the sink */
+  /* Retained snapshots (retained.h) after these iterations (worker, reload),
+   * ascending; the sink's `retained` gets each. */
+  int checkpoints[PHPTRUN_MAX_CHECKPOINTS];
+  int checkpoint_count;
+  /* worker: the request number the first call gets (0 = 1); a fresh worker
+   * serving request k alone runs with iterations = 1, first_request = k. */
+  int first_request;
 } phptrun_resident_config;
 
 /* Callbacks into the caller. They run inside the engine's request, between
@@ -116,6 +125,8 @@ typedef struct phptrun_resident_sink {
   /* Once, after the last iteration, when attribution ran. */
   void (*sites)(void *ctx, const phptrun_resident_site *sites, size_t count, int64_t total_bytes,
                 int64_t total_blocks);
+  /* At each checkpoint: a serialized retained snapshot (retained.h). */
+  void (*retained)(void *ctx, const void *data, size_t size);
   /* From a signal handler, when a crash signal (SIGSEGV, SIGABRT, ...) hits
    * iteration `iteration`, just before the process dies of it; must be
    * async-signal-safe. Optional. */
@@ -132,6 +143,7 @@ typedef struct phptrun_resident_result {
   double boot_ms;                 /* worker: the boot script */
   double loop_ms;                 /* all iterations, sampling included */
   double sampling_ms;             /* of loop_ms: taking and sending the samples */
+  double snapshot_ms;             /* of loop_ms: the retained snapshots */
   char message[512];              /* details: what boot returned, why no attribution */
 } phptrun_resident_result;
 

@@ -125,5 +125,44 @@ want=$'a_remember_pid.phpt PASS -\nb_other_process.phpt PASS -\nc_forget_pid.php
 [ $status = 0 ] && [ "$got" = "$want" ] && ! grep -q reused_verdict "$tmp/reuse1.json"
 check "--reuse 1: no reused process, no reused_verdict" $? "status $status; got: $got; $(cat "$tmp/reuse1.out")"
 
+# A TEST_PHP_EXECUTABLE of another build than the embedded one: a warning
+# that names both; the embedded build's own CLI: none.
+printf '#!/bin/sh\necho "PHP 7.4.0 ZTS debug"\n' > "$tmp/other-php"
+chmod +x "$tmp/other-php"
+err=$(TEST_PHP_EXECUTABLE="$tmp/other-php" "$PHPTRUN" -q fixtures/phpt/sections/expect.phpt 2>&1 >/dev/null)
+[[ "$err" == *"warning: TEST_PHP_EXECUTABLE=$tmp/other-php is PHP 7.4.0 ZTS debug, but phptrun embeds PHP 8."* ]]
+check "a TEST_PHP_EXECUTABLE of another build is warned about" $? "$err"
+own=$("$PHPTRUN" --version | sed -n 's/^CLI (TEST_PHP_EXECUTABLE, PHP_BINARY): //p')
+err=$(TEST_PHP_EXECUTABLE="$own" "$PHPTRUN" -q fixtures/phpt/sections/expect.phpt 2>&1 >/dev/null)
+[ -n "$own" ] && [[ "$err" != *"warning: TEST_PHP_EXECUTABLE"* ]]
+check "the embedded build's own CLI is not warned about" $? "own: $own; $err"
+
+# TEST_PHP_ARGS is read as run-tests.php reads it: its words follow the
+# command line (here a -d that the case prints).
+printf -- '--TEST--\nTEST_PHP_ARGS\n--FILE--\n<?php echo ini_get("precision"), "\\n";\n--EXPECT--\n7\n' > "$tmp/args.phpt"
+out=$(TEST_PHP_ARGS="-d precision=7" "$PHPTRUN" -q --json "$tmp/args.json" "$tmp/args.phpt" 2>&1); status=$?
+[ $status = 0 ] && grep -q '"PASS": 1' "$tmp/args.json"
+check "TEST_PHP_ARGS adds its options" $? "status $status; $out"
+err=$(TEST_PHP_ARGS="--frobnicate" "$PHPTRUN" -q "$tmp/args.phpt" 2>&1); status=$?
+[ $status = 2 ] && [[ "$err" == *"--frobnicate"*"(TEST_PHP_ARGS=--frobnicate)"* ]]
+check "a bad option in TEST_PHP_ARGS names TEST_PHP_ARGS" $? "status $status; $err"
+
+# What runs, as the reports name it, against what the loader and the CLI say:
+# libphp as ldd resolves it, the build's CLI and its PHP_VERSION.
+"$PHPTRUN" -q --json "$tmp/engine.json" --junit "$tmp/engine.xml" fixtures/phpt/sections/expect.phpt >/dev/null 2>&1
+lib=$(ldd "$PHPTRUN" | sed -n 's/^\s*libphp[^ ]* => \([^ ]*\) .*/\1/p' | head -n 1)
+cli=$("$PHPTRUN" --version | sed -n 's/^CLI (TEST_PHP_EXECUTABLE, PHP_BINARY): //p')
+ver=$("$cli" -n -r 'echo PHP_VERSION, PHP_ZTS ? " ZTS" : " NTS", PHP_DEBUG ? " debug" : " release";')
+json=$(php8.2 -r '$j = json_decode(file_get_contents($argv[1]), true); echo $j["libphp"], "|", $j["php_binary"], "|", $j["php_build"];' "$tmp/engine.json")
+[ -n "$lib" ] && [ "$json" = "$(realpath "$lib")|$cli|PHP $ver" ] &&
+  grep -q "<property name=\"php_build\" value=\"PHP $ver\"" "$tmp/engine.xml"
+check "the reports name the libphp ldd resolves and the build's CLI and version" $? "json: $json; ldd: $lib; cli: $cli ($ver)"
+
+# -n reads no php.ini (as `php -n`), -c FILE still reads FILE.
+printf -- '--TEST--\n-n\n--FILE--\n<?php var_dump(php_ini_loaded_file());\n--EXPECT--\nbool(false)\n' > "$tmp/no-ini.phpt"
+out=$("$PHPTRUN" -q -n --show-diff "$tmp/no-ini.phpt" 2>&1); status=$?
+[ $status = 0 ]
+check "-n: no php.ini is loaded" $? "status $status; $out"
+
 echo "$fails failed"
 [ $fails = 0 ]

@@ -181,27 +181,98 @@ async function checkPaging(page) {
     }, id);
     const metrics = Object.keys(t.resident.series);
     check(plots.length === metrics.length, `${t.file}: ${plots.length} plots for ${metrics.length} metrics`);
+    const r = t.resident;
+    const marks = await page.evaluate((caseId) => {
+      const canvas = document.querySelector('#resident-' + caseId + ' canvas');
+      return Chart.getChart(canvas).options.plugins.phptrunRuleMarks;
+    }, id);
+    if (r.checkpoints.length) {
+      check(JSON.stringify(marks.checkpoints) === JSON.stringify(r.checkpoints),
+            `${t.file}: the checkpoint lines ${JSON.stringify(marks.checkpoints)} are the JSON's checkpoints`);
+    }
     for (const p of plots) {
-      const series = t.resident.series[p.metric] || [];
+      const series = r.series[p.metric] || [];
       const points = p.datasets[0].data;
-      check(points.length === t.resident.completed && points.every((pt, i) => pt.x === i + 1 && pt.y === series[i]),
-            `${t.file} ${p.metric}: ${points.length} points = ${t.resident.completed} iterations, values as in the JSON`);
-      if (t.resident.leaking.includes(p.metric)) {
-        const growth = p.datasets.find((d) => d.label.startsWith('growth the rule computed'));
-        check(growth !== undefined, `${t.file} ${p.metric}: the rule's growth line is drawn`);
-        if (growth) {
-          const [a, b] = growth.data;
-          const slope = (b.y - a.y) / (b.x - a.x);
-          check(Math.abs(slope - t.resident.growth[p.metric]) < 0.001 + 1e-6 * Math.abs(slope),
-                `${t.file} ${p.metric}: its slope ${slope} is the JSON's growth ${t.resident.growth[p.metric]}`);
-        }
+      check(points.length === r.completed && series.length === r.completed &&
+            points.every((pt, i) => pt.x === i + 1 && pt.y === series[i]),
+            `${t.file} ${p.metric}: ${points.length} points = ${r.completed} iterations run, values as in the JSON`);
+      if (!r.checkpoints.length) continue;
+      const at = r.checkpoints;
+      // The dashed steps: each interval's highest value, checked against the
+      // JSON's series (interval j: iterations at[j-1]+1 .. at[j]).
+      const steps = p.datasets.find((d) => d.label === 'highest of each interval');
+      check(steps !== undefined, `${t.file} ${p.metric}: the interval highs are drawn`);
+      if (steps) {
+        const highs = steps.data.filter((pt, i) => i % 3 === 0).map((pt) => pt.y);
+        const want = at.map((b, j) => Math.max(...series.slice(j === 0 ? 0 : at[j - 1], b)));
+        check(JSON.stringify(highs) === JSON.stringify(want),
+              `${t.file} ${p.metric}: the interval highs ${JSON.stringify(highs)} are the series' maxima`);
+      }
+      const growth = p.datasets.find((d) => d.label.startsWith('growth over the last K/2'));
+      check(growth !== undefined, `${t.file} ${p.metric}: the rule's growth line is drawn`);
+      if (growth) {
+        const [a, b] = growth.data;
+        const slope = (b.y - a.y) / (b.x - a.x);
+        check(Math.abs(slope - r.growth[p.metric]) < 0.001 + 1e-6 * Math.abs(slope) &&
+              a.x === at[at.length - 1 - Math.floor((at.length - 1) / 2)] && b.x === at[at.length - 1],
+              `${t.file} ${p.metric}: its slope ${slope} over ${a.x}..${b.x} is the JSON's growth ${r.growth[p.metric]}`);
       }
     }
+    // The trend words: a leaking metric says "growing".
+    const heads = await page.$$eval(`#resident-${id} .plot h4`, (h) => h.map((x) => x.textContent));
+    for (const m of r.leaking) {
+      check(heads.some((h) => h.startsWith(m + ' — growing') && h.includes('LEAK')), `${t.file}: ${m}'s plot says growing, LEAK`);
+    }
+    // The retainers table: the JSON's retainers, row for row.
+    const table = await page.evaluate((caseId) => {
+      const h = Array.from(document.querySelectorAll('#resident-' + caseId + ' .tables h4'))
+        .find((x) => x.textContent.startsWith('What holds it'));
+      if (!h) return null;
+      let t = h.nextElementSibling;
+      while (t && t.tagName !== 'TABLE') t = t.nextElementSibling;
+      return Array.from(t.querySelectorAll('tr')).slice(1).map((tr) => ({
+        leaking: tr.classList.contains('leaking'),
+        cells: Array.from(tr.children).map((td) => td.textContent) }));
+    }, id);
+    if (r.retainers.length) {
+      const fmt = (n) => { const a = Math.abs(n); return a < 1024 ? n.toFixed(0) + ' B' : a < 1048576 ? (n / 1024).toFixed(1) + ' KiB' : (n / 1048576).toFixed(1) + ' MiB'; };
+      check(table !== null && table.length === r.retainers.length &&
+            table.every((row, i) => {
+              const p = r.retainers[i];
+              return row.cells[0] === p.path && row.leaking === p.leaking && row.cells[1].startsWith(p.trend) &&
+                     p.items.every((n, j) => row.cells[2 + j] === n + '\n' + fmt(p.bytes[j]));
+            }),
+            `${t.file}: the retainers table rows are the JSON's ${r.retainers.length} retainers (path, trend, items and bytes per checkpoint)`);
+    } else {
+      check(table === null, `${t.file}: no retainers, no table`);
+    }
   }
+  const leakCase = tests.find((t) => t.verdict === 'LEAK' && t.file.endsWith('resident-leak.phpt'));
+  check(leakCase.resident.retainers.some((p) => p.leaking && p.path.includes('Cache::$items')),
+        'the LEAK case\'s leaking retainer is Cache::$items');
   const stateLeak = tests.findIndex((t) => t.file.endsWith('resident-state-leak.phpt'));
   const stateText = await page.textContent(`#resident-${stateLeak}`);
   check(stateText.includes('Output of iteration 5 differs from iteration 1'), 'the state-leak FAIL names iteration 5');
   check((await page.$$(`#resident-${stateLeak} pre.diff`)).length === 1, 'and shows its diff');
+
+  // --- a fresh-worker FAIL: k and both outputs ---
+  const freshId = tests.findIndex((t) => t.file.endsWith('resident-fresh-leak.phpt'));
+  const fresh = tests[freshId];
+  check(fresh.verdict === 'FAIL' && fresh.resident.fresh.differs === 2, 'the fresh-worker case FAILs at request 2 (JSON)');
+  const freshText = await page.textContent(`#resident-${freshId} h4.fresh-differs`);
+  check(freshText.includes('Request 2 differs from a fresh worker serving request 2'), 'its panel names request 2');
+  check(await page.textContent(`#resident-${freshId} pre.fresh`) === '<h1>Home</h1>', 'it shows the fresh worker\'s output');
+  check(await page.textContent(`#resident-${freshId} pre.served`) === '<h1>Home</h1><p>Welcome back!</p>',
+        'and the long-lived worker\'s output');
+
+  // --- an extended run ---
+  const extId = tests.findIndex((t) => t.file.endsWith('resident-extended.phpt'));
+  const ext = tests[extId].resident;
+  check(ext.extended && ext.extended.from === 36 && ext.completed === 72, `the extended case ran 72 iterations, extended from 36 (JSON: ${JSON.stringify(ext.extended)}, ${ext.completed})`);
+  const extSummary = await page.textContent(`#resident-${extId} summary`);
+  check(extSummary.includes('72 of 72 iterations (extended from 36)'), 'its summary says extended from 36: ' + extSummary);
+  const extHeads = await page.$$eval(`#resident-${extId} .plot h4`, (h) => h.map((x) => x.textContent));
+  check(extHeads.some((h) => h === 'objects — bounded: stopped growing at iteration 30'), 'its objects plot says bounded at iteration 30: ' + JSON.stringify(extHeads));
 
   // --- where the time went ---
   const timeline = await page.evaluate(() => Chart.getChart(document.getElementById('timeline')).data.datasets
@@ -216,15 +287,23 @@ async function checkPaging(page) {
   check(errors.length === 0, 'no script errors while using the page: ' + JSON.stringify(errors));
 
   if (screenshot) {
-    // Tall enough that the clip below lies inside the viewport.
-    await page.setViewportSize({ width: 1100, height: 1600 });
+    // Tall enough that the clip below lies inside the viewport. The picture
+    // is the LEAK case's panel down to its retainers table; its flat
+    // metrics' plots are left out (README says so) to keep it small.
+    await page.setViewportSize({ width: 1100, height: 2400 });
     await page.click('#verdict-filter button[data-verdict=""]');
     const leak = tests.findIndex((t) => t.verdict === 'LEAK');
     const panel = page.locator(`#resident-${leak}`);
-    await page.evaluate((id) => { document.querySelector('header').style.position = 'static'; document.getElementById('resident-' + id).scrollIntoView(); }, leak);
+    await page.evaluate((id) => {
+      document.querySelector('header').style.position = 'static';
+      document.querySelectorAll('#resident-' + id + ' .plot:not(.leaking)').forEach((p) => { p.style.display = 'none'; });
+      document.getElementById('resident-' + id).scrollIntoView();
+    }, leak);
     const box = await panel.boundingBox();
     const plots = await page.locator(`#resident-${leak} .plot.leaking`).last().boundingBox();
-    await page.screenshot({ path: screenshot, clip: { x: box.x, y: box.y, width: box.width, height: plots.y + plots.height + 8 - box.y } });
+    const tables = await page.locator(`#resident-${leak} .tables table`).first().boundingBox();
+    const bottom = tables ? tables.y + tables.height : plots.y + plots.height;
+    await page.screenshot({ path: screenshot, clip: { x: box.x, y: box.y, width: box.width, height: bottom + 8 - box.y } });
     console.log('# screenshot: ' + screenshot);
   }
   await browser.close();

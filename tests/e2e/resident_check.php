@@ -92,7 +92,21 @@ foreach ($actual as $path => $t) {
     if (!is_array($r)) { problem("$path: no \"resident\" object in the JSON report"); continue; }
     $section = resident_section($t['file']);
     if ($r['mode'] !== $section['mode']) problem("$path: resident.mode {$r['mode']}, the section says {$section['mode']}");
-    if ($r['iterations'] !== (int)$section['iterations']) problem("$path: resident.iterations {$r['iterations']}, the section says {$section['iterations']}");
+    // An undecided verdict may extend the run (doubling): then "extended"
+    // names the configured iterations and why.
+    $configured = isset($r['extended']) ? $r['extended']['from'] : $r['iterations'];
+    if ($configured !== (int)$section['iterations']) problem("$path: resident.iterations {$r['iterations']} (extended from " . json_encode($r['extended'] ?? null) . "), the section says {$section['iterations']}");
+    if (isset($r['extended']) && ($r['iterations'] <= $configured || $r['extended']['because'] === '')) problem("$path: extended without more iterations or a reason: " . json_encode($r['extended']));
+    // Retained snapshots in worker and reload runs that judged leaks: every
+    // retainer has one value per checkpoint, and a LEAK's leaking retainers
+    // keep growing in items or bytes.
+    if ($r['mode'] !== 'requests' && $r['growth'] !== []) {
+        if (count($r['checkpoints']) < 5) problem("$path: " . count($r['checkpoints']) . " checkpoints");
+        foreach ($r['retainers'] as $p) {
+            if (count($p['items']) !== count($r['checkpoints'])) problem("$path: retainer {$p['path']} has " . count($p['items']) . " values for " . count($r['checkpoints']) . " checkpoints");
+            if ($p['leaking'] && end($p['items']) <= $p['items'][0] && end($p['bytes']) <= $p['bytes'][0]) problem("$path: retainer {$p['path']} leaks but did not grow");
+        }
+    }
     if (array_keys($r['series']) !== $metrics) problem("$path: series are " . implode(',', array_keys($r['series'])));
     foreach ($r['series'] as $name => $values) {
         if (count($values) !== $r['completed']) problem("$path: series $name has " . count($values) . " values for {$r['completed']} completed iterations");
@@ -102,8 +116,10 @@ foreach ($actual as $path => $t) {
     if ($ran_all && array_keys($r['growth']) !== $metrics) problem("$path: growth is not given for every metric");
     $leaks = in_array($t['verdict'], ['LEAK', 'XLEAK'], true);
     if (!$leaks && $r['leaking'] !== []) problem("$path: {$t['verdict']} with leaking metrics " . implode(',', $r['leaking']));
+    if (!$leaks && array_filter($r['retainers'] ?? [], fn($p) => $p['leaking'])) problem("$path: {$t['verdict']} with leaking retainers");
     if ($leaks) {
-        if ($r['leaking'] === []) problem("$path: {$t['verdict']} without a leaking metric");
+        $leaking_retainers = array_filter($r['retainers'] ?? [], fn($p) => $p['leaking']);
+        if ($r['leaking'] === [] && $leaking_retainers === []) problem("$path: {$t['verdict']} without a leaking metric or retainer");
         foreach ($r['leaking'] as $name) {
             if (!(($r['growth'][$name] ?? 0) > 0)) problem("$path: $name leaks but its growth is " . json_encode($r['growth'][$name] ?? null));
         }

@@ -71,9 +71,26 @@ err=$("$PHPTRUN" --attribute=yes suites 2>&1 >/dev/null); status=$?
 [ $status = 2 ] && [[ "$err" == *"--attribute takes no value"* ]]
 check "--attribute takes no value" $? "status $status: $err"
 
+# Run length decided by the evidence: the Twig cache fills until request 126,
+# so 200 iterations end undecided and the run is extended until it is flat;
+# with --resident-budget 0 it is not extended, and says so.
+out=$("$PHPTRUN" -v --json "$tmp/r.json" suites/resident/twig-templates-bounded.phpt); status=$?
+[ $status = 0 ] && json "$tmp/r.json" '$t["verdict"] === "PASS" && $t["resident"]["extended"]["from"] === 200
+  && $t["resident"]["iterations"] === 400 && $t["resident"]["decision"] === "bounded: stopped growing at iteration 126"' &&
+  grep -q "PASS .*(bounded: stopped growing at iteration 126; extended from 200 to 400 iterations)" <<<"$out"
+check "an undecided run is extended; -v says where it stopped growing" $? "status $status; $out"
+out=$("$PHPTRUN" -v --resident-budget 0 --json "$tmp/r.json" suites/resident/twig-templates-bounded.phpt); status=$?
+[ $status = 0 ] && json "$tmp/r.json" '!isset($t["resident"]["extended"]) && $t["resident"]["iterations"] === 200
+  && str_starts_with($t["resident"]["decision"], "undecided: ")
+  && str_ends_with($t["resident"]["decision"], "(the time budget or timeout ended the extension)")'
+check "--resident-budget 0: no extension, and the decision says undecided" $? "status $status; $out; $(head -c 300 "$tmp/r.json")"
+err=$("$PHPTRUN" --resident-budget -1 suites 2>&1 >/dev/null); status=$?
+[ $status = 2 ] && [[ "$err" == "phptrun: error: --resident-budget: expected seconds >= 0, got '-1'" ]]
+check "--resident-budget -1 is a usage error naming the flag" $? "status $status: $err"
+
 out=$("$PHPTRUN" -h)
-[[ "$out" == *"--repeat N"* && "$out" == *"--attribute"* ]]
-check "-h documents --repeat and --attribute" $? "$out"
+[[ "$out" == *"--repeat N"* && "$out" == *"--attribute"* && "$out" == *"--resident-budget"* ]]
+check "-h documents --repeat, --attribute and --resident-budget" $? "$out"
 
 echo "$fails failed"
 [ $fails = 0 ]
