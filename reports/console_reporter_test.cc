@@ -270,5 +270,8 @@ TEST_CASE("Console: the header says when -j auto may run more cases than CPUs",
   info.max_jobs = 8;
   console.RunStarting(info);
   CHECK(out.str() ==
-        "phptrun " PHPTRUN_VERSION ", PHP 8.2.36: 12 cases, 2 jobs (auto: up to 8 while some wait)\n");
+        "phptrun " PHPTRUN_VERSION ", PHP 8.2.36 NTS release: 12 cases, 2 jobs (auto: up to 8 while "
+        "some wait)\n"
+        "engine /usr/lib/libphp8.2.so, php.ini /etc/php/8.2/cli/php.ini, extension dir "
+        "/usr/lib/php/20220829, CLI /usr/bin/php8.2\n");
 }
