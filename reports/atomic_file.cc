@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <streambuf>
 #include <vector>
 
@@ -121,6 +123,15 @@ bool WriteFileAtomically(const std::string& path, std::string_view content, std:
   }
   file.stream().write(content.data(), static_cast<std::streamsize>(content.size()));
   return file.Commit(err);
+}
+
+bool ReadWholeFile(const std::string& path, std::string* content) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream text;
+  text << in.rdbuf();
+  *content = text.str();
+  return true;
 }
 
 }  // namespace phptrun

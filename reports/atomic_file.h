@@ -31,6 +31,10 @@ namespace phptrun {
 // after a signal handler has set a flag.
 bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* err);
 
+// Reads all of `path` (an earlier report: --timings, phptrun merge) into
+// `content`; false when it cannot be opened.
+bool ReadWholeFile(const std::string& path, std::string* content);
+
 // The streaming form of WriteFileAtomically, with the same temporary name and
 // the same error messages. The constructor creates the temporary file; write
 // through stream(), then Commit(). A file that is destroyed, or Abort()ed,

@@ -41,18 +41,9 @@ struct InputError {
   std::string message;
 };
 
-bool ReadFile(const std::string& path, std::string* content) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  *content = text.str();
-  return true;
-}
-
 std::string ReadOrThrow(const std::string& path) {
   std::string content;
-  if (!ReadFile(path, &content)) throw InputError{path + ": cannot read this file"};
+  if (!ReadWholeFile(path, &content)) throw InputError{path + ": cannot read this file"};
   return content;
 }
 

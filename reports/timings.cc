@@ -7,21 +7,14 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "reports/atomic_file.h"
+
 namespace phptrun {
 namespace {
 
 std::string Normalise(std::string path) {
   while (path.rfind("./", 0) == 0) path.erase(0, 2);
   return path;
-}
-
-bool ReadFile(const std::string& path, std::string* content) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  *content = text.str();
-  return true;
 }
 
 // The case file a JUnit testcase names: its `file` attribute (older phptrun
@@ -90,7 +83,7 @@ bool LoadJunit(const std::string& path, const std::string& content, RecordedTimi
 
 bool RecordedTimings::Load(const std::string& path, std::string* err) {
   std::string content;
-  if (!ReadFile(path, &content)) {
+  if (!ReadWholeFile(path, &content)) {
     *err = path + ": cannot read this file";
     return false;
   }

@@ -8,22 +8,9 @@
 #include <cstring>
 #include <map>
 
+#include "runner/case/case_plan.h"
+
 namespace phptrun {
-namespace {
-
-bool WriteFile(const std::string& path, const std::string& text, std::string* err) {
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) {
-    *err = path + ": " + std::strerror(errno);
-    return false;
-  }
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok) *err = path + ": write failed";
-  return ok;
-}
-
-}  // namespace
 
 std::string CaseFilesBase(const std::string& script) {
   const std::string php = ".php";
@@ -45,17 +32,17 @@ bool WriteFailureFiles(const std::string& base, const FailureFiles& files, bool 
                        std::string* err) {
   if (base.empty()) return true;
   auto wants = [&](char letter) { return files.log_format.find(letter) != std::string::npos; };
-  if (wants('E') && !WriteFile(base + "exp", files.expected, err)) return false;
-  if (wants('O') && !WriteFile(base + "out", files.actual, err)) return false;
-  if (wants('D') && !WriteFile(base + "diff", files.diff, err)) return false;
-  if (wants('L') && !WriteFile(base + "log",
+  if (wants('E') && !WriteCaseScript(base + "exp", files.expected, err)) return false;
+  if (wants('O') && !WriteCaseScript(base + "out", files.actual, err)) return false;
+  if (wants('D') && !WriteCaseScript(base + "diff", files.diff, err)) return false;
+  if (wants('L') && !WriteCaseScript(base + "log",
                                "\n---- EXPECTED OUTPUT\n" + files.expected +
                                    "\n---- ACTUAL OUTPUT\n" + files.actual + "\n---- FAILED\n",
                                err)) {
     return false;
   }
   if (write_sh && wants('S')) {
-    if (!WriteFile(base + "sh", files.reproducer, err)) return false;
+    if (!WriteCaseScript(base + "sh", files.reproducer, err)) return false;
     chmod((base + "sh").c_str(), 0755);
   }
   return true;
