@@ -140,12 +140,47 @@ std::string CaseRunner::RunClean(const PhptFile& test, const CasePlan& plan, Cas
   return TrimWhitespace(OutputAsRunTestsSees(out));
 }
 
+namespace {
+
+// `text` as lowercase hex digits, for PHP's hex2bin(): any bytes survive
+// being put into the generated script.
+std::string HexBytes(const std::string& text) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(text.size() * 2);
+  for (unsigned char c : text) {
+    hex += kDigits[c >> 4];
+    hex += kDigits[c & 15];
+  }
+  return hex;
+}
+
+}  // namespace
+
 bool CaseRunner::EvaluateRedirect(const PhptFile& test, const CasePlan& plan,
                                   std::string* directory, EnvList* redirect_env,
                                   std::string* why) {
-  // run-tests eval()s the section and reads the array it returns.
-  std::string code = "<?php echo json_encode((function () {\n" + *test.Section("REDIRECTTEST") +
-                     "\n})(), JSON_INVALID_UTF8_SUBSTITUTE);";
+  // run-tests eval()s the section inside run-tests.php and reads the array it
+  // returns, so the section's __DIR__ and __FILE__ are run-tests.php's (the
+  // php-src root it is run from: ext/pdo_sqlite/tests/common.phpt redirects
+  // to `__DIR__ . '/ext/pdo/tests'`). phptrun has no run-tests.php: they are
+  // the directory phptrun runs in, replaced token by token before the eval.
+  char cwd[4096];
+  std::string here = getcwd(cwd, sizeof cwd) ? cwd : ".";
+  std::string code =
+      "<?php $code = hex2bin('" + HexBytes(*test.Section("REDIRECTTEST")) + "');\n"
+      "$dir = var_export(hex2bin('" + HexBytes(here) + "'), true);\n"
+      "$file = var_export(hex2bin('" + HexBytes(here + "/run-tests.php") + "'), true);\n"
+      "if (function_exists('token_get_all')) {\n"
+      "  $source = '';\n"
+      "  foreach (array_slice(token_get_all('<?php ' . $code), 1) as $t) {\n"
+      "    if (!is_array($t)) { $source .= $t; continue; }\n"
+      "    $source .= $t[0] === T_DIR ? $dir : ($t[0] === T_FILE ? $file : $t[1]);\n"
+      "  }\n"
+      "  $code = $source;\n"
+      "}\n"
+      "echo json_encode((function () use ($code) { return eval($code); })(),\n"
+      "                 JSON_INVALID_UTF8_SUBSTITUTE);";
   std::string err;
   if (!WriteCaseScript(plan.script, code, &err)) {
     *why = "cannot write the REDIRECTTEST script: " + err;

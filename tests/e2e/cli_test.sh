@@ -37,6 +37,19 @@ out=$("$PHPTRUN" -h); status=$?
 [ $status = 0 ] && [[ "$out" == *"--junit FILE"* ]]
 check "-h prints the usage" $? "status $status"
 
+# A REDIRECTTEST's __DIR__ is the directory phptrun runs in, as run-tests.php's
+# eval() makes it run-tests.php's own (php-src's ext/pdo_sqlite/tests/common.phpt
+# redirects to `__DIR__ . '/ext/pdo/tests'`); with the test's own directory the
+# target below would not exist.
+mkdir -p "$tmp/redir/sub" "$tmp/redir/target"
+printf -- "--TEST--\nredirect by __DIR__\n--REDIRECTTEST--\nreturn ['TESTS' => __DIR__ . '/target'];\n" \
+  >"$tmp/redir/sub/driver.phpt"
+printf -- "--TEST--\nreached\n--FILE--\n<?php echo 'ok';\n--EXPECT--\nok\n" >"$tmp/redir/target/reached.phpt"
+(cd "$tmp/redir" && "$PHPTRUN" -q --json report.json sub >/dev/null 2>&1); status=$?
+[ $status = 0 ] && grep -q '"file": *"[^"]*target/reached.phpt"' "$tmp/redir/report.json" &&
+  grep -q '"verdict": *"PASS"' "$tmp/redir/report.json"
+check "a REDIRECTTEST's __DIR__ is phptrun's working directory" $? "status $status"
+
 # A case that never ends; SIGINT after the run has started.
 mkdir -p "$tmp/cases"
 printf -- '--TEST--\nendless\n--FILE--\n<?php while (true) {}\n--EXPECT--\nnever\n' > "$tmp/cases/endless.phpt"
