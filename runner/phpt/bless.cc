@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string_view>
 #include <vector>
 
 #include "runner/phpt/expect.h"
+#include "runner/phpt/phpt_file.h"
 
 namespace phptrun {
 namespace {
@@ -177,20 +177,17 @@ bool BlessCase(const std::string& phpt_path, std::string* why) {
     return false;
   }
   base.resize(base.size() - 4);
-  std::ifstream out_file(base + "out", std::ios::binary);
-  if (!out_file) {
-    *why = "no " + base + "out beside it (TEST_PHP_LOG_FORMAT without O?)";
+  // Read as every case file is (phpt_file.h): a FIFO named .out or .phpt
+  // must not hang --bless.
+  std::string out, phpt, err;
+  if (!ReadCaseFile(base + "out", &out, &err)) {
+    *why = "no " + base + "out beside it (TEST_PHP_LOG_FORMAT without O?): " + err;
     return false;
   }
-  std::stringstream out_text, phpt_text;
-  out_text << out_file.rdbuf();
-  std::ifstream phpt_file(phpt_path, std::ios::binary);
-  if (!phpt_file) {
-    *why = "cannot read it";
+  if (!ReadCaseFile(phpt_path, &phpt, &err)) {
+    *why = "cannot read it: " + err;
     return false;
   }
-  phpt_text << phpt_file.rdbuf();
-  std::string phpt = phpt_text.str();
   if (phpt.find("--XFAIL--") != std::string::npos) {
     *why = "it has an XFAIL section";
     return false;
@@ -218,9 +215,9 @@ bool BlessCase(const std::string& phpt_path, std::string* why) {
       end = next;
     }
     std::string old = NormalizeOutput(phpt.substr(body, end == std::string::npos ? std::string::npos : end - body));
-    blessed = BlessExpectf(out_text.str(), old);
+    blessed = BlessExpectf(out, old);
   } else {
-    blessed = BlessPlaceholders(out_text.str());
+    blessed = BlessPlaceholders(out);
   }
   std::string rewritten = BlessInsert(phpt, blessed);
   std::ofstream write(phpt_path, std::ios::binary | std::ios::trunc);
