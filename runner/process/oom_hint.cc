@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "runner/phpt/text_util.h"
+
 namespace phptrun {
 namespace {
 
@@ -16,12 +18,7 @@ std::string ReadFile(const std::string& path) {
 }  // namespace
 
 uint64_t ParseCounter(std::string_view text, std::string_view key) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
+  for (std::string_view line : SplitLines(text, "\n")) {
     if (line.size() > key.size() && line.substr(0, key.size()) == key && line[key.size()] == ' ') {
       uint64_t value = 0;
       for (char c : line.substr(key.size() + 1)) {
@@ -36,12 +33,7 @@ uint64_t ParseCounter(std::string_view text, std::string_view key) {
 
 std::string OomEventsPath(std::string_view proc_self_cgroup) {
   std::string v2;
-  size_t pos = 0;
-  while (pos < proc_self_cgroup.size()) {
-    size_t eol = proc_self_cgroup.find('\n', pos);
-    if (eol == std::string_view::npos) eol = proc_self_cgroup.size();
-    std::string_view line = proc_self_cgroup.substr(pos, eol - pos);
-    pos = eol + 1;
+  for (std::string_view line : SplitLines(proc_self_cgroup, "\n")) {
     size_t first = line.find(':');
     size_t second = first == std::string_view::npos ? first : line.find(':', first + 1);
     if (second == std::string_view::npos) continue;
