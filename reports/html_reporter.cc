@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "reports/html_assets.h"
+#include "reports/json_reporter.h"
 #include "reports/text_escape.h"
 #include "tracer/leak_analysis.h"
 
@@ -14,13 +15,6 @@ namespace phptrun {
 namespace {
 
 std::string Text(const std::string& text) { return EscapeReportText(text, TextSink::kHtml); }
-
-// NaN and infinities (not JSON) become 0.
-double Rounded(double value, int decimals) {
-  if (!std::isfinite(value)) return 0;
-  double scale = std::pow(10.0, decimals);
-  return std::round(value * scale) / scale;
-}
 
 // JSON text that is safe inside a <script type="application/json"> element.
 // Escaping made every string valid UTF-8; `replace` is a second line of

@@ -12,6 +12,9 @@ namespace {
 
 std::string Text(const std::string& text) { return EscapeReportText(text, TextSink::kJson); }
 
+
+}  // namespace
+
 // Rounded to `decimals` places so the file shows 12.345, not 12.345000000001;
 // NaN and infinities (not JSON) become 0.
 double Rounded(double value, int decimals) {
@@ -19,8 +22,6 @@ double Rounded(double value, int decimals) {
   double scale = std::pow(10.0, decimals);
   return std::round(value * scale) / scale;
 }
-
-}  // namespace
 
 JsonReporter::JsonReporter(std::string path) : CumulativeReporter(std::move(path)) {}
 

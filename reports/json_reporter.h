@@ -58,6 +58,10 @@
 
 namespace phptrun {
 
+// A figure for a JSON report (or the HTML report's data): rounded to
+// `decimals` places, NaN and infinities as 0.
+double Rounded(double value, int decimals);
+
 // Above this many iterations a resident series is downsampled in the JSON
 // report ("series_stride").
 constexpr size_t kMaxSeriesPoints = 10000;
