@@ -137,6 +137,7 @@ void PlanEnvironment(const PhptFile& test, const CaseContext& context, CasePlan*
   plan->skipif_env = plan->env;
   plan->skipif_env.insert(plan->skipif_env.end(), plan->env_section.begin(),
                           plan->env_section.end());
+  plan->own_env = !context.env.empty() || !plan->env_section.empty();
 }
 
 }  // namespace
@@ -194,6 +195,7 @@ void FillTestRequest(const PhptFile& test, const CasePlan& plan,
                       {"CONTENT_LENGTH", cgi.has_body ? std::to_string(cgi.body.size()) : ""}});
   }
   spec->env.insert(spec->env.end(), plan.env_section.begin(), plan.env_section.end());
+  spec->env_section = plan.own_env;
   if (const std::string* args = test.Section("ARGS")) {
     for (std::string& word : SplitShellWords(*args)) spec->argv.push_back(std::move(word));
     // run-tests' command ends at the section's newline, so its " 2>&1"

@@ -61,6 +61,7 @@ struct CasePlan {
   EnvList env;                         // every request's base environment
   EnvList env_section;                 // its ENV section
   EnvList skipif_env;                  // env + ENV: SKIPIF, CLEAN and REDIRECTTEST
+  bool own_env = false;                // an ENV section (its own or a REDIRECTTEST's)
 };
 
 // Plans the case of `test` (already loaded without error). False, with

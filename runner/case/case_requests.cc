@@ -83,6 +83,7 @@ SkipifOutcome CaseRunner::RunSkipif(const PhptFile& test, const CasePlan& plan,
   spec.runtime_ini = "display_errors=1\ndisplay_startup_errors=0\n";
   spec.runtime_ini_undoable = true;
   spec.env = plan.skipif_env;
+  spec.env_section = plan.own_env;
   // run-tests runs SKIPIF and CLEAN without 2>&1 and reads only stdout.
   spec.discard_stderr = true;
   if (plan.cgi) UseCgi(&spec);
@@ -128,6 +129,7 @@ std::string CaseRunner::RunClean(const PhptFile& test, const CasePlan& plan, Cas
   RequestSpec clean = BaseSpec(plan.clean_file);
   clean.startup_ini = plan.extension_lines;
   clean.env = plan.skipif_env;
+  clean.env_section = plan.own_env;
   clean.discard_stderr = true;
   if (plan.cgi) UseCgi(&clean);
   RequestOutcome out = Execute(clean);
@@ -188,6 +190,7 @@ bool CaseRunner::EvaluateRedirect(const PhptFile& test, const CasePlan& plan,
   }
   RequestSpec spec = BaseSpec(plan.script);
   spec.env = plan.skipif_env;
+  spec.env_section = plan.own_env;
   RequestOutcome out = Execute(spec);
   unlink(plan.script.c_str());
   nlohmann::json info = nlohmann::json::parse(out.output, nullptr, false);

@@ -277,7 +277,8 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     std::string raw_output = OutputAsRunTestsSees(out);
     // An engine started again in the case process (or the php CLI under
     // valgrind) printed its own startup output into the request's.
-    const bool restarted = out.restart.minit.ms > 0 || out.engine.runtime_ini_failed || valgrind;
+    const bool restarted = out.restart.minit.ms > 0 || out.restarted_earlier ||
+                           out.engine.runtime_ini_failed || valgrind;
     if (!restarted) raw_output = config_.startup_output + raw_output;
     // A debug build's memory manager reports the request's leaks after the
     // output: a verdict of its own, not part of what is compared.

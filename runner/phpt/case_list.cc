@@ -4,9 +4,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <functional>
 #include <set>
 #include <utility>
 
@@ -111,9 +112,22 @@ CaseHintReader::Hints CaseHintReader::Read(const std::string& path) {
   Hints hints;
   std::string content = ReadWholeFile(path);
   hints.slow = content.find("SKIP_SLOW_TESTS") != std::string::npos;
-  if (content.find("--CONFLICTS--") != std::string::npos) {
-    hints.conflict_keys = PhptFile::Parse(path, content).ConflictKeys();
-    return hints;
+  const bool conflicts = content.find("--CONFLICTS--") != std::string::npos;
+  if (conflicts || content.find("--INI--") != std::string::npos ||
+      content.find("--EXTENSIONS--") != std::string::npos) {
+    PhptFile test = PhptFile::Parse(path, content);
+    const std::string* ini = test.Section("INI");
+    const std::string* extensions = test.Section("EXTENSIONS");
+    if (ini || extensions) {
+      std::string both = (extensions ? *extensions : "") + '\0' + (ini ? *ini : "");
+      char hex[17];
+      std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string>{}(both));
+      hints.affinity = hex;
+    }
+    if (conflicts) {
+      hints.conflict_keys = test.ConflictKeys();
+      return hints;
+    }
   }
   size_t slash = path.find_last_of('/');
   // As CaseDirectory (runner/result) has it.

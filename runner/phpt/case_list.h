@@ -20,12 +20,17 @@ bool CollectCases(const std::vector<std::string>& args, std::vector<std::string>
 // without parsing every file in full: its CONFLICTS keys (most files have no
 // CONFLICTS section, and a directory's CONFLICTS file is read once), and
 // whether it says it is slow: php-src's convention for that is a SKIPIF that
-// skips when SKIP_SLOW_TESTS (run-tests -x) is set.
+// skips when SKIP_SLOW_TESTS (run-tests -x) is set; and which startup
+// settings it needs.
 class CaseHintReader {
  public:
   struct Hints {
     std::vector<std::string> conflict_keys;
     bool slow = false;
+    // Equal for cases whose INI and EXTENSIONS sections are equal (a hash
+    // of both), "" for cases with neither: cases that can share a case
+    // process started with those settings (Scheduler's affinity).
+    std::string affinity;
   };
   Hints Read(const std::string& path);
 

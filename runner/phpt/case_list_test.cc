@@ -41,6 +41,9 @@ class TempTree {
     REQUIRE(fs::is_regular_file(p));
   }
   void Dir(const std::string& rel) { fs::create_directories(fs::path(root_) / rel); }
+  void Write(const std::string& rel, const std::string& content) {
+    std::ofstream(fs::path(root_) / rel) << content;
+  }
   std::string Path(const std::string& rel) const { return root_ + "/" + rel; }
 
  private:
@@ -299,6 +302,24 @@ TEST_CASE("case list: a FIFO named *.phpt in a tree is a case (it BORKs when run
   std::string err;
   REQUIRE(CollectCases({t.root()}, &cases, &err));
   CHECK(cases == Paths{t.Path("a.phpt"), t.Path("b.phpt")});
+}
+
+TEST_CASE("case hints: cases with equal INI and EXTENSIONS sections share an affinity") {
+  TempTree t;
+  const std::string file = "--FILE--\n<?php echo 1;\n--EXPECT--\n1\n";
+  t.Write("a.phpt", "--TEST--\na\n--INI--\nopcache.enable_cli=1\n" + file);
+  t.Write("b.phpt", "--TEST--\nb\n--INI--\nopcache.enable_cli=1\n" + file);
+  t.Write("c.phpt", "--TEST--\nc\n--INI--\nopcache.enable_cli=0\n" + file);
+  t.Write("d.phpt", "--TEST--\nd\n--EXTENSIONS--\nopcache.enable_cli=1\n" + file);
+  t.Write("e.phpt", "--TEST--\ne\n" + file);
+  CaseHintReader hints;
+  std::string a = hints.Read(t.Path("a.phpt")).affinity;
+  CHECK_FALSE(a.empty());
+  CHECK(hints.Read(t.Path("b.phpt")).affinity == a);
+  CHECK(hints.Read(t.Path("c.phpt")).affinity != a);
+  // The same text in another section is other settings.
+  CHECK(hints.Read(t.Path("d.phpt")).affinity != a);
+  CHECK(hints.Read(t.Path("e.phpt")).affinity.empty());
 }
 
 }  // namespace

@@ -5,13 +5,15 @@
 
 namespace phptrun {
 
-void Scheduler::Add(size_t id, std::vector<std::string> keys, double weight) {
+void Scheduler::Add(size_t id, std::vector<std::string> keys, double weight,
+                    std::string affinity) {
+  if (!affinity.empty()) affinity_[id] = affinity;
   bool alone = std::find(keys.begin(), keys.end(), "all") != keys.end();
   std::deque<Entry>& queue = alone ? alone_ : pending_;
   // After the last entry that weighs as much or more, searched from the back.
   auto at = queue.end();
   while (at != queue.begin() && std::prev(at)->weight < weight) --at;
-  queue.insert(at, Entry{id, std::move(keys), weight});
+  queue.insert(at, Entry{id, std::move(keys), weight, std::move(affinity)});
 }
 
 bool Scheduler::Blocked(const Entry& e) const {
@@ -27,12 +29,22 @@ void Scheduler::Start(Entry e) {
   running_.emplace(id, std::move(e));
 }
 
-bool Scheduler::Next(size_t* id) {
-  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+bool Scheduler::Next(size_t* id, const std::string& affinity) {
+  auto chosen = pending_.end();
+  size_t seen = 0;
+  for (auto it = pending_.begin(); it != pending_.end() && seen < kAffinityWindow; ++it) {
     if (Blocked(*it)) continue;
-    *id = it->id;
-    Entry e = std::move(*it);
-    pending_.erase(it);
+    ++seen;
+    if (chosen == pending_.end()) chosen = it;
+    if (affinity.empty() || it->affinity == affinity) {
+      chosen = it;
+      break;
+    }
+  }
+  if (chosen != pending_.end()) {
+    *id = chosen->id;
+    Entry e = std::move(*chosen);
+    pending_.erase(chosen);
     Start(std::move(e));
     return true;
   }
@@ -43,6 +55,12 @@ bool Scheduler::Next(size_t* id) {
     return true;
   }
   return false;
+}
+
+const std::string& Scheduler::Affinity(size_t id) const {
+  static const std::string kNone;
+  auto it = affinity_.find(id);
+  return it == affinity_.end() ? kNone : it->second;
 }
 
 void Scheduler::Requeue(size_t id) {

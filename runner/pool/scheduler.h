@@ -9,6 +9,11 @@
 //
 // Two cases that share a conflict key never run at the same time. A case
 // with the key "all" runs alone, after every other case has finished.
+//
+// Cases may carry an affinity (the startup INI they need): Next(&id, a)
+// prefers, among the next kAffinityWindow startable cases, one with
+// affinity a, so that a worker whose warm case process was started for an
+// INI section gets the cases that share it (runner/process/sandbox.h).
 #pragma once
 
 #include <cstddef>
@@ -25,10 +30,17 @@ class Scheduler {
   // The weight is a recorded time (--timings), or 1 for a case that says it
   // is slow and 0 for the others. Adding in order of falling weight makes
   // each Add O(1).
-  void Add(size_t id, std::vector<std::string> conflict_keys, double weight = 0);
-  // The next case that may start now. False when none may (all pending ones
-  // are blocked by running cases) or none is left.
-  bool Next(size_t* id);
+  void Add(size_t id, std::vector<std::string> conflict_keys, double weight = 0,
+           std::string affinity = {});
+  // The next case that may start now: the first one not blocked, or, when
+  // `affinity` is not empty, the first of the next kAffinityWindow ones
+  // that has it. False when none may start (all pending ones are blocked
+  // by running cases) or none is left.
+  bool Next(size_t* id, const std::string& affinity = {});
+  // The affinity a case was added with.
+  const std::string& Affinity(size_t id) const;
+
+  static constexpr size_t kAffinityWindow = 64;
   // Puts a started case back at the front (its worker died before it ran).
   void Requeue(size_t id);
   void Finished(size_t id);
@@ -42,6 +54,7 @@ class Scheduler {
     size_t id;
     std::vector<std::string> keys;
     double weight = 0;
+    std::string affinity;
   };
   bool Blocked(const Entry& e) const;
   void Start(Entry e);
@@ -50,6 +63,7 @@ class Scheduler {
   std::deque<Entry> alone_;               // "all": run at the very end, one by one
   std::map<size_t, Entry> running_;
   std::map<std::string, int> held_keys_;  // key -> running cases holding it
+  std::map<size_t, std::string> affinity_;  // id -> affinity, for those that have one
 };
 
 }  // namespace phptrun

@@ -303,6 +303,47 @@ TEST_CASE("scheduler: random workloads keep every rule") {
   }
 }
 
+TEST_CASE("scheduler: a worker gets the next case with its affinity, within the window") {
+  Scheduler s;
+  s.Add(0, {}, 0, "K");
+  s.Add(1, {}, 0, "");
+  s.Add(2, {}, 0, "K");
+  s.Add(3, {}, 0, "L");
+  s.Add(4, {}, 0, "K");
+  CHECK(s.Affinity(0) == "K");
+  CHECK(s.Affinity(1).empty());
+  size_t id;
+  REQUIRE(s.Next(&id, "K"));
+  CHECK(id == 0);
+  REQUIRE(s.Next(&id, "K"));
+  CHECK(id == 2);  // passes over case 1
+  REQUIRE(s.Next(&id, ""));
+  CHECK(id == 1);  // without an affinity: file order
+  REQUIRE(s.Next(&id, "M"));
+  CHECK(id == 3);  // no case has it: file order
+  REQUIRE(s.Next(&id, "K"));
+  CHECK(id == 4);
+  CHECK_FALSE(s.Next(&id, "K"));
+}
+
+TEST_CASE("scheduler: affinity looks no further than the window, and never past a conflict") {
+  Scheduler s;
+  for (size_t i = 0; i < Scheduler::kAffinityWindow; ++i) s.Add(i, {});
+  s.Add(Scheduler::kAffinityWindow, {}, 0, "K");
+  size_t id;
+  REQUIRE(s.Next(&id, "K"));
+  CHECK(id == 0);
+
+  Scheduler c;
+  c.Add(0, {"db"}, 0, "");
+  c.Add(1, {"db"}, 0, "K");
+  c.Add(2, {}, 0, "");
+  REQUIRE(c.Next(&id, ""));
+  CHECK(id == 0);
+  REQUIRE(c.Next(&id, "K"));
+  CHECK(id == 2);  // case 1 waits for case 0's key
+}
+
 }  // namespace
 }  // namespace phptrun
 

@@ -83,7 +83,7 @@ void AddToScheduler(CaseHintReader* hints, const RecordedTimings* timings, Sched
                     size_t id, const std::string& path) {
   CaseHintReader::Hints h = hints->Read(path);
   double weight = timings ? timings->Estimate(path) : h.slow ? 1 : 0;
-  scheduler->Add(id, std::move(h.conflict_keys), weight);
+  scheduler->Add(id, std::move(h.conflict_keys), weight, std::move(h.affinity));
 }
 
 }  // namespace
@@ -158,7 +158,8 @@ void Supervisor::Dispatch(WorkerSlot* slot) {
                      ? 2
                      : 1;
   size_t id;
-  while (slot->ready && slot->in_flight.size() < depth && scheduler_.Next(&id)) {
+  while (slot->ready && slot->in_flight.size() < depth && scheduler_.Next(&id, slot->affinity)) {
+    slot->affinity = scheduler_.Affinity(id);
     ++attempts_[id];
     WireWriter w;
     w.U32(kRunCase);

@@ -77,6 +77,9 @@ class Supervisor {
     // It gave back a waiting case because the running one is slow: nothing
     // more waits behind that one.
     bool running_slow = false;
+    // The affinity of the last case handed to it: its worker's warm case
+    // process is likely started for that case's INI (Scheduler::Next).
+    std::string affinity;
     MessageBuffer incoming;
   };
   bool StartWorker(WorkerSlot* slot, std::string* err);

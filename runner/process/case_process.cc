@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio_ext.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iterator>
+#include <optional>
 
 #include "runner/process/proc_times.h"
 #include "runner/process/process_state.h"
@@ -249,6 +251,49 @@ void SendWarmDone(int socket, const std::string& why) {
   (void)ignored;
 }
 
+// Everything written to `fd`, a memory file, from its start.
+std::string ReadAllOf(int fd) {
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  off_t at = 0;
+  while ((n = pread(fd, buf, sizeof buf, at)) > 0 || (n < 0 && errno == EINTR)) {
+    if (n < 0) continue;
+    text.append(buf, static_cast<size_t>(n));
+    at += n;
+  }
+  return text;
+}
+
+// A warm process's engine restarted with startup_ini, before its first
+// request, reported on that request's control pipe as a one-shot process
+// reports its restart. What startup printed is kept, not written: *shown
+// is what the request's output would have (fds 1 and 2 as the request has
+// them), *printed whether anything at all was written. False, with the
+// reason sent, when the engine did not start.
+bool RestartWarmEngine(const std::string& startup_ini, bool discard_stderr, int control_fd,
+                       std::string* shown, bool* printed) {
+  int out_fd = memfd_create("phptrun-startup", MFD_CLOEXEC);
+  int err_fd = discard_stderr ? memfd_create("phptrun-startup-err", MFD_CLOEXEC) : out_fd;
+  if (out_fd >= 0) dup2(out_fd, STDOUT_FILENO);
+  if (err_fd >= 0) dup2(err_fd, STDERR_FILENO);
+  phptrun_startup_timing restart;
+  char err[512] = "";
+  int failed = phptrun_engine_restart(startup_ini.c_str(), &restart, err, sizeof err);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  *shown = out_fd >= 0 ? ReadAllOf(out_fd) : "";
+  *printed = !shown->empty() || (err_fd != out_fd && err_fd >= 0 && !ReadAllOf(err_fd).empty());
+  if (out_fd >= 0) close(out_fd);
+  if (err_fd != out_fd && err_fd >= 0) close(err_fd);
+  if (failed) {
+    SendControl(control_fd, kControlError, err, std::strlen(err));
+    return false;
+  }
+  SendControl(control_fd, kControlRestart, &restart, sizeof restart);
+  return true;
+}
+
 }  // namespace
 
 void RunOneRequest(const RequestSpec& spec, int stdin_fd, int output_fd, int control_fd) {
@@ -297,30 +342,67 @@ void RunOneRequest(const RequestSpec& spec, int stdin_fd, int output_fd, int con
   _exit(result.exit_status);
 }
 
-void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& close_fds) {
+void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& close_fds,
+                       const std::string& startup_ini) {
   EnterCaseProcess(close_fds);
   // Between requests fds 0-2 lead nowhere, so that no pipe of a finished
   // request stays open here.
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   for (int fd = 0; fd <= 2; ++fd) dup2(null_fd, fd);
   const pid_t self = getpid();
-  const FreshSignals fresh_signals;
-  const ProcessState baseline = ProcessState::Capture();
+  // What every request must leave as it found it, taken once the engine is
+  // the one the requests run in (after the restart for startup_ini).
+  std::optional<FreshSignals> fresh_signals;
+  std::optional<ProcessState> baseline;
   phptrun_engine_tables tables;
-  phptrun_engine_count_tables(&tables);
+  auto capture_baseline = [&](const std::vector<int>& request_fds) {
+    fresh_signals.emplace();
+    baseline.emplace(ProcessState::Capture(request_fds));
+    phptrun_engine_count_tables(&tables);
+  };
+  if (startup_ini.empty()) capture_baseline({});
+  // The worker's environment and directory: a restart sees the first
+  // request's environment, as a one-shot process's restart does, and the
+  // baseline is taken in this one again.
+  const ProcessState at_start = ProcessState::Capture();
+  bool startup_printed = false;
 
   for (int served = 0;;) {
     RequestSpec spec;
     int fds[kWarmDescriptors];
     if (!ReceiveWarmRequest(socket, &spec, fds)) _exit(0);
     const int control_fd = fds[2];
+    std::string startup_output;
+    if (!baseline) {
+      ApplyEnvironment(spec);
+      phptrun_log_clear();  // the worker's events are not this request's
+      const bool started = RestartWarmEngine(startup_ini, spec.discard_stderr, control_fd,
+                                             &startup_output, &startup_printed);
+      for (int fd = 0; fd <= 2; ++fd) dup2(null_fd, fd);
+      if (!started) {
+        // As a one-shot process: what startup printed is the output.
+        ssize_t ignored = write(fds[1], startup_output.data(), startup_output.size());
+        (void)ignored;
+        SendWarmDone(socket, "the engine did not start");
+        _exit(1);
+      }
+      at_start.Restore();
+      capture_baseline({fds[0], fds[1], fds[2]});
+    } else {
+      phptrun_log_clear();
+    }
     dup2(fds[0], STDIN_FILENO);
     dup2(fds[1], STDOUT_FILENO);
     dup2(spec.discard_stderr ? null_fd : fds[1], STDERR_FILENO);
     close(fds[0]);
     close(fds[1]);
+    for (size_t at = 0; at < startup_output.size();) {
+      ssize_t n = write(STDOUT_FILENO, startup_output.data() + at, startup_output.size() - at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      at += static_cast<size_t>(n);
+    }
     ApplyEnvironment(spec);
-    phptrun_log_clear();
 
     EngineRequest engine(spec);
     phptrun_request_result result{};
@@ -347,15 +429,18 @@ void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& clo
     std::string why;
     if (stdio_closed) {
       why = "the script closed STDIN, STDOUT or STDERR";
+    } else if (startup_printed) {
+      // A fresh process would print it again before every request.
+      why = "the engine printed something at its startup";
     } else if (result.runtime_ini_failed) {
       why = "the engine restarted for the request's INI";
     } else if (phptrun_engine_undo_runtime_ini() != 0) {
       why = "an INI entry refused its old value";
-    } else if (!baseline.Restore()) {
+    } else if (!baseline->Restore()) {
       why = "cannot return to the working directory";
     } else {
-      fresh_signals.Restore();
-      why = baseline.Difference(ProcessState::Capture());
+      fresh_signals->Restore();
+      why = baseline->Difference(ProcessState::Capture());
     }
     phptrun_engine_tables now;
     phptrun_engine_count_tables(&now);

@@ -12,7 +12,7 @@
 // does, puts its process back as it found it (process_state.h) and answers
 // "ready" or "retiring" on the socket:
 //
-//   if (fork() == 0) ServeWarmRequests(socket, max_requests, close_fds);
+//   if (fork() == 0) ServeWarmRequests(socket, max_requests, close_fds, startup_ini);
 //   SendWarmRequest(socket, spec, stdin_fd, output_fd, control_fd);
 //   ... read the control pipe until ReadWarmDone(socket, &ready, &cpu_us, &why) ...
 //
@@ -48,9 +48,12 @@ constexpr size_t kMaxControlMessageBytes = 16 << 20;
 // The loop of a warm case process: serves the requests arriving on `socket`
 // until the worker closes it, a request leaves a trace it cannot undo, or
 // max_requests were served; then _exits. close_fds: the worker's descriptors
-// the process must not hold.
-[[noreturn]] void ServeWarmRequests(int socket, int max_requests,
-                                    const std::vector<int>& close_fds);
+// the process must not hold. A non-empty startup_ini restarts the engine
+// with it when the first request arrives, as a one-shot process would for
+// that request (its startup output goes to that request's output; if there
+// is any, the process serves no other).
+[[noreturn]] void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& close_fds,
+                                    const std::string& startup_ini);
 
 // Worker side. False when the request cannot travel (too large, or the
 // process is gone); the caller then runs it in a one-shot process.

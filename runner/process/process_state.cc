@@ -50,7 +50,7 @@ constexpr const char* kNamespaces[] = {
     "/proc/self/ns/mnt", "/proc/self/ns/uts", "/proc/self/ns/ipc", "/proc/self/ns/cgroup",
     "/proc/self/ns/time_for_children"};
 
-std::vector<int> OpenDescriptors() {
+std::vector<int> OpenDescriptors(const std::vector<int>& not_counted) {
   std::vector<int> fds;
   DIR* dir = opendir("/proc/self/fd");
   if (!dir) return fds;
@@ -58,7 +58,9 @@ std::vector<int> OpenDescriptors() {
   while (dirent* entry = readdir(dir)) {
     if (entry->d_name[0] == '.') continue;
     int fd = std::atoi(entry->d_name);
-    if (fd != own) fds.push_back(fd);
+    if (fd != own && std::find(not_counted.begin(), not_counted.end(), fd) == not_counted.end()) {
+      fds.push_back(fd);
+    }
   }
   closedir(dir);
   std::sort(fds.begin(), fds.end());
@@ -96,14 +98,14 @@ std::string Octal(mode_t mode) {
 
 }  // namespace
 
-ProcessState ProcessState::Capture() {
+ProcessState ProcessState::Capture(const std::vector<int>& not_counted) {
   ProcessState s;
   s.cwd_ = CurrentDirectory();
   s.root_ = ReadLink("/proc/self/root");
   for (const char* ns : kNamespaces) s.namespaces_.push_back(ReadLink(ns));
   for (char** e = environ; e && *e; ++e) s.environment_.emplace_back(*e);
   std::sort(s.environment_.begin(), s.environment_.end());
-  s.descriptors_ = OpenDescriptors();
+  s.descriptors_ = OpenDescriptors(not_counted);
   for (int sig = 1; sig < static_cast<int>(s.signals_.size()); ++sig) {
     struct sigaction action {};
     if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, nullptr, &action) != 0) continue;

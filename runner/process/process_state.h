@@ -32,8 +32,9 @@ class ProcessState {
  public:
   // Reads the state of the calling process. Reaps children that have
   // already exited (a zombie the script did not wait for), so that only
-  // children still running count.
-  static ProcessState Capture();
+  // children still running count. not_counted: descriptors open now that
+  // the state does not include (a request's own, about to be closed).
+  static ProcessState Capture(const std::vector<int>& not_counted = {});
 
   // Changes the working directory and the environment back to the captured
   // ones. False when the directory cannot be entered again.

@@ -384,124 +384,162 @@ void ObserveRequests(RequestObserver* observer) { g_observer = observer; }
 
 Sandbox::Sandbox(int max_reuse, std::vector<int> close_fds)
     : max_reuse_(max_reuse), close_fds_(std::move(close_fds)) {
+  warm_.reserve(1 + kMaxIniWarm);  // WarmFor's pointers stay valid
   Oom();  // the counters before the first case
 }
 
-Sandbox::~Sandbox() { StopWarm(false); }
+Sandbox::~Sandbox() {
+  for (Warm& warm : warm_) StopWarm(&warm, false);
+}
+
+void Sandbox::RetireWarm() {
+  for (Warm& warm : warm_) StopWarm(&warm, false);
+}
 
 bool Sandbox::Warmable(const RequestSpec& spec) const {
-  return max_reuse_ > 1 && !spec.fresh && spec.startup_ini.empty() && !spec.restart_as &&
+  return max_reuse_ > 1 && !spec.fresh && !spec.restart_as &&
+         (spec.startup_ini.empty() || !spec.env_section) &&
          (spec.runtime_ini.empty() || spec.runtime_ini_undoable) &&
          spec.resident.mode == PHPTRUN_RESIDENT_OFF && spec.capture_stdin && spec.capture_stdout &&
          spec.capture_stderr;
 }
 
-bool Sandbox::StartWarm() {
+std::vector<int> Sandbox::CloseFdsWith(const std::vector<int>& fds) const {
+  std::vector<int> all = fds;
+  for (const Warm& warm : warm_) {
+    if (warm.socket >= 0) all.push_back(warm.socket);
+  }
+  return all;
+}
+
+Sandbox::Warm* Sandbox::WarmFor(const std::string& startup_ini) {
+  Warm* slot = nullptr;
+  Warm* oldest = nullptr;
+  size_t with_ini = 0;
+  for (Warm& warm : warm_) {
+    if (warm.pid > 0 && warm.startup_ini == startup_ini) return &warm;
+    if (warm.pid <= 0) {
+      slot = &warm;
+    } else if (!warm.startup_ini.empty()) {
+      ++with_ini;
+      if (!oldest || warm.last_used < oldest->last_used) oldest = &warm;
+    }
+  }
+  if (!startup_ini.empty() && with_ini >= kMaxIniWarm) {
+    StopWarm(oldest, false);
+    slot = oldest;
+  }
+  if (!slot) slot = &warm_.emplace_back();
   int sv[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return nullptr;
+  // The other warm processes' sockets are the worker's, not this one's.
+  const std::vector<int> close_fds = CloseFdsWith(close_fds_);
   std::fflush(nullptr);
   pid_t pid = fork();
   if (pid == 0) {
     close(sv[0]);
-    ServeWarmRequests(sv[1], max_reuse_, close_fds_);
+    ServeWarmRequests(sv[1], max_reuse_, close_fds, startup_ini);
   }
   close(sv[1]);
   if (pid < 0) {
     close(sv[0]);
-    return false;
+    return nullptr;
   }
-  warm_pid_ = pid;
-  warm_pidfd_ = OpenPidfd(pid);
-  warm_socket_ = sv[0];
-  warm_served_ = 0;
-  warm_cpu_us_ = 0;
-  warm_queued_us_ = 0;
-  return true;
+  *slot = Warm();
+  slot->startup_ini = startup_ini;
+  slot->pid = pid;
+  slot->pidfd = OpenPidfd(pid);
+  slot->socket = sv[0];
+  return slot;
 }
 
-void Sandbox::StopWarm(bool kill_it) {
-  if (warm_pid_ <= 0) return;
-  close(warm_socket_);  // between requests, it exits when the socket closes
-  warm_socket_ = -1;
+void Sandbox::StopWarm(Warm* warm, bool kill_it) {
+  if (warm->pid <= 0) return;
+  close(warm->socket);  // between requests, it exits when the socket closes
+  warm->socket = -1;
   if (kill_it) {
-    kill(-warm_pid_, SIGKILL);
-    kill(warm_pid_, SIGKILL);
+    kill(-warm->pid, SIGKILL);
+    kill(warm->pid, SIGKILL);
   }
   rusage usage{};
   uint64_t queued_us = 0;
-  if (Reap(warm_pid_, true, nullptr, &usage, &queued_us)) WarmGone(usage);
-  ForgetWarm();
+  if (Reap(warm->pid, true, nullptr, &usage, &queued_us)) WarmGone(warm, usage);
+  ForgetWarm(warm);
 }
 
 void Sandbox::KillLeftovers() {
   std::vector<pid_t> keep;
-  if (warm_pid_ > 0) keep.push_back(warm_pid_);
+  for (const Warm& warm : warm_) {
+    if (warm.pid > 0) keep.push_back(warm.pid);
+  }
   KillAdoptedChildren(keep);
 }
 
-void Sandbox::WarmGone(const rusage& usage) {
+void Sandbox::WarmGone(Warm* warm, const rusage& usage) {
   uint64_t total = RusageCpuUs(usage);
-  if (g_observer && total > warm_cpu_us_) g_observer->OtherCpu(total - warm_cpu_us_);
-  warm_cpu_us_ = total;
+  if (g_observer && total > warm->cpu_us) g_observer->OtherCpu(total - warm->cpu_us);
+  warm->cpu_us = total;
 }
 
-void Sandbox::ForgetWarm() {
-  if (warm_pidfd_ >= 0) close(warm_pidfd_);
-  if (warm_socket_ >= 0) close(warm_socket_);
-  warm_pid_ = -1;
-  warm_pidfd_ = -1;
-  warm_socket_ = -1;
+void Sandbox::ForgetWarm(Warm* warm) {
+  if (warm->pidfd >= 0) close(warm->pidfd);
+  if (warm->socket >= 0) close(warm->socket);
+  warm->pid = -1;
+  warm->pidfd = -1;
+  warm->socket = -1;
 }
 
 RequestOutcome Sandbox::Run(const RequestSpec& spec) {
   const SlowHook slow{slow_after_ms_, &slow_hook_};
-  if (!Warmable(spec)) {
-    if (warm_socket_ < 0) return RunFresh(spec, slow);
-    RequestSpec own = spec;  // the one-shot process must not hold the warm socket
-    own.close_fds.push_back(warm_socket_);
+  ++runs_;
+  Warm* warm = Warmable(spec) ? WarmFor(spec.startup_ini) : nullptr;
+  if (!warm) {
+    RequestSpec own = spec;  // the one-shot process must not hold the warm sockets
+    own.close_fds = CloseFdsWith(spec.close_fds);
     return RunFresh(own, slow);
   }
-  if (warm_pid_ <= 0 && !StartWarm()) return RunFresh(spec, slow);
+  warm->last_used = runs_;
 
   RequestOutcome out;
   out.start_ms = MonotonicMs();
-  out.reused = warm_served_ > 0;
+  out.reused = warm->served > 0;
+  out.restarted_earlier = out.reused && !warm->startup_ini.empty();
   Channels ch;
   if (!OpenChannels(spec, &ch, &out.error)) return out;
-  if (!SendWarmRequest(warm_socket_, spec, ch.stdin_fd, ch.output_out, ch.control_out)) {
+  if (!SendWarmRequest(warm->socket, spec, ch.stdin_fd, ch.output_out, ch.control_out)) {
     ch.CloseAll();
-    StopWarm(true);
+    StopWarm(warm, true);
     RequestSpec own = spec;
     own.fresh = true;
     return Run(own);
   }
   ch.CloseCaseEnds();
-  ++warm_served_;
-  if (g_observer) g_observer->RequestStarted(warm_pid_, warm_cpu_us_ + warm_queued_us_);
+  ++warm->served;
+  if (g_observer) g_observer->RequestStarted(warm->pid, warm->cpu_us + warm->queued_us);
   WarmEnd end;
   bool exited = false;
   rusage usage{};
-  uint64_t queued_now = warm_queued_us_;
-  Collect(spec, warm_pid_, warm_pidfd_, warm_socket_, slow, &ch, &out, &end, &exited, &usage,
+  uint64_t queued_now = warm->queued_us;
+  Collect(spec, warm->pid, warm->pidfd, warm->socket, slow, &ch, &out, &end, &exited, &usage,
           &queued_now);
   ch.CloseAll();
   // Its answer says what it has used so far; if it died first, its rusage.
-  uint64_t cpu_now = end.done ? end.cpu_us : exited ? RusageCpuUs(usage) : warm_cpu_us_;
-  uint64_t cpu_us = cpu_now > warm_cpu_us_ ? cpu_now - warm_cpu_us_ : 0;
+  uint64_t cpu_now = end.done ? end.cpu_us : exited ? RusageCpuUs(usage) : warm->cpu_us;
+  uint64_t cpu_us = cpu_now > warm->cpu_us ? cpu_now - warm->cpu_us : 0;
   if (end.done || exited) out.cpu_ms = cpu_us / 1000.0;
-  warm_cpu_us_ = std::max(warm_cpu_us_, cpu_now);
+  warm->cpu_us = std::max(warm->cpu_us, cpu_now);
   if (end.done) queued_now = end.queued_us;
-  uint64_t queued_us = queued_now > warm_queued_us_ ? queued_now - warm_queued_us_ : 0;
-  warm_queued_us_ = std::max(warm_queued_us_, queued_now);
+  uint64_t queued_us = queued_now > warm->queued_us ? queued_now - warm->queued_us : 0;
+  warm->queued_us = std::max(warm->queued_us, queued_now);
   if (g_observer) g_observer->RequestEnded(cpu_us + queued_us);
-  if (exited) WarmGone(usage);
+  if (exited) WarmGone(warm, usage);
   if (exited) {
     // It died in the request (a crash, the OOM killer, a timeout), or it
     // retired and exited before its answer was read (Collect reaped it):
     // the next request gets a new process.
-    ForgetWarm();
+    ForgetWarm(warm);
   } else if (!end.ready) {
-    StopWarm(false);  // it retires: it exits once it has answered
+    StopWarm(warm, false);  // it retires: it exits once it has answered
   }
   // The script's exit status, as a one-shot process exits with it; a warm
   // process that retired exits with 0.

@@ -45,6 +45,11 @@ struct RequestSpec {
   bool runtime_ini_undoable = false;
   bool quiet = false;  // php-cgi -q: no headers (the CGI personality only)
   std::vector<std::pair<std::string, std::string>> env;  // an empty value unsets
+  // env has a test's ENV section: an engine restarted for startup_ini must
+  // see it at startup, so no warm process restarted for another request
+  // will do (one started for requests without one sees only what every
+  // request sets: the script's name, the request method).
+  bool env_section = false;
   bool has_stdin = false;
   std::string stdin_data;
   bool discard_stderr = false;             // fd 2 to /dev/null (run-tests' ARGS quirk)
@@ -72,6 +77,10 @@ struct RequestOutcome {
   phptrun_request_result engine{};
   phptrun_startup_timing restart{};  // when startup_ini restarted the engine
   bool reused = false;        // a warm case process had served other requests before
+  // The request ran in a warm process whose engine was restarted with the
+  // spec's startup INI before an earlier request (out.restart is then
+  // empty: the restart and what it printed belong to that request).
+  bool restarted_earlier = false;
   double wall_ms = 0;
   // CPU of the request: user + sys of its case process and the children that
   // process waited for (wait4's rusage for a one-shot process, the warm
@@ -109,12 +118,17 @@ class RequestObserver {
 void ObserveRequests(RequestObserver* observer);
 
 // A worker's case processes. Run() gives a request that needs nothing of
-// its own at startup (no INI of its own, no restart, no resident loop, all
-// of stdio captured) to the worker's warm case process, which serves up to
-// max_reuse requests and retires as soon as one leaves a trace in the
-// process it cannot undo (runner/process_state.h); any other request gets a
-// one-shot process. A crash, timeout or retirement costs only the warm
-// process: the next request gets a new one, forked from the worker's
+// its own at startup but its startup INI (no restart as another SAPI, no
+// runtime INI it cannot undo, no resident loop, all of stdio captured) to a
+// warm case process, which serves up to max_reuse requests and retires as
+// soon as one leaves a trace in the process it cannot undo
+// (runner/process_state.h); any other request gets a one-shot process.
+// Warm processes are kept per startup INI: one for requests without any,
+// and the kMaxIniWarm last used for requests with one, each started with
+// its engine restarted with those entries (as a one-shot process restarts
+// for one request), so cases that share an INI section (opcache's, ffi's)
+// pay the restart once. A crash, timeout or retirement costs only that
+// warm process: the next request gets a new one, forked from the worker's
 // pristine engine.
 //
 //   Sandbox sandbox(100, {supervisor_fd});
@@ -122,6 +136,10 @@ void ObserveRequests(RequestObserver* observer);
 //   if (out.reused && ...) ...   // the process had run other requests first
 class Sandbox {
  public:
+  // How many warm processes with a startup INI a worker keeps: a case's
+  // SKIPIF (its EXTENSIONS) and its FILE (EXTENSIONS and INI) alternate.
+  static constexpr size_t kMaxIniWarm = 2;
+
   // max_reuse <= 1: every request in a fresh fork, as RunRequest(). close_fds:
   // the worker's descriptors a case process must not hold.
   Sandbox(int max_reuse, std::vector<int> close_fds);
@@ -131,11 +149,11 @@ class Sandbox {
 
   RequestOutcome Run(const RequestSpec& spec);
 
-  // Ends the warm process now: a case behaved differently in it than in a
-  // fresh one, so it holds state the checks did not see.
-  void RetireWarm() { StopWarm(false); }
+  // Ends the warm processes now: a case behaved differently in one than in
+  // a fresh process, so it holds state the checks did not see.
+  void RetireWarm();
 
-  // Kills every child of this process but the warm case process: what the
+  // Kills every child of this process but the warm case processes: what the
   // requests left running (a child that closed its output, a setsid()
   // escapee), adopted when this process is a subreaper (reaper.h).
   void KillLeftovers();
@@ -149,25 +167,35 @@ class Sandbox {
   }
 
  private:
+  struct Warm {
+    std::string startup_ini;  // what its engine was restarted with; "" none
+    pid_t pid = -1;
+    int pidfd = -1;
+    int socket = -1;
+    int served = 0;
+    uint64_t cpu_us = 0;     // its CPU at its last answer
+    uint64_t queued_us = 0;  // ... and its run-queue wait
+    uint64_t last_used = 0;  // Run() count at its last request
+  };
+
   bool Warmable(const RequestSpec& spec) const;
-  bool StartWarm();
-  // Ends the warm process: one between requests exits when its socket
+  // The warm process for `startup_ini`, started if there is none (making
+  // room by ending the least recently used one); null if it cannot start.
+  Warm* WarmFor(const std::string& startup_ini);
+  // Ends a warm process: one between requests exits when its socket
   // closes; kill_it for one that may be anywhere.
-  void StopWarm(bool kill_it);
-  // Lets go of a warm process that is gone (reaped) or being stopped.
-  void ForgetWarm();
+  void StopWarm(Warm* warm, bool kill_it);
   // The warm process was reaped: what it used after its last answer (its
   // exit) is told to the observer.
-  void WarmGone(const rusage& usage);
+  void WarmGone(Warm* warm, const rusage& usage);
+  // Lets go of a warm process that is gone (reaped) or being stopped.
+  void ForgetWarm(Warm* warm);
+  std::vector<int> CloseFdsWith(const std::vector<int>& fds) const;
 
   const int max_reuse_;
   const std::vector<int> close_fds_;
-  pid_t warm_pid_ = -1;
-  int warm_pidfd_ = -1;
-  int warm_socket_ = -1;
-  int warm_served_ = 0;
-  uint64_t warm_cpu_us_ = 0;     // the warm process's CPU at its last answer
-  uint64_t warm_queued_us_ = 0;  // ... and its run-queue wait
+  std::vector<Warm> warm_;  // at most 1 + kMaxIniWarm, those with pid > 0 running
+  uint64_t runs_ = 0;
   double slow_after_ms_ = 0;
   std::function<void()> slow_hook_;
 };

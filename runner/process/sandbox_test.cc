@@ -497,6 +497,89 @@ TEST_CASE("requests that need their own process do not use the warm one") {
   CHECK(StateOf(after) == StateOf(first));
 }
 
+TEST_CASE("requests with the same startup INI share a warm process restarted with it") {
+  REQUIRE_FALSE(phptrun_engine_ini_applies_at_runtime("disable_functions"));
+  EngineScript probe(kProbe);
+  EngineScript strrev(
+      "<?php echo function_exists('strrev') ? 'there' : 'disabled', '|', getmypid();");
+  Sandbox sandbox(100, {});
+  RequestOutcome plain = sandbox.Run(probe.Spec());
+  RequestSpec disabled = strrev.Spec();
+  disabled.startup_ini = "disable_functions=strrev\n";
+  RequestOutcome first = sandbox.Run(disabled);
+  RequestOutcome second = sandbox.Run(disabled);
+  RequestSpec other = strrev.Spec();
+  other.startup_ini = "disable_functions=strlen\n";
+  RequestOutcome third = sandbox.Run(other);
+  RequestOutcome after = sandbox.Run(probe.Spec());
+  REQUIRE(first.completed);
+  REQUIRE(second.completed);
+  // The first request pays the restart, as a one-shot process would; the
+  // second runs in the same process, in the restarted engine.
+  CHECK(StateOf(first) == "disabled");
+  CHECK(first.restart.minit.ms > 0);
+  CHECK_FALSE(first.reused);
+  CHECK(StateOf(second) == "disabled");
+  CHECK(second.reused);
+  CHECK(second.restarted_earlier);
+  CHECK(second.restart.minit.ms == 0);
+  CHECK(PidOf(second) == PidOf(first));
+  CHECK(PidOf(first) != PidOf(plain));
+  // Other startup INI: another process; the plain one is still there.
+  CHECK(StateOf(third) == "there");
+  CHECK(PidOf(third) != PidOf(first));
+  CHECK(after.reused);
+  CHECK_FALSE(after.restarted_earlier);
+  CHECK(PidOf(after) == PidOf(plain));
+  CHECK(StateOf(after) == StateOf(plain));
+}
+
+TEST_CASE("a warm process restarted for INI: the environment is each request's own") {
+  EngineScript s("<?php echo var_export(getenv('PHPTRUN_X'), true), '|', getmypid();");
+  Sandbox sandbox(100, {});
+  RequestSpec first = s.Spec();
+  first.startup_ini = "disable_functions=strrev\n";
+  first.env = {{"PHPTRUN_X", "one"}};
+  RequestSpec second = s.Spec();
+  second.startup_ini = first.startup_ini;
+  RequestSpec with_section = second;
+  with_section.env = {{"PHPTRUN_X", "three"}};
+  with_section.env_section = true;
+  RequestOutcome a = sandbox.Run(first);
+  RequestOutcome b = sandbox.Run(second);
+  RequestOutcome c = sandbox.Run(with_section);
+  CHECK(StateOf(a) == "'one'");
+  CHECK(StateOf(b) == "false");
+  CHECK(b.reused);
+  CHECK(PidOf(b) == PidOf(a));
+  // An ENV section must be there when the engine starts: its own restart.
+  CHECK(StateOf(c) == "'three'");
+  CHECK_FALSE(c.reused);
+  CHECK(c.restart.minit.ms > 0);
+  CHECK(PidOf(c) != PidOf(a));
+}
+
+TEST_CASE("a warm process whose restart printed something serves only its first request") {
+  // An unknown value for an INI entry with a startup handler: PHP warns at
+  // startup, and a fresh process would warn again before every request.
+  EngineScript s("<?php echo 'ran|', getmypid();");
+  Sandbox sandbox(100, {});
+  RequestSpec spec = s.Spec();
+  spec.startup_ini = "error_reporting=E_ALL\ndisable_functions=strrev\nmemory_limit=1X\n";
+  RequestOutcome first = sandbox.Run(spec);
+  RequestOutcome second = sandbox.Run(spec);
+  REQUIRE(first.completed);
+  REQUIRE(second.completed);
+  INFO(first.output);
+  REQUIRE(first.output.find("ran|") != std::string::npos);
+  const std::string printed = first.output.substr(0, first.output.find("ran|"));
+  REQUIRE_FALSE(printed.empty());
+  CHECK(second.output.substr(0, second.output.find("ran|")) == printed);
+  CHECK_FALSE(second.reused);
+  CHECK(second.restart.minit.ms > 0);
+  CHECK(PidOf(second) != PidOf(first));
+}
+
 TEST_CASE("a request that retires the warm process still reports the script's exit status") {
   // The process answers "retiring" and exits at once; the worker may see
   // the exit before the answer. Either way exit_code is the script's, not
