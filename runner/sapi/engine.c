@@ -293,7 +293,7 @@ static int Startup(sapi_module_struct *module) {
 
 static sapi_module_struct g_sapi = {
     .name = "cli",
-    .pretty_name = "phptrun (Command Line Interface compatible)",
+    .pretty_name = "Command Line Interface",
     .startup = Startup,
     .shutdown = NULL,
     .activate = NULL,
@@ -403,6 +403,9 @@ static int StartEngine(const char *extra_ini, phptrun_startup_timing *timing, ch
   /* php_module_startup() copies g_sapi into sapi_module again, so these
    * settings take effect although sapi_startup() has already run. */
   g_sapi.name = (char *)(g_options.sapi_name ? g_options.sapi_name : "cli");
+  /* What phpinfo() calls "Server API": the pretty names of php-src's CLI
+   * and CGI SAPIs. */
+  g_sapi.pretty_name = (char *)(g_options.cgi ? "CGI/FastCGI" : "Command Line Interface");
   g_sapi.executable_location = (char *)g_options.php_binary;
   g_sapi.php_ini_path_override = (char *)g_options.ini_path_override;
   g_sapi.php_ini_ignore = g_options.no_ini;
