@@ -7,7 +7,6 @@ namespace phptrun {
 
 void Scheduler::Add(size_t id, std::vector<std::string> keys, double weight,
                     std::string affinity) {
-  if (!affinity.empty()) affinity_[id] = affinity;
   bool alone = std::find(keys.begin(), keys.end(), "all") != keys.end();
   std::deque<Entry>& queue = alone ? alone_ : pending_;
   // After the last entry that weighs as much or more, searched from the back.
@@ -35,7 +34,11 @@ bool Scheduler::Next(size_t* id, const std::string& affinity) {
   for (auto it = pending_.begin(); it != pending_.end() && seen < kAffinityWindow; ++it) {
     if (Blocked(*it)) continue;
     ++seen;
-    if (chosen == pending_.end()) chosen = it;
+    if (chosen == pending_.end()) {
+      chosen = it;
+    } else if (it->weight < chosen->weight) {
+      break;  // never ahead of a case recorded or known to take longer
+    }
     if (affinity.empty() || it->affinity == affinity) {
       chosen = it;
       break;
@@ -59,8 +62,8 @@ bool Scheduler::Next(size_t* id, const std::string& affinity) {
 
 const std::string& Scheduler::Affinity(size_t id) const {
   static const std::string kNone;
-  auto it = affinity_.find(id);
-  return it == affinity_.end() ? kNone : it->second;
+  auto it = running_.find(id);
+  return it == running_.end() ? kNone : it->second.affinity;
 }
 
 void Scheduler::Requeue(size_t id) {

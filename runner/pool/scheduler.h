@@ -34,10 +34,10 @@ class Scheduler {
            std::string affinity = {});
   // The next case that may start now: the first one not blocked, or, when
   // `affinity` is not empty, the first of the next kAffinityWindow ones
-  // that has it. False when none may start (all pending ones are blocked
-  // by running cases) or none is left.
+  // that has it and weighs as much as the first. False when none may start
+  // (all pending ones are blocked by running cases) or none is left.
   bool Next(size_t* id, const std::string& affinity = {});
-  // The affinity a case was added with.
+  // The affinity a running case was added with ("" for others).
   const std::string& Affinity(size_t id) const;
 
   static constexpr size_t kAffinityWindow = 64;
@@ -63,7 +63,6 @@ class Scheduler {
   std::deque<Entry> alone_;               // "all": run at the very end, one by one
   std::map<size_t, Entry> running_;
   std::map<std::string, int> held_keys_;  // key -> running cases holding it
-  std::map<size_t, std::string> affinity_;  // id -> affinity, for those that have one
 };
 
 }  // namespace phptrun

@@ -310,11 +310,11 @@ TEST_CASE("scheduler: a worker gets the next case with its affinity, within the 
   s.Add(2, {}, 0, "K");
   s.Add(3, {}, 0, "L");
   s.Add(4, {}, 0, "K");
-  CHECK(s.Affinity(0) == "K");
-  CHECK(s.Affinity(1).empty());
   size_t id;
   REQUIRE(s.Next(&id, "K"));
   CHECK(id == 0);
+  CHECK(s.Affinity(0) == "K");  // known while it runs
+  CHECK(s.Affinity(1).empty());
   REQUIRE(s.Next(&id, "K"));
   CHECK(id == 2);  // passes over case 1
   REQUIRE(s.Next(&id, ""));
@@ -342,6 +342,20 @@ TEST_CASE("scheduler: affinity looks no further than the window, and never past 
   CHECK(id == 0);
   REQUIRE(c.Next(&id, "K"));
   CHECK(id == 2);  // case 1 waits for case 0's key
+}
+
+TEST_CASE("scheduler: affinity never takes a case ahead of a heavier one") {
+  Scheduler s;
+  s.Add(0, {}, 5.0, "");   // recorded as long
+  s.Add(1, {}, 5.0, "K");
+  s.Add(2, {}, 0.0, "K");  // lighter: not taken before case 0
+  size_t id;
+  REQUIRE(s.Next(&id, "K"));
+  CHECK(id == 1);  // as heavy as the first: fine
+  REQUIRE(s.Next(&id, "K"));
+  CHECK(id == 0);  // case 2 is lighter than case 0
+  REQUIRE(s.Next(&id, "K"));
+  CHECK(id == 2);
 }
 
 }  // namespace

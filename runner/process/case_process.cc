@@ -283,7 +283,10 @@ bool RestartWarmEngine(const std::string& startup_ini, bool discard_stderr, int 
   std::fflush(stdout);
   std::fflush(stderr);
   *shown = out_fd >= 0 ? ReadAllOf(out_fd) : "";
-  *printed = !shown->empty() || (err_fd != out_fd && err_fd >= 0 && !ReadAllOf(err_fd).empty());
+  // Without its memory files what startup printed is lost: count it as
+  // printed, so that the process serves no other request.
+  *printed = out_fd < 0 || err_fd < 0 || !shown->empty() ||
+             (err_fd != out_fd && !ReadAllOf(err_fd).empty());
   if (out_fd >= 0) close(out_fd);
   if (err_fd != out_fd && err_fd >= 0) close(err_fd);
   if (failed) {
@@ -366,6 +369,12 @@ void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& clo
   // baseline is taken in this one again.
   const ProcessState at_start = ProcessState::Capture();
   bool startup_printed = false;
+  // OPcache keeps what a request compiled in shared memory, where the next
+  // request would find it (no recompilation, no compile-time output):
+  // unlike a fresh process. A process whose restart turned it on serves
+  // one request. (One that inherits it from the worker's php.ini shares
+  // the worker's shared memory anyway.)
+  bool opcache_on = false;
 
   for (int served = 0;;) {
     RequestSpec spec;
@@ -388,6 +397,7 @@ void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& clo
       }
       at_start.Restore();
       capture_baseline({fds[0], fds[1], fds[2]});
+      opcache_on = phptrun_engine_opcache_caches_scripts() != 0;
     } else {
       phptrun_log_clear();
     }
@@ -432,6 +442,8 @@ void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& clo
     } else if (startup_printed) {
       // A fresh process would print it again before every request.
       why = "the engine printed something at its startup";
+    } else if (opcache_on) {
+      why = "OPcache keeps what the request compiled";
     } else if (result.runtime_ini_failed) {
       why = "the engine restarted for the request's INI";
     } else if (phptrun_engine_undo_runtime_ini() != 0) {
@@ -449,6 +461,12 @@ void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& clo
     SendWarmDone(socket, why);
     if (!why.empty()) _exit(0);
   }
+}
+
+bool FitsWarmRequest(const RequestSpec& spec) {
+  WireWriter w;
+  EncodeWarmRequest(spec, &w);
+  return w.data().size() <= kMaxWarmRequest;
 }
 
 bool SendWarmRequest(int socket, const RequestSpec& spec, int stdin_fd, int output_fd,

@@ -55,6 +55,10 @@ constexpr size_t kMaxControlMessageBytes = 16 << 20;
 [[noreturn]] void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& close_fds,
                                     const std::string& startup_ini);
 
+// Worker side: whether the request is small enough to travel to a warm
+// process (a huge ENV section is not).
+bool FitsWarmRequest(const RequestSpec& spec);
+
 // Worker side. False when the request cannot travel (too large, or the
 // process is gone); the caller then runs it in a one-shot process.
 bool SendWarmRequest(int socket, const RequestSpec& spec, int stdin_fd, int output_fd,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstdio>
 #include <cstring>
 
@@ -407,7 +408,9 @@ bool Sandbox::Warmable(const RequestSpec& spec) const {
 std::vector<int> Sandbox::CloseFdsWith(const std::vector<int>& fds) const {
   std::vector<int> all = fds;
   for (const Warm& warm : warm_) {
-    if (warm.socket >= 0) all.push_back(warm.socket);
+    for (int fd : {warm.socket, warm.pidfd}) {
+      if (fd >= 0) all.push_back(fd);
+    }
   }
   return all;
 }
@@ -429,7 +432,10 @@ Sandbox::Warm* Sandbox::WarmFor(const std::string& startup_ini) {
     StopWarm(oldest, false);
     slot = oldest;
   }
-  if (!slot) slot = &warm_.emplace_back();
+  if (!slot) {
+    assert(warm_.size() < warm_.capacity());  // no reallocation: pointers stay valid
+    slot = &warm_.emplace_back();
+  }
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return nullptr;
   // The other warm processes' sockets are the worker's, not this one's.
@@ -492,9 +498,9 @@ void Sandbox::ForgetWarm(Warm* warm) {
 RequestOutcome Sandbox::Run(const RequestSpec& spec) {
   const SlowHook slow{slow_after_ms_, &slow_hook_};
   ++runs_;
-  Warm* warm = Warmable(spec) ? WarmFor(spec.startup_ini) : nullptr;
+  Warm* warm = Warmable(spec) && FitsWarmRequest(spec) ? WarmFor(spec.startup_ini) : nullptr;
   if (!warm) {
-    RequestSpec own = spec;  // the one-shot process must not hold the warm sockets
+    RequestSpec own = spec;  // the one-shot process must not hold the warm processes' fds
     own.close_fds = CloseFdsWith(spec.close_fds);
     return RunFresh(own, slow);
   }
@@ -542,8 +548,10 @@ RequestOutcome Sandbox::Run(const RequestSpec& spec) {
     StopWarm(warm, false);  // it retires: it exits once it has answered
   }
   // The script's exit status, as a one-shot process exits with it; a warm
-  // process that retired exits with 0.
+  // process that retired exits with 0, one whose engine did not start with
+  // 1, as a one-shot process.
   if (out.completed) out.exit_code = out.engine.exit_status;
+  if (!out.completed && !out.startup_error.empty()) out.exit_code = 1;
   out.wall_ms = MonotonicMs() - out.start_ms;
   return out;
 }

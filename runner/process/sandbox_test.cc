@@ -559,6 +559,51 @@ TEST_CASE("a warm process restarted for INI: the environment is each request's o
   CHECK(PidOf(c) != PidOf(a));
 }
 
+TEST_CASE("a warm process restarted with OPcache on serves one request: the next would find its cache") {
+  EngineScript s("<?php echo is_array(opcache_get_status(false)) ? 'cached' : 'off', '|', getmypid();");
+  Sandbox sandbox(100, {});
+  RequestSpec spec = s.Spec();
+  // The engine tests start without php.ini: the restart loads OPcache too.
+  spec.startup_ini = "zend_extension=opcache.so\nopcache.enable=1\nopcache.enable_cli=1\n";
+  RequestOutcome first = sandbox.Run(spec);
+  RequestOutcome second = sandbox.Run(spec);
+  REQUIRE(first.completed);
+  REQUIRE(second.completed);
+  CHECK(StateOf(first) == "cached");
+  CHECK(StateOf(second) == "cached");
+  CHECK_FALSE(second.reused);
+  CHECK(second.restart.minit.ms > 0);
+  CHECK(PidOf(second) != PidOf(first));
+}
+
+TEST_CASE("warm processes for startup INI: the least recently used one makes room") {
+  EngineScript s("<?php echo ini_get('disable_functions'), '|', getmypid();");
+  EngineScript probe(kProbe);
+  Sandbox sandbox(100, {});
+  auto with = [&](const char* ini) {
+    RequestSpec spec = s.Spec();
+    spec.startup_ini = std::string("disable_functions=") + ini + "\n";
+    return sandbox.Run(spec);
+  };
+  RequestOutcome plain = sandbox.Run(probe.Spec());
+  RequestOutcome a1 = with("strrev");
+  RequestOutcome b1 = with("strlen");
+  RequestOutcome a2 = with("strrev");  // a is now the most recently used
+  RequestOutcome c1 = with("strtr");   // makes room: b goes
+  RequestOutcome a3 = with("strrev");
+  RequestOutcome b2 = with("strlen");
+  RequestOutcome plain2 = sandbox.Run(probe.Spec());
+  CHECK(StateOf(a1) == "strrev");
+  CHECK(StateOf(c1) == "strtr");
+  CHECK(PidOf(a2) == PidOf(a1));
+  CHECK(PidOf(a3) == PidOf(a1));
+  CHECK(a3.reused);
+  CHECK(StateOf(b2) == "strlen");
+  CHECK_FALSE(b2.reused);
+  CHECK(PidOf(b2) != PidOf(b1));
+  CHECK(PidOf(plain2) == PidOf(plain));
+}
+
 TEST_CASE("a warm process whose restart printed something serves only its first request") {
   // An unknown value for an INI entry with a startup handler: PHP warns at
   // startup, and a fresh process would warn again before every request.

@@ -520,6 +520,16 @@ int phptrun_engine_ini_applies_at_runtime(const char *key) {
   return (entry->modifiable & (ZEND_INI_USER | ZEND_INI_PERDIR)) != 0;
 }
 
+static int IniIsOn(const char *key) {
+  zend_ini_entry *entry = zend_hash_str_find_ptr(EG(ini_directives), key, strlen(key));
+  return entry && entry->value && zend_ini_parse_bool(entry->value);
+}
+
+int phptrun_engine_opcache_caches_scripts(void) {
+  return g_started && zend_get_extension("Zend OPcache") && IniIsOn("opcache.enable") &&
+         IniIsOn("opcache.enable_cli");
+}
+
 /* What ApplyIniAsStartupValue replaced, newest last, so that a process
  * serving another request can put it back (phptrun_engine_undo_runtime_ini).
  * The old strings are owned here until then. */

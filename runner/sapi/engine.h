@@ -144,6 +144,11 @@ void phptrun_engine_forget_process_caches(void);
  * effect as at startup (a registered directive, not startup-only). */
 int phptrun_engine_ini_applies_at_runtime(const char *key);
 
+/* 1 when the started engine's OPcache caches scripts (loaded, with
+ * opcache.enable and opcache.enable_cli on): what it compiled stays in its
+ * shared memory for every later request of this process and its forks. */
+int phptrun_engine_opcache_caches_scripts(void);
+
 /* 1 when the extension (case-insensitive; "opcache" means Zend OPcache) is
  * loaded. */
 int phptrun_engine_extension_loaded(const char *name);
