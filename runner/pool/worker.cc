@@ -7,9 +7,11 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <memory>
 
@@ -207,6 +209,34 @@ class BoardObserver : public RequestObserver {
   CpuSlotWriter writer_;
 };
 
+// Test-only (tests/e2e/robustness_test.sh): PHPTRUN_TEST_JUDGE_SLEEP_MS=N
+// makes every judging step take N ms longer, a judge slower than the
+// watchdog's grace without a machine slow enough to make one.
+void SleepInJudgeForTests() {
+  static const long ms = [] {
+    const char* v = std::getenv("PHPTRUN_TEST_JUDGE_SLEEP_MS");
+    return v ? std::atol(v) : 0L;
+  }();
+  if (ms <= 0) return;
+  timespec left = {ms / 1000, (ms % 1000) * 1000000};
+  while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+  }
+}
+
+// Tells the supervisor's watchdog each step of a case (watchdog.h): a
+// request may take its timeout, judging JudgeBudgetMs().
+void PostStep(const WorkerConfig& config, CaseStep step, double timeout_s) {
+  if (!config.watchdog) return;
+  WorkerClaim claim;
+  if (step == CaseStep::kRequest) {
+    claim = {WorkerStep::kRequest, MonotonicMs() + timeout_s * 1000};
+  } else {
+    claim = {WorkerStep::kJudging, MonotonicMs() + JudgeBudgetMs()};
+  }
+  config.watchdog->Post(config.id - 1, claim);
+  if (step == CaseStep::kJudging) SleepInJudgeForTests();
+}
+
 }  // namespace
 
 bool DecodeEngineInfo(WireReader* r, EngineInfo* info) {
@@ -270,13 +300,26 @@ bool ProbeEngine(const EngineSetup& setup, EngineInfo* info, std::string* err) {
   return started != 0;
 }
 
+// The supervisor died (SIGKILL, a crash): the worker ends, and first kills
+// its children, escapees it adopted included, which would otherwise go to
+// init and run on (a case's own processes die with it, PR_SET_PDEATHSIG).
+void OnSupervisorGone(int) { KillChildrenAndExit(1); }
+
 void WorkerMain(const WorkerConfig& config) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
   // Orphans of its cases (a setsid() escapee too) become its children, so
   // that each case's leftovers are found and killed (CaseRunner::RunCase).
   BecomeSubreaper();
+  struct sigaction gone {};
+  gone.sa_handler = OnSupervisorGone;
+  sigfillset(&gone.sa_mask);
+  sigaction(ParentGoneSignal(), &gone, nullptr);
+  prctl(PR_SET_PDEATHSIG, ParentGoneSignal());
+  if (getppid() != config.supervisor_pid) KillChildrenAndExit(1);  // gone before prctl
   signal(SIGINT, SIG_IGN);  // the supervisor decides when workers stop
-  for (int fd : config.close_fds) close(fd);
+  // Nothing the supervisor holds or was given reaches a case: the shell's
+  // `7>file`, report files, other workers' pipes, the signal pipe. Closed
+  // before the engine starts, so what the engine opens stays.
+  CloseDescriptorsExcept({config.command_fd, config.result_fd, config.startup_output_fd});
   std::string startup_output;
   if (!StartEngine(config, &startup_output)) _exit(1);
   // Made after the engine started: its MINIT is not a case's CPU.
@@ -298,6 +341,8 @@ void WorkerMain(const WorkerConfig& config) {
   // While a case runs long, the cases queued behind it go back to the
   // supervisor, which gives them to a worker that is free.
   runner.OnSlowRequest(kSlowCaseMs, [&] { inbox.GiveBackQueued(config.result_fd); });
+  if (config.watchdog) config.watchdog->KeepFromChildren();
+  runner.OnStep([&](CaseStep step, double timeout_s) { PostStep(config, step, timeout_s); });
   std::string message;
   while (inbox.Next(&message)) {
     WireReader r(message);
@@ -308,6 +353,7 @@ void WorkerMain(const WorkerConfig& config) {
     if (kind != kRunCase || !r.U32(&id) || !r.Str(&path) || !DecodeCaseContext(&r, &context)) break;
     Redirect redirect;
     CaseResult result = runner.RunCase(path, context, &redirect);
+    if (config.watchdog) config.watchdog->Post(config.id - 1, WorkerClaim());
     if (!SendCaseResult(config.result_fd, id, result, redirect)) break;
   }
   phptrun_engine_shutdown(nullptr);
