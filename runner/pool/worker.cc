@@ -354,6 +354,7 @@ void WorkerMain(const WorkerConfig& config) {
     Redirect redirect;
     CaseResult result = runner.RunCase(path, context, &redirect);
     if (config.watchdog) config.watchdog->Post(config.id - 1, WorkerClaim());
+    CapForReports(&result);  // what reports keep: a flood's diff need not cross the pipe
     if (!SendCaseResult(config.result_fd, id, result, redirect)) break;
   }
   phptrun_engine_shutdown(nullptr);
