@@ -10,11 +10,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <climits>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <memory>
 
+#include "runner/case/case_plan.h"
 #include "runner/case/case_runner.h"
 #include "runner/case/case_trace.h"
 #include "runner/process/reaper.h"
@@ -300,10 +305,34 @@ bool ProbeEngine(const EngineSetup& setup, EngineInfo* info, std::string* err) {
   return started != 0;
 }
 
+// The scripts the running case writes beside itself (GeneratedFiles), in
+// fixed storage a signal handler can read: the count is 0 while they are
+// rewritten.
+constexpr int kMaxGenerated = 8;
+char g_generated[kMaxGenerated][PATH_MAX];
+volatile sig_atomic_t g_generated_count = 0;
+
+void SetGeneratedFiles(const std::vector<std::string>& files) {
+  g_generated_count = 0;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  int n = 0;
+  for (const std::string& file : files) {
+    if (n == kMaxGenerated || file.size() >= PATH_MAX) continue;
+    std::memcpy(g_generated[n++], file.c_str(), file.size() + 1);
+  }
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  g_generated_count = n;
+}
+
 // The supervisor died (SIGKILL, a crash): the worker ends, and first kills
 // its children, escapees it adopted included, which would otherwise go to
-// init and run on (a case's own processes die with it, PR_SET_PDEATHSIG).
-void OnSupervisorGone(int) { KillChildrenAndExit(1); }
+// init and run on (a case's own processes die with it, PR_SET_PDEATHSIG),
+// then removes the running case's scripts, as the supervisor would have.
+void OnSupervisorGone(int) {
+  KillChildrenNow();
+  for (int i = 0; i < g_generated_count; ++i) unlink(g_generated[i]);
+  _exit(1);
+}
 
 void WorkerMain(const WorkerConfig& config) {
   // Orphans of its cases (a setsid() escapee too) become its children, so
@@ -314,7 +343,7 @@ void WorkerMain(const WorkerConfig& config) {
   sigfillset(&gone.sa_mask);
   sigaction(ParentGoneSignal(), &gone, nullptr);
   prctl(PR_SET_PDEATHSIG, ParentGoneSignal());
-  if (getppid() != config.supervisor_pid) KillChildrenAndExit(1);  // gone before prctl
+  if (getppid() != config.supervisor_pid) _exit(1);  // gone before prctl: nothing ran yet
   signal(SIGINT, SIG_IGN);  // the supervisor decides when workers stop
   // Nothing the supervisor holds or was given reaches a case: the shell's
   // `7>file`, report files, other workers' pipes, the signal pipe. Closed
@@ -352,7 +381,9 @@ void WorkerMain(const WorkerConfig& config) {
     if (!r.U32(&kind) || kind == kQuit) break;
     if (kind != kRunCase || !r.U32(&id) || !r.Str(&path) || !DecodeCaseContext(&r, &context)) break;
     Redirect redirect;
+    SetGeneratedFiles(GeneratedFiles(path, context));
     CaseResult result = runner.RunCase(path, context, &redirect);
+    SetGeneratedFiles({});
     if (config.watchdog) config.watchdog->Post(config.id - 1, WorkerClaim());
     CapForReports(&result);  // what reports keep: a flood's diff need not cross the pipe
     if (!SendCaseResult(config.result_fd, id, result, redirect)) break;

@@ -68,7 +68,7 @@ void AppendNumber(char* buf, size_t* at, long n) {
 
 }  // namespace
 
-void KillChildrenAndExit(int status) {
+void KillChildrenNow() {
   static char path[64];
   static char list[1 << 16];
   size_t at = 0;
@@ -109,7 +109,6 @@ void KillChildrenAndExit(int status) {
     }
     if (!any) break;
   }
-  _exit(status);
 }
 
 void CloseDescriptorsExcept(std::vector<int> keep) {

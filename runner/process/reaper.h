@@ -9,7 +9,7 @@
 //
 // A worker must not die with its supervisor before it has killed what it
 // adopted: it learns of the supervisor's death by ParentGoneSignal()
-// (PR_SET_PDEATHSIG), whose handler calls KillChildrenAndExit().
+// (PR_SET_PDEATHSIG), whose handler calls KillChildrenNow().
 //
 // And holds nothing it was given: CloseDescriptorsExcept() drops the
 // descriptors a process inherited (a shell's `7>file`, the supervisor's
@@ -38,10 +38,9 @@ std::vector<pid_t> ChildrenOfSelf();
 int KillAdoptedChildren(const std::vector<pid_t>& keep);
 
 // Kills every child of this process (and the process group each leads),
-// reaps it, and repeats while that brought new orphans; then _exit(status).
-// Async-signal-safe (system calls and static storage only), for a signal
-// handler.
-[[noreturn]] void KillChildrenAndExit(int status);
+// reaps it, and repeats while that brought new orphans. Async-signal-safe
+// (system calls and static storage only), for a signal handler.
+void KillChildrenNow();
 
 // The signal a worker asks for when its supervisor dies: a real-time one,
 // which the engine never handles; case processes put it back to default.

@@ -243,6 +243,8 @@ left=$(marked "$mark" | tr '\n' ' ')
 [ -n "$escapee" ] && [ -z "$left" ]
 check "SIGKILL of the supervisor: its workers kill their cases' escapees, nothing is left" $? \
   "escapee ${escapee:-never started}; left: $left; $(head -c 600 "$tmp/esc.out")"
+[ "$(ls "$tmp/esc")" = "escapee_endless.phpt" ]
+check "SIGKILL of the supervisor: the running case's generated script is removed" $? "files: $(ls "$tmp/esc")"
 [ -n "$left" ] && kill -KILL $left 2>/dev/null
 
 # Judging that outlasts the watchdog's grace (test-only knobs: a 0.5 s
