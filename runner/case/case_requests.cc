@@ -53,6 +53,7 @@ void CaseRunner::UseCgi(RequestSpec* spec) const {
 }
 
 RequestOutcome CaseRunner::Execute(const RequestSpec& spec) {
+  Step(CaseStep::kRequest, spec.timeout_s);
   RequestOutcome out = sandbox_.Run(spec);
   reused_ = reused_ || out.reused;
   CountCpu(out);

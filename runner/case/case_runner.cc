@@ -254,12 +254,14 @@ Judgement CaseRunner::RunTest(const PhptFile& test, const CasePlan& plan,
     std::string err;
     if (!WriteCaseScript(plan.script, code, &err)) return {Verdict::kBork, "cannot write the test script: " + err};
     const bool valgrind = !setup_.valgrind_tool.empty() && !plan.cgi;
+    if (valgrind) Step(CaseStep::kRequest, spec.timeout_s);
     RequestOutcome out = valgrind ? RunUnderValgrind(setup_, config_.worker_fds, test, plan, spec)
                                   : Execute(spec);
     AddPhases(out, "", &result->phases);
     AddRequestTrace(out, "FILE", config_.run_start_ms, setup_.spans, result);
     if (!out.error.empty()) return {Verdict::kFail, out.error};
     std::string clean_output = RunClean(test, plan, result);
+    Step(CaseStep::kJudging);
     if (OutputExceeded(out, setup_.output_limit)) {
       // Not compared: matching and diffing 64 MiB could take longer than
       // the supervisor waits for the worker, and says nothing more.
@@ -373,6 +375,7 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
   if (!WriteCaseScript(plan.script, *test.Section("FILE"), &err)) {
     return {Verdict::kBork, "cannot write the test script: " + err};
   }
+  Step(CaseStep::kRequest, spec.timeout_s);  // the whole scenario shares the case's timeout
   ResidentRun run =
       RunResident(spec, plan.resident_spec, setup_.attribute, setup_.resident_budget_s);
   CountCpu(run.outcome);
@@ -390,6 +393,7 @@ Judgement CaseRunner::RunResidentScenario(const PhptFile& test, const CasePlan& 
   if (!run.outcome.error.empty()) return {Verdict::kFail, run.outcome.error};
   if (run.evaluation.bork) return {Verdict::kBork, run.evaluation.bork_reason};
   std::string clean_output = RunClean(test, plan, result);
+  Step(CaseStep::kJudging);
 
   std::string actual = NormalizeOutput(run.evaluation.first_output);
   bool expect_matches = matcher.Matches(actual);

@@ -39,6 +39,13 @@
 
 namespace phptrun {
 
+// The steps of a case a worker tells its supervisor's watchdog about
+// (runner/pool/watchdog.h).
+enum class CaseStep {
+  kRequest,  // a request starts, with its timeout
+  kJudging,  // its requests are over: judging the output and writing files starts
+};
+
 struct CaseRunnerConfig {
   int worker_id = 1;               // 1-based, for the report's tracks
   std::vector<int> worker_fds;     // the worker's own pipes: no case process holds them
@@ -68,6 +75,12 @@ class CaseRunner {
   // `hook` runs while a request of a case is still running after `after_ms`.
   void OnSlowRequest(double after_ms, std::function<void()> hook) {
     sandbox_.OnSlowRequest(after_ms, std::move(hook));
+  }
+
+  // `hook` is told each step as it starts: a request (timeout_s: its
+  // timeout) or judging (timeout_s: 0).
+  void OnStep(std::function<void(CaseStep step, double timeout_s)> hook) {
+    step_hook_ = std::move(hook);
   }
 
  private:
@@ -119,6 +132,9 @@ class CaseRunner {
   // SKIPIF and CLEAN of a CGI test run as php-cgi -q.
   void UseCgi(RequestSpec* spec) const;
   RequestOutcome Execute(const RequestSpec& spec);
+  void Step(CaseStep step, double timeout_s = 0) {
+    if (step_hook_) step_hook_(step, timeout_s);
+  }
   // Adds a request's CPU to the case's (cpu_ms_ becomes -1 once one is unknown).
   void CountCpu(const RequestOutcome& out) { CountCpu(out.cpu_ms); }
   void CountCpu(double request_cpu_ms) {
@@ -135,6 +151,7 @@ class CaseRunner {
   bool fresh_ = false;   // this run of the case uses fresh processes only
   bool reused_ = false;  // a request of this run of the case ran in a reused process
   double cpu_ms_ = 0;    // CPU of this run's requests so far; -1: one is unknown
+  std::function<void(CaseStep, double)> step_hook_;
 };
 
 // The output run-tests would have seen of a request: what the process

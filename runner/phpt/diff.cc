@@ -186,10 +186,14 @@ bool MyersDiff(size_t a0, size_t n, size_t b0, size_t m, LineEquality& eq, std::
   return false;
 }
 
-std::string LineNumber(size_t index, int width, char sign) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%0*zu%c ", width, index + 1, sign);
-  return buf;
+// Appends "NNN+ " for line `index` (zero-padded to `width`, as "%0*zu%c "),
+// without a format call: a flood's diff has millions of such lines.
+void AppendLineNumber(std::string* out, size_t index, int width, char sign) {
+  std::string number = std::to_string(index + 1);
+  if (number.size() < static_cast<size_t>(width)) out->append(width - number.size(), '0');
+  *out += number;
+  *out += sign;
+  *out += ' ';
 }
 
 }  // namespace
@@ -233,8 +237,17 @@ std::string MakeDiff(std::string_view kind, std::string_view expected, std::stri
     any_line = true;
     out.append(line);
   };
+  auto emit_numbered = [&](size_t index, char sign, std::string_view line) {
+    if (any_line) out.push_back('\n');
+    any_line = true;
+    AppendLineNumber(&out, index, width, sign);
+    out.append(line);
+  };
   auto emit_context = [&](size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i) emit(indent + std::string(w[ops[i].a]));
+    for (size_t i = from; i < to; ++i) {
+      emit(indent);
+      out.append(w[ops[i].a]);
+    }
   };
 
   size_t prev_end = 0;  // end of the previous change block in ops
@@ -263,12 +276,12 @@ std::string MakeDiff(std::string_view kind, std::string_view expected, std::stri
     // Like run-tests, what came out before what was expected.
     for (size_t j = i; j < block_end; ++j) {
       if (ops[j].kind == OpKind::kInsert) {
-        emit(LineNumber(ops[j].b, width, '+') + std::string(o[ops[j].b]));
+        emit_numbered(ops[j].b, '+', o[ops[j].b]);
       }
     }
     for (size_t j = i; j < block_end; ++j) {
       if (ops[j].kind == OpKind::kDelete) {
-        emit(LineNumber(ops[j].a, width, '-') + std::string(w[ops[j].a]));
+        emit_numbered(ops[j].a, '-', w[ops[j].a]);
       }
     }
     first = false;

@@ -106,8 +106,14 @@ bool IsWordChar(char c) {
 
 // Case-insensitive search for `word` with a word boundary before it and
 // `tail` right after it (run-tests' (\b(word)\b) and (\b(word)\()).
+// `word` is lower case. The first byte is compared inline (a letter of
+// either case, or a digit, has the 0x20 bit set as in lower case), so a
+// 64 MiB output costs one pass per word instead of a strncasecmp() call at
+// every byte.
 bool ContainsWord(std::string_view text, std::string_view word, bool call) {
+  const char first = word.front();
   for (size_t i = 0; i + word.size() <= text.size(); ++i) {
+    if ((text[i] | 0x20) != first) continue;
     if (strncasecmp(text.data() + i, word.data(), word.size()) != 0) continue;
     if (i > 0 && IsWordChar(text[i - 1]) && IsWordChar(word.front())) continue;
     size_t end = i + word.size();

@@ -11,8 +11,9 @@
 namespace phptrun {
 namespace {
 
-std::vector<std::string> Lines(std::string_view text) {
-  std::vector<std::string> lines;
+// Views into `text`, which must outlive them.
+std::vector<std::string_view> Lines(std::string_view text) {
+  std::vector<std::string_view> lines;
   size_t start = 0;
   for (;;) {
     size_t nl = text.find('\n', start);
@@ -27,8 +28,8 @@ std::vector<std::string> Lines(std::string_view text) {
 
 class Differ {
  public:
-  Differ(std::vector<std::string> patterns, std::vector<std::string> wanted,
-         std::vector<std::string> output, bool regex, int context)
+  Differ(std::vector<std::string_view> patterns, std::vector<std::string_view> wanted,
+         std::vector<std::string_view> output, bool regex, int context)
       : pattern_(std::move(patterns)),
         wanted_(std::move(wanted)),
         output_(std::move(output)),
@@ -81,14 +82,22 @@ class Differ {
     return equal;
   }
 
-  std::string Numbered(size_t n, char sign, const std::string& line) const {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%0*zu%c ", static_cast<int>(width_), n, sign);
-    return buf + line;
+  // "NNN+ line", zero-padded to the width (as "%0*zu%c "), without a
+  // format call: a flood's diff has millions of such lines.
+  std::string Numbered(size_t n, char sign, std::string_view line) const {
+    std::string number = std::to_string(n);
+    std::string text;
+    text.reserve(width_ + 2 + line.size());
+    if (number.size() < width_) text.append(width_ - number.size(), '0');
+    text += number;
+    text += sign;
+    text += ' ';
+    text += line;
+    return text;
   }
 
-  std::string Wanted(long i) const {
-    return i >= 0 && static_cast<size_t>(i) < wanted_.size() ? wanted_[i] : std::string();
+  std::string_view Wanted(long i) const {
+    return i >= 0 && static_cast<size_t>(i) < wanted_.size() ? wanted_[i] : std::string_view();
   }
 
   // The unchanged lines before expectation line `next` (run-tests'
@@ -98,27 +107,36 @@ class Differ {
     long end = next - 1;
     long range_end = std::min(end, shown_ + context_);
     if (shown_ >= 0) {
-      while (shown_ < range_end) lines_.push_back(Indent() + Wanted(shown_++));
+      while (shown_ < range_end) Emit(Indent(), Wanted(shown_++));
     }
     if (end - context_ > shown_) {
       shown_ = end - context_;
-      if (shown_ > 0) lines_.push_back("--");
+      if (shown_ > 0) Emit("--");
     }
     shown_ = std::max<long>(shown_, 0);
-    while (shown_ < end) lines_.push_back(Indent() + Wanted(shown_++));
+    while (shown_ < end) Emit(Indent(), Wanted(shown_++));
     shown_ = next;
   }
   std::string Indent() const { return std::string(width_ + 2, ' '); }
 
+  // Appends a line (`head` then `line`) to the diff.
+  void Emit(std::string_view head, std::string_view line = std::string_view()) {
+    if (any_line_) text_ += '\n';
+    any_line_ = true;
+    text_ += head;
+    text_ += line;
+  }
+
   static constexpr long kBudget = 5'000'000;
-  std::vector<std::string> pattern_, wanted_, output_;
+  std::vector<std::string_view> pattern_, wanted_, output_;
   std::vector<std::optional<PregPattern>> compiled_;
   bool regex_;
   long context_;
   size_t width_ = 3;
   long comparisons_ = 0;
   long shown_ = -1;  // run-tests' $old_k1
-  std::vector<std::string> lines_;
+  std::string text_;  // the diff so far
+  bool any_line_ = false;
 };
 
 bool Differ::Run(std::string* out) {
@@ -163,41 +181,38 @@ bool Differ::Run(std::string* out) {
     if ((have_r && static_cast<long>(r->first) == last_removed + 1) || !have_a) {
       Context(static_cast<long>(r->first));
       last_removed = static_cast<long>(r->first);
-      lines_.push_back(r->second);
+      Emit(r->second);
       shown_ = static_cast<long>(r->first);
       ++r;
     } else if ((have_a && static_cast<long>(a->first) == last_added + 1) || !have_r) {
       Context(static_cast<long>(mapping[a->first]));
       last_added = static_cast<long>(a->first);
-      lines_.push_back(a->second);
+      Emit(a->second);
       ++a;
     } else if (r->first < mapping[a->first]) {
       Context(static_cast<long>(r->first));
       last_removed = static_cast<long>(r->first);
-      lines_.push_back(r->second);
+      Emit(r->second);
       ++r;
     } else {
       Context(static_cast<long>(mapping[a->first]));
       last_added = static_cast<long>(a->first);
-      lines_.push_back(a->second);
+      Emit(a->second);
       ++a;
     }
   }
   for (; i < n; ++i) {
     Context(static_cast<long>(i) + 1);
-    lines_.push_back(Numbered(i + 1, '-', Wanted(static_cast<long>(i))));
+    Emit(Numbered(i + 1, '-', Wanted(static_cast<long>(i))));
   }
   for (; j < m; ++j) {
     auto known = mapping.find(j);
     if (known != mapping.end()) Context(static_cast<long>(known->second) + 1);
-    lines_.push_back(Numbered(j + 1, '+', output_[j]));
+    Emit(Numbered(j + 1, '+', output_[j]));
   }
   Context(std::min(shown_ + context_ + 1, static_cast<long>(n) + 1));
-  if (context_ != 0 && shown_ < static_cast<long>(n) + 1) lines_.push_back("--");
-
-  std::string text;
-  for (size_t k = 0; k < lines_.size(); ++k) text += (k ? "\n" : "") + lines_[k];
-  *out = std::move(text);
+  if (context_ != 0 && shown_ < static_cast<long>(n) + 1) Emit("--");
+  *out = std::move(text_);
   return true;
 }
 
@@ -205,11 +220,11 @@ bool Differ::Run(std::string* out) {
 
 bool RunTestsDiff(std::string_view kind, std::string_view expected, std::string_view actual,
                   int context_lines, std::string* out) {
-  std::vector<std::string> wanted = Lines(expected);
+  std::vector<std::string_view> wanted = Lines(expected);
   bool regex = kind == "EXPECTF" || kind == "EXPECTREGEX";
   // run-tests splits the whole expectation's regex at its newlines.
-  std::vector<std::string> patterns =
-      kind == "EXPECTF" ? Lines(ExpectfToRegex(expected)) : wanted;
+  const std::string expectf_regex = kind == "EXPECTF" ? ExpectfToRegex(expected) : std::string();
+  std::vector<std::string_view> patterns = kind == "EXPECTF" ? Lines(expectf_regex) : wanted;
   Differ differ(std::move(patterns), std::move(wanted), Lines(actual), regex,
                 std::max(0, context_lines));
   return differ.Run(out);

@@ -26,10 +26,6 @@
 namespace phptrun {
 namespace {
 
-// Grace beyond the case timeout before a silent worker is killed: SKIPIF,
-// test and CLEAN each have the timeout, plus forking and judging.
-constexpr double kWorkerGraceMs = 30000;
-
 // How often the reports are rewritten while cases finish; at least this,
 // and at least 20 times what the last rewrite took, so that rewriting a
 // large run's reports stays a small share of it.
@@ -99,7 +95,9 @@ bool Supervisor::StartWorker(WorkerSlot* slot, std::string* err) {
     return false;
   }
   int startup_output = memfd_create("phptrun-startup", MFD_CLOEXEC);
+  if (watchdog_) watchdog_->Post(slot->id - 1, WorkerClaim());  // nothing of the last worker's
   std::fflush(nullptr);
+  const pid_t supervisor = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     *err = std::string("cannot fork a worker: ") + std::strerror(errno);
@@ -110,17 +108,12 @@ bool Supervisor::StartWorker(WorkerSlot* slot, std::string* err) {
     config.id = slot->id;
     config.command_fd = to_worker[0];
     config.result_fd = from_worker[1];
-    config.close_fds = {to_worker[1], from_worker[0], g_signal_pipe[0], g_signal_pipe[1]};
-    config.startup_output_fd = startup_output;
-    for (const auto& other : slots_) {
-      if (other.get() == slot) continue;
-      for (int fd : {other->command_fd, other->result_fd, other->pidfd, other->startup_output_fd}) {
-        if (fd >= 0) config.close_fds.push_back(fd);
-      }
-    }
+    config.startup_output_fd = startup_output;  // the worker closes every other descriptor
     config.run_start_ms = run_start_ms_;
+    config.supervisor_pid = supervisor;
     config.setup = &setup_;
     config.cpu_board = cpu_board_.get();
+    config.watchdog = watchdog_.get();
     WorkerMain(config);
   }
   close(to_worker[0]);
@@ -167,7 +160,10 @@ void Supervisor::Dispatch(WorkerSlot* slot) {
     w.Str(cases_[id]);
     static const CaseContext kNoContext;
     EncodeCaseContext(contexts_[id] ? *contexts_[id] : kNoContext, &w);
-    if (slot->in_flight.empty()) slot->deadline_ms = NowMs() + CaseDeadlineMs();
+    if (slot->in_flight.empty()) {
+      slot->case_start_ms = NowMs();
+      slot->deadline_ms = slot->case_start_ms + CaseDeadlineMs();
+    }
     slot->in_flight.push_back(id);
     peak_jobs_ = std::max(peak_jobs_, running + (slot->in_flight.size() == 1 ? 1 : 0));
     for (Reporter* r : reporters_) r->CaseStarting(cases_[id]);
@@ -195,8 +191,9 @@ void Supervisor::AnnounceRun() {
 }
 
 double Supervisor::CaseDeadlineMs() const {
-  // SKIPIF, test and CLEAN each have the timeout, plus a grace period.
-  return setup_.timeout_s * 3000 + kWorkerGraceMs;
+  // SKIPIF, test and CLEAN each have the timeout, plus a grace period;
+  // steps that take longer are announced (watchdog.h).
+  return setup_.timeout_s * 3000 + WatchdogGraceMs();
 }
 
 bool Supervisor::AdaptJobs(std::string* err) {
@@ -287,7 +284,8 @@ void Supervisor::HandleMessage(WorkerSlot* slot, const std::string& message, std
     }
     slot->in_flight.pop_front();
     slot->running_slow = false;
-    slot->deadline_ms = NowMs() + CaseDeadlineMs();  // the next one starts now
+    slot->case_start_ms = NowMs();  // the next one starts now
+    slot->deadline_ms = slot->case_start_ms + CaseDeadlineMs();
     Finish(id, std::move(result));
   } else if (kind == kGiveBack) {
     uint32_t id = 0;
@@ -487,6 +485,7 @@ int Supervisor::Run(std::string* err) {
   if (max_workers > workers && (cpu_board_ = CpuBoard::Create(max_workers))) {
     concurrency_ = std::make_unique<Concurrency>(workers, max_workers);
   }
+  watchdog_ = WatchdogBoard::Create(std::max(max_workers, workers));
   for (int i = 0; i < workers; ++i) {
     auto slot = std::make_unique<WorkerSlot>();
     slot->id = i + 1;
@@ -546,6 +545,12 @@ int Supervisor::Run(std::string* err) {
       while (fatal.empty() && slot->incoming.Next(&message)) HandleMessage(slot, message, &fatal);
       if (!fatal.empty()) break;
       long cut_short = -1;  // a case whose worker is killed as stuck
+      WorkerClaim claim;
+      if (alive && !slot->in_flight.empty() && NowMs() > slot->deadline_ms && watchdog_) {
+        // A step the worker announced may take longer (judging a flood).
+        claim = watchdog_->Read(slot->id - 1);
+        slot->deadline_ms = ExtendedDeadline(slot->deadline_ms, claim, WatchdogGraceMs());
+      }
       if (alive && !slot->in_flight.empty() && NowMs() > slot->deadline_ms) {
         // The worker itself is stuck: its own timeout handling did not fire.
         size_t id = slot->in_flight.front();
@@ -556,7 +561,9 @@ int Supervisor::Run(std::string* err) {
         result.file = result.name = cases_[id];
         result.worker = slot->id;
         result.verdict = Verdict::kFail;
-        result.reason = "timed out: the worker stopped answering and was killed";
+        result.time_ms = NowMs() - slot->case_start_ms;
+        result.start_ms = slot->case_start_ms - run_start_ms_;
+        result.reason = StuckReason(claim, JudgeBudgetMs(), result.time_ms);
         Finish(id, std::move(result));
         alive = false;
       }

@@ -32,6 +32,7 @@
 #include "runner/pool/concurrency.h"
 #include "runner/pool/cpu_board.h"
 #include "runner/pool/scheduler.h"
+#include "runner/pool/watchdog.h"
 #include "runner/pool/worker.h"
 #include "runner/result/wire.h"
 
@@ -74,6 +75,7 @@ class Supervisor {
     // others wait in its pipe so it never waits for us between cases.
     std::deque<size_t> in_flight;
     double deadline_ms = 0;  // for the running case
+    double case_start_ms = 0;  // when the running case started
     // It gave back a waiting case because the running one is slow: nothing
     // more waits behind that one.
     bool running_slow = false;
@@ -136,6 +138,7 @@ class Supervisor {
   int max_jobs_ = 0;  // -j auto: SetAutoJobs
   std::unique_ptr<CpuBoard> cpu_board_;
   std::unique_ptr<Concurrency> concurrency_;
+  std::unique_ptr<WatchdogBoard> watchdog_;  // the steps workers announce
   int peak_jobs_ = 0;
   long dispatched_ = 0;  // cases written to workers, for DispatchToKillAt
   // Reports are rewritten (Reporter::Checkpoint) while the run goes on, so a

@@ -7,12 +7,19 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <climits>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <memory>
 
+#include "runner/case/case_plan.h"
 #include "runner/case/case_runner.h"
 #include "runner/case/case_trace.h"
 #include "runner/process/reaper.h"
@@ -207,6 +214,34 @@ class BoardObserver : public RequestObserver {
   CpuSlotWriter writer_;
 };
 
+// Test-only (tests/e2e/robustness_test.sh): PHPTRUN_TEST_JUDGE_SLEEP_MS=N
+// makes every judging step take N ms longer, a judge slower than the
+// watchdog's grace without a machine slow enough to make one.
+void SleepInJudgeForTests() {
+  static const long ms = [] {
+    const char* v = std::getenv("PHPTRUN_TEST_JUDGE_SLEEP_MS");
+    return v ? std::atol(v) : 0L;
+  }();
+  if (ms <= 0) return;
+  timespec left = {ms / 1000, (ms % 1000) * 1000000};
+  while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+  }
+}
+
+// Tells the supervisor's watchdog each step of a case (watchdog.h): a
+// request may take its timeout, judging JudgeBudgetMs().
+void PostStep(const WorkerConfig& config, CaseStep step, double timeout_s) {
+  if (!config.watchdog) return;
+  WorkerClaim claim;
+  if (step == CaseStep::kRequest) {
+    claim = {WorkerStep::kRequest, MonotonicMs() + timeout_s * 1000};
+  } else {
+    claim = {WorkerStep::kJudging, MonotonicMs() + JudgeBudgetMs()};
+  }
+  config.watchdog->Post(config.id - 1, claim);
+  if (step == CaseStep::kJudging) SleepInJudgeForTests();
+}
+
 }  // namespace
 
 bool DecodeEngineInfo(WireReader* r, EngineInfo* info) {
@@ -270,13 +305,50 @@ bool ProbeEngine(const EngineSetup& setup, EngineInfo* info, std::string* err) {
   return started != 0;
 }
 
+// The scripts the running case writes beside itself (GeneratedFiles), in
+// fixed storage a signal handler can read: the count is 0 while they are
+// rewritten.
+constexpr int kMaxGenerated = 8;
+char g_generated[kMaxGenerated][PATH_MAX];
+volatile sig_atomic_t g_generated_count = 0;
+
+void SetGeneratedFiles(const std::vector<std::string>& files) {
+  g_generated_count = 0;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  int n = 0;
+  for (const std::string& file : files) {
+    if (n == kMaxGenerated || file.size() >= PATH_MAX) continue;
+    std::memcpy(g_generated[n++], file.c_str(), file.size() + 1);
+  }
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  g_generated_count = n;
+}
+
+// The supervisor died (SIGKILL, a crash): the worker ends, and first kills
+// its children, escapees it adopted included, which would otherwise go to
+// init and run on (a case's own processes die with it, PR_SET_PDEATHSIG),
+// then removes the running case's scripts, as the supervisor would have.
+void OnSupervisorGone(int) {
+  KillChildrenNow();
+  for (int i = 0; i < g_generated_count; ++i) unlink(g_generated[i]);
+  _exit(1);
+}
+
 void WorkerMain(const WorkerConfig& config) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
   // Orphans of its cases (a setsid() escapee too) become its children, so
   // that each case's leftovers are found and killed (CaseRunner::RunCase).
   BecomeSubreaper();
+  struct sigaction gone {};
+  gone.sa_handler = OnSupervisorGone;
+  sigfillset(&gone.sa_mask);
+  sigaction(ParentGoneSignal(), &gone, nullptr);
+  prctl(PR_SET_PDEATHSIG, ParentGoneSignal());
+  if (getppid() != config.supervisor_pid) _exit(1);  // gone before prctl: nothing ran yet
   signal(SIGINT, SIG_IGN);  // the supervisor decides when workers stop
-  for (int fd : config.close_fds) close(fd);
+  // Nothing the supervisor holds or was given reaches a case: the shell's
+  // `7>file`, report files, other workers' pipes, the signal pipe. Closed
+  // before the engine starts, so what the engine opens stays.
+  CloseDescriptorsExcept({config.command_fd, config.result_fd, config.startup_output_fd});
   std::string startup_output;
   if (!StartEngine(config, &startup_output)) _exit(1);
   // Made after the engine started: its MINIT is not a case's CPU.
@@ -298,6 +370,8 @@ void WorkerMain(const WorkerConfig& config) {
   // While a case runs long, the cases queued behind it go back to the
   // supervisor, which gives them to a worker that is free.
   runner.OnSlowRequest(kSlowCaseMs, [&] { inbox.GiveBackQueued(config.result_fd); });
+  if (config.watchdog) config.watchdog->KeepFromChildren();
+  runner.OnStep([&](CaseStep step, double timeout_s) { PostStep(config, step, timeout_s); });
   std::string message;
   while (inbox.Next(&message)) {
     WireReader r(message);
@@ -307,7 +381,11 @@ void WorkerMain(const WorkerConfig& config) {
     if (!r.U32(&kind) || kind == kQuit) break;
     if (kind != kRunCase || !r.U32(&id) || !r.Str(&path) || !DecodeCaseContext(&r, &context)) break;
     Redirect redirect;
+    SetGeneratedFiles(GeneratedFiles(path, context));
     CaseResult result = runner.RunCase(path, context, &redirect);
+    SetGeneratedFiles({});
+    if (config.watchdog) config.watchdog->Post(config.id - 1, WorkerClaim());
+    CapForReports(&result);  // what reports keep: a flood's diff need not cross the pipe
     if (!SendCaseResult(config.result_fd, id, result, redirect)) break;
   }
   phptrun_engine_shutdown(nullptr);

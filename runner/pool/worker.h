@@ -24,6 +24,7 @@
 #include "runner/case/case_context.h"
 #include "runner/case/engine_setup.h"
 #include "runner/pool/cpu_board.h"
+#include "runner/pool/watchdog.h"
 #include "runner/result/result.h"
 #include "runner/result/wire.h"
 
@@ -47,17 +48,20 @@ struct WorkerConfig {
   int id = 1;                  // 1-based
   int command_fd = -1;         // read end, from the supervisor
   int result_fd = -1;          // write end, to the supervisor
-  std::vector<int> close_fds;  // other fds a case must not inherit
   // A memory file the supervisor also holds: what the engine prints while
   // it starts goes there, so the supervisor can show it even when the
   // worker dies before it could send it (an extension whose constructor
   // aborts). -1: a file of the worker's own.
   int startup_output_fd = -1;
   double run_start_ms = 0;     // CLOCK_MONOTONIC ms of the run's start
+  pid_t supervisor_pid = 0;    // the parent: if it is gone already, so is the run
   const EngineSetup* setup = nullptr;
   // -j auto: the board where the worker publishes its cases' CPU, in slot
   // id - 1; null otherwise.
   CpuBoard* cpu_board = nullptr;
+  // The board where the worker tells the watchdog its steps, in slot id - 1;
+  // null: it tells nothing.
+  WatchdogBoard* watchdog = nullptr;
 };
 
 // Runs the worker loop in the current (freshly forked) process; never returns.

@@ -18,6 +18,7 @@
 
 #include "runner/process/proc_times.h"
 #include "runner/process/process_state.h"
+#include "runner/process/reaper.h"
 #include "runner/process/resident_control.h"
 #include "runner/sapi/lifecycle_hooks.h"
 #include "runner/result/wire.h"
@@ -123,6 +124,7 @@ void EnterCaseProcess(const std::vector<int>& close_fds) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
+  signal(ParentGoneSignal(), SIG_DFL);  // the worker's, not the case's
   for (int fd : close_fds) close(fd);
   PreferAsOomVictim();
 }

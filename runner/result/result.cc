@@ -17,11 +17,16 @@ int Summary::Total() const {
 
 namespace {
 
-// Keeps the first `cap` bytes of *text (back to the last line end in its
-// final quarter, if any) and says what was cut.
+// Room for the line that says what was cut: with it, a cut text stays
+// within its cap, so cutting again (worker, then supervisor) changes nothing.
+constexpr size_t kCutNoteBytes = 128;
+
+// Keeps the first bytes of *text (back to the last line end in its final
+// quarter, if any) and says what was cut, in `cap` bytes in all.
 void Cut(std::string* text, size_t cap, const char* what) {
   if (text->size() <= cap) return;
   size_t total = text->size();
+  cap -= kCutNoteBytes;
   size_t keep = cap;
   size_t line_end = text->rfind('\n', cap - 1);
   if (line_end != std::string::npos && line_end + 1 >= cap - cap / 4) keep = line_end + 1;

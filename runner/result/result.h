@@ -103,8 +103,10 @@ constexpr size_t kMaxReportDiffBytes = 256 << 10;
 constexpr size_t kMaxReportReasonBytes = 4 << 10;
 
 // Cuts result->diff and result->reason to the caps above (a diff at a line
-// end where one is near), with a line saying how much was cut. The
-// supervisor applies it to every result before the reporters see it.
+// end where one is near), with a line saying how much was cut, within the
+// caps. Workers apply it before they send a result (a 64 MiB diff need not
+// cross the pipe), the supervisor to every result before the reporters see
+// it; a second application changes nothing.
 void CapForReports(CaseResult* result);
 
 // The directory part of a case path ("a/b/c.phpt" -> "a/b", "c.phpt" -> ".").

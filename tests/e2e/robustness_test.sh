@@ -211,4 +211,71 @@ attempts=$(wc -l < "$tmp/attempts")
 check "a timeout after a reused process: 2 attempts (the retry in a new process), not 4" $(( $? + (status != 1) )) \
   "status $status; attempts $attempts; $(head -c 600 "$tmp/to.out")"
 
+# Descriptors phptrun inherited (fd 47, open for writing) and its report
+# files are out of a case's reach, and out of the commands it runs.
+mkdir -p "$tmp/fds/reports"
+INHERITED="$tmp/fds/inherited" REPORT_DIR="$tmp/fds/reports" timeout 120 "$PHPTRUN" -q -j1 \
+  --junit "$tmp/fds/reports/j.xml" --json "$tmp/fds/reports/r.json" --trace "$tmp/fds/reports/t.json" \
+  -w "$tmp/fds/reports/failed.txt" --show-diff fixtures/hostile/inherited_fds.phpt \
+  47>"$tmp/fds/inherited" >"$tmp/fds.out" 2>&1; status=$?
+[ $status = 0 ] && [ ! -s "$tmp/fds/inherited" ]
+check "a case reaches no descriptor phptrun inherited, nor its report files" $? \
+  "status $status; $(head -c 1500 "$tmp/fds.out")"
+
+# SIGKILL of the supervisor while a case has a setsid() escapee (a
+# pcntl_fork() child): within a few seconds nothing phptrun started is left.
+# Its processes are found by a marker in their environment, which every
+# process phptrun starts inherits.
+marked() {  # marked MARK: pids of processes whose environment holds MARK
+  grep -lsa "PHPTRUN_E2E_MARK=$1" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 | grep -vx "$BASHPID"
+}
+mark="escape-$$-$RANDOM"
+mkdir -p "$tmp/esc"
+cp fixtures/hostile/escapee_endless.phpt "$tmp/esc/"
+PHPTRUN_E2E_MARK=$mark ESCAPEE_READY="$tmp/esc-ready" "$PHPTRUN" -q -j1 "$tmp/esc" >"$tmp/esc.out" 2>&1 &
+pid=$!
+for _ in $(seq 300); do [ -s "$tmp/esc-ready" ] && break; sleep 0.1; done
+escapee=$(cat "$tmp/esc-ready" 2>/dev/null)
+kill -KILL $pid
+wait $pid 2>/dev/null
+for _ in $(seq 100); do [ -z "$(marked "$mark")" ] && break; sleep 0.1; done
+left=$(marked "$mark" | tr '\n' ' ')
+[ -n "$escapee" ] && [ -z "$left" ]
+check "SIGKILL of the supervisor: its workers kill their cases' escapees, nothing is left" $? \
+  "escapee ${escapee:-never started}; left: $left; $(head -c 600 "$tmp/esc.out")"
+[ "$(ls "$tmp/esc")" = "escapee_endless.phpt" ]
+check "SIGKILL of the supervisor: the running case's generated script is removed" $? "files: $(ls "$tmp/esc")"
+[ -n "$left" ] && kill -KILL $left 2>/dev/null
+
+# Judging that outlasts the watchdog's grace (test-only knobs: a 0.5 s
+# grace, a 5 s sleep in every judge): the worker announced that it judges,
+# so its cases get their real verdicts, not "the worker stopped answering".
+mkdir -p "$tmp/judge"
+plain_case "$tmp/judge/pass.phpt" "ok"
+printf -- '--TEST--\nfails\n--FILE--\n<?php echo "got";\n--EXPECT--\nwanted\n' > "$tmp/judge/fail.phpt"
+PHPTRUN_TEST_WATCHDOG_GRACE_MS=500 PHPTRUN_TEST_JUDGE_SLEEP_MS=5000 timeout 120 "$PHPTRUN" -q -j2 \
+  --timeout 1 --json "$tmp/judge.json" "$tmp/judge" >"$tmp/judge.out" 2>&1; status=$?
+php8.2 -r '
+  $j = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
+  $v = array_column($j["tests"], "verdict", "name");
+  $fail = array_values(array_filter($j["tests"], fn($t) => $t["name"] === "fails"))[0];
+  exit($v === ["ok" => "PASS", "fails" => "FAIL"] || $v === ["fails" => "FAIL", "ok" => "PASS"]
+       ? (str_contains($fail["diff"], "wanted") && $fail["reason"] === "" ? 0 : 2) : 1);
+' "$tmp/judge.json" 2>/dev/null
+check "a judge slower than the watchdog's grace: the cases get their real verdicts" $(( $? + (status != 1) )) \
+  "status $status; $(head -c 1500 "$tmp/judge.json")"
+
+# A judge that hangs (past a 1.5 s judge budget) is still caught: its case
+# FAILs saying so, with the time it ran, and the run ends.
+plain_case "$tmp/hang.phpt" "ok"
+PHPTRUN_TEST_WATCHDOG_GRACE_MS=500 PHPTRUN_TEST_JUDGE_BUDGET_MS=1500 PHPTRUN_TEST_JUDGE_SLEEP_MS=600000 \
+  timeout 120 "$PHPTRUN" -q -j1 --timeout 1 --json "$tmp/hang.json" "$tmp/hang.phpt" >"$tmp/hang.out" 2>&1; status=$?
+php8.2 -r '
+  $t = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR)["tests"][0];
+  exit($t["verdict"] === "FAIL" && str_starts_with($t["reason"], "judging the output took longer than 1.5 s")
+       && $t["time_ms"] >= 1500 ? 0 : 1);
+' "$tmp/hang.json" 2>/dev/null
+check "a judge that hangs: the worker is killed, the case FAILs saying so, with its time" $(( $? + (status != 1) )) \
+  "status $status; $(head -c 1500 "$tmp/hang.json")"
+
 exit $(( fails > 0 ))
