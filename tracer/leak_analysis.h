@@ -32,6 +32,15 @@
 // or one doubling of a hash table rises in one interval, never in all of
 // the last K/2: steps are not evidence by themselves.
 //
+// A bound the engine documents. A count with a limit (the PCRE cache keeps
+// at most 4096 regexes) that reaches it is bounded, whatever its intervals
+// say: the engine drops entries to stay there. Its entries take memory, so
+// while it fills, memory grows with it: once it reached its limit at
+// iteration L after warm-up, the memory series (bytes) that look growing or
+// undecided are judged again on the iterations after L alone (the
+// checkpoints of Checkpoints(L, n)), and too few of those is undecided.
+// Below its limit such a count is judged as any other.
+//
 // The same classification applies to values known only at the checkpoints
 // (the retained snapshots, runner/sapi/retained.h): JudgeCheckpoints().
 #pragma once
@@ -46,6 +55,7 @@ struct MetricSeries {
   std::string name;             // "heap", "classes", ...
   bool bytes = false;           // memory (max_growth applies) or a count
   std::vector<int64_t> values;  // one per iteration, iteration 1 first
+  int64_t limit = 0;            // the engine's documented bound on a count; 0: none
 };
 
 inline constexpr int kIntervals = 8;
@@ -89,6 +99,12 @@ struct MetricVerdict {
   std::vector<bool> rose;
   int rising_tail = 0;
   int64_t middle_high = 0;
+  int64_t limit = 0;  // as MetricSeries::limit
+  // A count with a limit: the first iteration it was at its limit (0: never).
+  int at_limit_since = 0;
+  // Memory judged again from this iteration on, where a limited count
+  // reached its limit (0: judged on the whole run).
+  int judged_from = 0;
 };
 
 struct LeakAnalysis {
@@ -100,12 +116,19 @@ struct LeakAnalysis {
 
   bool leaking() const;
   bool undecided() const;  // some metric is undecided
+  // The limited count that reached its limit last after warm-up (nullptr:
+  // none did).
+  const MetricVerdict* AtLimit() const;
   // The leaking metrics with their growth, most important first (bytes,
   // then counts): "heap +1.2 KiB/iteration, classes +1/iteration".
   std::string Summary() const;
 };
 
 LeakAnalysis AnalyzeLeaks(const std::vector<MetricSeries>& series, int warmup, int64_t max_growth);
+
+// The first iteration (1-based) whose value is at `limit` or above; 0 when
+// none is.
+int FirstAtLimit(const std::vector<int64_t>& values, int64_t limit);
 
 // "512 B", "1.2 KiB", "3.4 MiB" (binary units, one decimal above bytes).
 std::string HumanBytes(double bytes);

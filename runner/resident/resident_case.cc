@@ -249,7 +249,8 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
   if (ran_all && spec.judge_leaks) {
     std::vector<MetricSeries> series;
     for (size_t m = 0; m < rep.series.size(); ++m) {
-      series.push_back({rep.series[m].first, ResidentMetrics()[m].bytes, rep.series[m].second});
+      series.push_back({rep.series[m].first, ResidentMetrics()[m].bytes, rep.series[m].second,
+                        ResidentMetrics()[m].limit});
     }
     LeakAnalysis analysis = AnalyzeLeaks(series, spec.warmup, spec.max_growth);
     if (analysis.judged) {
@@ -300,6 +301,13 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
           rep.decision = "undecided: " + ev.undecided_what +
                          " rose recently but not steadily, at iteration " +
                          std::to_string(last_rise);
+        } else if (const MetricVerdict* full = analysis.AtLimit()) {
+          // An engine cache at its documented bound: say which, and since when.
+          rep.decision = "bounded: " + full->name + " at its " + std::to_string(full->limit) +
+                         "-entry limit since iteration " + std::to_string(full->at_limit_since);
+          if (last_rise > full->at_limit_since) {
+            rep.decision += ", other growth stopped at iteration " + std::to_string(last_rise);
+          }
         } else if (last_rise > 0) {
           rep.decision = "bounded: stopped growing at iteration " + std::to_string(last_rise);
         } else {

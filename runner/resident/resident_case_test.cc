@@ -82,14 +82,39 @@ TEST_CASE("resident: a clean run, EXPECT sees boot and iteration 1, series fille
   CHECK(r.iterations == 20);
   CHECK(r.completed == 20);
   CHECK(r.warmup == 5);
-  REQUIRE(r.series.size() == 9);
+  REQUIRE(r.series.size() == 10);
   CHECK(r.series[0].first == "heap");
   CHECK(r.series[8].first == "interned_strings");
+  CHECK(r.series[9].first == "pcre_cache");
   for (const auto& [name, values] : r.series) CHECK(values.size() == 20);
-  REQUIRE(r.growth.size() == 9);
+  REQUIRE(r.growth.size() == 10);
   for (const auto& [name, g] : r.growth) CHECK(g == 0);
   CHECK(r.leaking.empty());
   CHECK(r.iterations_per_s == Approx(2000));  // 20 in 10 ms
+}
+
+TEST_CASE("resident: the PCRE cache at its 4096 entries is bounded, and the decision says so") {
+  FakeRun run = Same(6000);
+  auto entries = [](int i) -> int64_t { return i <= 4096 ? i : 3584 + (i - 4097) % 512 + 1; };
+  run.heap = [&](int i) { return 400000 + 100 * entries(i); };
+  ResidentOutcome o = run.Outcome();
+  for (phptrun_resident_sample& s : o.samples) {
+    s.metrics[PHPTRUN_METRIC_PCRE_CACHE] = entries(static_cast<int>(s.iteration));
+  }
+  ResidentEvaluation ev = EvaluateResident(Spec(6000), o, run.Output(), "");
+  CHECK_FALSE(ev.leaked);
+  CHECK_FALSE(ev.undecided);
+  CHECK(ev.report.decision == "bounded: pcre_cache at its 4096-entry limit since iteration 4096");
+
+  // Short of the limit, the cache grows as any table does.
+  FakeRun short_run = Same(1000);
+  ResidentOutcome s = short_run.Outcome();
+  for (phptrun_resident_sample& sample : s.samples) {
+    sample.metrics[PHPTRUN_METRIC_PCRE_CACHE] = sample.iteration;
+  }
+  ResidentEvaluation leak = EvaluateResident(Spec(1000), s, short_run.Output(), "");
+  CHECK(leak.leaked);
+  CHECK(leak.leak_reason.find("pcre_cache +1/iteration") != std::string::npos);
 }
 
 TEST_CASE("resident: the first iteration whose output differs is named, with a diff") {
