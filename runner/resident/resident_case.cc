@@ -61,6 +61,11 @@ bool Below(const std::string& inner, const std::string& outer) {
   return next == '-' || next == '[' || next == '{';
 }
 
+// `inner` is below an element of the array `outer` (outer['k'], outer[*]...).
+bool ElementOf(const std::string& inner, const std::string& outer) {
+  return Below(inner, outer) && inner[outer.size()] == '[';
+}
+
 // The retainer paths over the checkpoints: each path's items and bytes at
 // every checkpoint (0 where it was absent), judged as the metrics are.
 // Returns the paths that rose after warm-up, leaking ones first; sets
@@ -99,10 +104,12 @@ std::vector<RetainedPath> JudgeRetainers(const std::vector<int>& checkpoints,
     }
   }
   std::vector<RetainedPath> rose;
+  std::vector<std::string> items_rose;  // paths whose element counts rose
   for (RetainedPath& p : paths) {
     TrendVerdict items = JudgeCheckpoints(checkpoints, p.items);
     TrendVerdict bytes = JudgeCheckpoints(checkpoints, p.bytes);
     if (items.trend == Trend::kFlat && bytes.trend == Trend::kFlat) continue;
+    if (items.trend != Trend::kFlat) items_rose.push_back(p.path);
     p.items_growth = items.growth;
     p.bytes_growth = bytes.growth;
     bool bytes_leak =
@@ -118,14 +125,22 @@ std::vector<RetainedPath> JudgeRetainers(const std::vector<int>& checkpoints,
   }
   // A growing container's elements grow with it: name the outermost.
   // Above it, the containers that hold it grow in bytes only (what they
-  // reach includes it): name the container whose items grow.
+  // reach includes it): name the container whose items grow. The elements
+  // of an array whose element count rose are new paths as they come (keys
+  // in a small array, `[*]` past 16 elements): they belong to the array's
+  // row unless they leak themselves.
   std::vector<RetainedPath> kept;
   for (const RetainedPath& p : rose) {
-    bool explained = std::any_of(rose.begin(), rose.end(), [&](const RetainedPath& q) {
-      if (!q.leaking) return false;
-      return (q.items_growth > 0 && Below(p.path, q.path)) ||
-             (p.items_growth <= 0 && Below(q.path, p.path));
-    });
+    bool element_of_filling = !p.leaking && std::any_of(items_rose.begin(), items_rose.end(),
+                                                        [&](const std::string& array) {
+                                                          return ElementOf(p.path, array);
+                                                        });
+    bool explained =
+        element_of_filling || std::any_of(rose.begin(), rose.end(), [&](const RetainedPath& q) {
+          if (!q.leaking) return false;
+          return (q.items_growth > 0 && Below(p.path, q.path)) ||
+                 (p.items_growth <= 0 && Below(q.path, p.path));
+        });
     if (!explained) kept.push_back(p);
   }
   std::stable_sort(kept.begin(), kept.end(), [](const RetainedPath& a, const RetainedPath& b) {

@@ -1,5 +1,6 @@
 #include "runner/resident/resident_case.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <functional>
@@ -321,6 +322,37 @@ TEST_CASE(
   CHECK_FALSE(ev.leaked);
   CHECK(ev.undecided);
   CHECK(ev.undecided_what == "retained $cache");
+}
+
+TEST_CASE("resident: the elements of an array that fills are its row, not rows of their own") {
+  // As resident-extended's Filling::$items: a small array's elements are
+  // named by key while it has at most 16, then `[*]`; each key appears in a
+  // snapshot or two as the array grows.
+  FakeRun run = Same(72);
+  ResidentOutcome o = run.Outcome();
+  std::vector<int> at = Checkpoints(4, 72);
+  for (int c : at) {
+    RetainedSnapshot snap;
+    snap.iteration = c;
+    int items = std::min(c, 30);
+    snap.entries.push_back({"Filling::$items", items, 40 * items});
+    if (items <= 16) {
+      for (int k = 1; k <= items; ++k) {
+        snap.entries.push_back({"Filling::$items[" + std::to_string(k) + "]", 0, 56});
+      }
+    } else {
+      snap.entries.push_back({"Filling::$items[*]", 0, 56 * items});
+    }
+    snap.entries.push_back({"$app->lastPath", 0, c < 40 ? 32 : 40});  // not an element: kept
+    o.snapshots.push_back(std::move(snap));
+  }
+  ResidentSpec spec = Spec(72);
+  spec.warmup = 4;
+  ResidentEvaluation ev = EvaluateResident(spec, o, run.Output(), "");
+  CHECK_FALSE(ev.leaked);
+  std::vector<std::string> paths;
+  for (const RetainedPath& p : ev.report.retainers) paths.push_back(p.path);
+  CHECK(paths == std::vector<std::string>{"Filling::$items", "$app->lastPath"});
 }
 
 TEST_CASE("resident: phptrun's own loop allocations are not reported as the user's sites") {
