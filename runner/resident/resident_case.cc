@@ -128,19 +128,25 @@ std::vector<RetainedPath> JudgeRetainers(const std::vector<int>& checkpoints,
   // reach includes it): name the container whose items grow. The elements
   // of an array whose element count rose are new paths as they come (keys
   // in a small array, `[*]` past 16 elements): they belong to the array's
-  // row unless they leak themselves.
+  // row unless they leak themselves. Likewise a bounded holder whose bytes
+  // rose only because something below it rose: the lowest one is listed.
   std::vector<RetainedPath> kept;
   for (const RetainedPath& p : rose) {
     bool element_of_filling = !p.leaking && std::any_of(items_rose.begin(), items_rose.end(),
                                                         [&](const std::string& array) {
                                                           return ElementOf(p.path, array);
                                                         });
-    bool explained =
-        element_of_filling || std::any_of(rose.begin(), rose.end(), [&](const RetainedPath& q) {
-          if (!q.leaking) return false;
-          return (q.items_growth > 0 && Below(p.path, q.path)) ||
-                 (p.items_growth <= 0 && Below(q.path, p.path));
-        });
+    bool holder_of_bounded =
+        p.trend == "bounded" &&
+        std::find(items_rose.begin(), items_rose.end(), p.path) == items_rose.end() &&
+        std::any_of(rose.begin(), rose.end(),
+                    [&](const RetainedPath& q) { return Below(q.path, p.path); });
+    bool explained = element_of_filling || holder_of_bounded ||
+                     std::any_of(rose.begin(), rose.end(), [&](const RetainedPath& q) {
+                       if (!q.leaking) return false;
+                       return (q.items_growth > 0 && Below(p.path, q.path)) ||
+                              (p.items_growth <= 0 && Below(q.path, p.path));
+                     });
     if (!explained) kept.push_back(p);
   }
   std::stable_sort(kept.begin(), kept.end(), [](const RetainedPath& a, const RetainedPath& b) {

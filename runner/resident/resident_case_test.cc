@@ -324,7 +324,8 @@ TEST_CASE(
   CHECK(ev.undecided_what == "retained $cache");
 }
 
-TEST_CASE("resident: the elements of an array that fills are its row, not rows of their own") {
+TEST_CASE("resident: the elements of an array that fills are its row, not rows of their own;"
+          " a bounded holder is its lowest rising path's row") {
   // As resident-extended's Filling::$items: a small array's elements are
   // named by key while it has at most 16, then `[*]`; each key appears in a
   // snapshot or two as the array grows.
@@ -343,7 +344,8 @@ TEST_CASE("resident: the elements of an array that fills are its row, not rows o
     } else {
       snap.entries.push_back({"Filling::$items[*]", 0, 56 * items});
     }
-    snap.entries.push_back({"$app->lastPath", 0, c < 40 ? 32 : 40});  // not an element: kept
+    snap.entries.push_back({"$app->lastPath", 0, c < 25 ? 32 : 40});  // not an element: kept
+    snap.entries.push_back({"$app", 1, c < 25 ? 132 : 140});  // rose only by what it holds
     o.snapshots.push_back(std::move(snap));
   }
   ResidentSpec spec = Spec(72);
@@ -353,6 +355,7 @@ TEST_CASE("resident: the elements of an array that fills are its row, not rows o
   std::vector<std::string> paths;
   for (const RetainedPath& p : ev.report.retainers) paths.push_back(p.path);
   CHECK(paths == std::vector<std::string>{"Filling::$items", "$app->lastPath"});
+  CHECK(ev.report.decision == "bounded: stopped growing at iteration 38");  // the checkpoint after 30
 }
 
 TEST_CASE("resident: phptrun's own loop allocations are not reported as the user's sites") {
