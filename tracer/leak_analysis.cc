@@ -73,6 +73,19 @@ const MetricVerdict* LeakAnalysis::AtLimit() const {
   return last;
 }
 
+const MetricVerdict* LeakAnalysis::Filling() const {
+  for (const MetricVerdict& m : metrics) {
+    if (m.filling) return &m;
+  }
+  return nullptr;
+}
+
+bool LeakAnalysis::undecided_apart_from_filling() const {
+  return std::any_of(metrics.begin(), metrics.end(), [](const MetricVerdict& m) {
+    return m.trend == Trend::kUndecided && !m.filling && m.explained_by.empty();
+  });
+}
+
 const char* TrendName(Trend trend) {
   switch (trend) {
     case Trend::kFlat:
@@ -196,13 +209,32 @@ LeakAnalysis AnalyzeLeaks(const std::vector<MetricSeries>& series, int warmup, i
       if (s.limit > 0) {
         m.at_limit_since = FirstAtLimit(s.values, s.limit);
         if (m.at_limit_since > static_cast<int>(n)) m.at_limit_since = 0;
+        bool rising = m.trend == Trend::kGrowing || m.trend == Trend::kUndecided;
+        m.leaking = false;  // a documented bound: its own growth is never a leak
         if (m.at_limit_since > 0) {
-          m.leaking = false;
-          if (m.trend == Trend::kGrowing || m.trend == Trend::kUndecided) m.trend = Trend::kBounded;
+          if (rising) m.trend = Trend::kBounded;
+        } else {
+          m.filling = rising;
         }
       }
     }
     analysis.metrics.push_back(std::move(m));
+  }
+  // Memory that grows while a limited count is still filling is explained
+  // by it when it rose in no interval where the count did not: undecided
+  // until the count reaches its limit or the run its budget.
+  if (const MetricVerdict* filling = analysis.Filling()) {
+    for (MetricVerdict& m : analysis.metrics) {
+      if (!m.bytes || (m.trend != Trend::kGrowing && m.trend != Trend::kUndecided)) continue;
+      bool explained = true;
+      for (size_t j = 1; j < m.rose.size(); ++j) {
+        if (m.rose[j] && !filling->rose[j]) explained = false;
+      }
+      if (!explained) continue;
+      m.trend = Trend::kUndecided;
+      m.leaking = false;
+      m.explained_by = filling->name;
+    }
   }
   // Memory that grew while a limited count filled is judged on what came
   // after it was full.

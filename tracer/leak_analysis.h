@@ -39,7 +39,12 @@
 // iteration L after warm-up, the memory series (bytes) that look growing or
 // undecided are judged again on the iterations after L alone (the
 // checkpoints of Checkpoints(L, n)), and too few of those is undecided.
-// Below its limit such a count is judged as any other.
+// Below its limit such a count never leaks: while it is still filling
+// (growing or undecided), the memory series that rose only in intervals
+// where it rose too are explained by it and undecided, not leaking, so
+// that the run is extended toward the limit (runner/case/resident_runner.h).
+// Evidence that does not come from the cache (counts such as objects, the
+// retained snapshots' user paths) is judged as usual.
 //
 // The same classification applies to values known only at the checkpoints
 // (the retained snapshots, runner/sapi/retained.h): JudgeCheckpoints().
@@ -105,6 +110,11 @@ struct MetricVerdict {
   // Memory judged again from this iteration on, where a limited count
   // reached its limit (0: judged on the whole run).
   int judged_from = 0;
+  // A count with a limit, still growing below it: never leaking.
+  bool filling = false;
+  // Memory that rose only where a filling count rose: that count's name
+  // (the memory is undecided, not leaking); "" otherwise.
+  std::string explained_by;
 };
 
 struct LeakAnalysis {
@@ -119,6 +129,11 @@ struct LeakAnalysis {
   // The limited count that reached its limit last after warm-up (nullptr:
   // none did).
   const MetricVerdict* AtLimit() const;
+  // The limited count still filling below its limit (nullptr: none).
+  const MetricVerdict* Filling() const;
+  // Some metric is undecided for a reason other than a filling count (the
+  // count itself, or memory it explains).
+  bool undecided_apart_from_filling() const;
   // The leaking metrics with their growth, most important first (bytes,
   // then counts): "heap +1.2 KiB/iteration, classes +1/iteration".
   std::string Summary() const;

@@ -187,12 +187,51 @@ TEST_CASE("leak rule: memory that keeps growing after the cache filled still lea
   CHECK_FALSE(a.metrics[1].leaking);
 }
 
-TEST_CASE("leak rule: below its limit an engine cache is judged as any table") {
-  LeakAnalysis a =
-      AnalyzeLeaks({{"pcre_cache", false, Make(1000, PcreEntries), 4096}}, 100, 0);
-  CHECK(a.metrics[0].at_limit_since == 0);
+TEST_CASE("leak rule: a cache filling below its limit is no leak; the memory it explains waits") {
+  const int n = 1000;
+  auto heap = Make(n, [](int i) { return 500000 + 100 * i; });  // 100 B per new entry
+  LeakAnalysis a = AnalyzeLeaks(
+      {{"heap", true, heap}, {"pcre_cache", false, Make(n, PcreEntries), 4096}}, 100, 0);
+  REQUIRE(a.judged);
+  const MetricVerdict& pcre = a.metrics[1];
+  CHECK(pcre.at_limit_since == 0);
+  CHECK(pcre.filling);
+  CHECK(pcre.trend == Trend::kGrowing);  // what it does; never a leak
+  CHECK(pcre.growth == Approx(1));
+  CHECK_FALSE(pcre.leaking);
+  const MetricVerdict& memory = a.metrics[0];
+  CHECK(memory.explained_by == "pcre_cache");
+  CHECK(memory.trend == Trend::kUndecided);
+  CHECK_FALSE(memory.leaking);
+  CHECK(a.Filling() == &pcre);
+  CHECK_FALSE(a.leaking());
+  CHECK_FALSE(a.undecided_apart_from_filling());
+
+  // Without the limit the same series leak (the rule before the bound).
+  LeakAnalysis unlimited =
+      AnalyzeLeaks({{"heap", true, heap}, {"pcre_cache", false, Make(n, PcreEntries), 0}}, 100, 0);
+  CHECK(unlimited.metrics[0].leaking);
+  CHECK(unlimited.metrics[1].leaking);
+  CHECK(unlimited.Filling() == nullptr);
+}
+
+TEST_CASE("leak rule: memory rising where a filling cache did not is not explained by it") {
+  const int n = 1000;
+  // The cache fills until 500 and stays below its limit; memory goes on.
+  auto cache = Make(n, [](int i) { return std::min(i, 500); });
+  auto heap = Make(n, [](int i) { return 500000 + 64 * i; });
+  LeakAnalysis a = AnalyzeLeaks({{"heap", true, heap}, {"pcre_cache", false, cache, 4096}}, 100, 0);
+  CHECK_FALSE(a.metrics[1].filling);  // it stopped: bounded
+  CHECK(a.metrics[0].explained_by.empty());
   CHECK(a.metrics[0].leaking);
-  CHECK(a.metrics[0].growth == Approx(1));
+
+  // Still filling, but in steps: memory rising in an interval where the
+  // cache did not is growth of its own.
+  auto steps = Make(n, [](int i) { return i <= 550 ? i : (i <= 775 ? 550 : i - 225); });
+  LeakAnalysis b = AnalyzeLeaks({{"heap", true, heap}, {"pcre_cache", false, steps, 4096}}, 100, 0);
+  CHECK(b.metrics[1].filling);
+  CHECK(b.metrics[0].explained_by.empty());
+  CHECK(b.metrics[0].leaking);
 }
 
 TEST_CASE("leak rule: a cache full just before the end leaves memory undecided") {

@@ -302,12 +302,30 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
                          " " + rep.mode + " iterations" + extended + ")";
       } else {
         for (const MetricVerdict& m : analysis.metrics) {
-          if (m.trend == Trend::kUndecided && ev.undecided_what.empty()) {
+          if (m.trend == Trend::kUndecided && !m.filling && m.explained_by.empty() &&
+              ev.undecided_what.empty()) {
             ev.undecided_what = m.name;
           }
         }
         if (ev.undecided_what.empty() && !undecided_path.empty()) {
           ev.undecided_what = "retained " + undecided_path;
+        }
+        // An engine cache still filling below its documented limit, and
+        // nothing else undecided: a longer run gets nearer to the limit.
+        const MetricVerdict* filling = analysis.Filling();
+        if (ev.undecided_what.empty() && filling) {
+          ev.undecided_what = filling->name;
+          int n = static_cast<int>(rep.series.empty() ? 0 : rep.series.front().second.size());
+          int64_t entries = 0;
+          for (const auto& [name, values] : rep.series) {
+            if (name == filling->name && !values.empty()) entries = values.back();
+          }
+          ev.filling = filling->name + " had " + std::to_string(entries) + " of its " +
+                       std::to_string(filling->limit) + " entries";
+          rep.decision = "bounded: " + filling->name + " growing toward its documented " +
+                         std::to_string(filling->limit) + "-entry limit (" +
+                         std::to_string(entries) + " entries at iteration " + std::to_string(n) +
+                         "); memory that grew with it is judged only once it is full";
         }
         ev.undecided = !ev.undecided_what.empty();
         // The metrics know the exact iteration; the retainers only the
@@ -318,7 +336,9 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
         if (last_rise == 0) {
           for (const RetainedPath& p : rep.retainers) last_rise = std::max(last_rise, p.last_rise);
         }
-        if (ev.undecided) {
+        if (!ev.filling.empty()) {
+          // The decision is the filling cache's, set above.
+        } else if (ev.undecided) {
           rep.decision = "undecided: " + ev.undecided_what +
                          " rose recently but not steadily, at iteration " +
                          std::to_string(last_rise);

@@ -10,8 +10,12 @@ for 4096 requests; the heap's high creeps on by 16 KiB over the next two trims
 and never rises after request 5,120. phptrun reports it as bounded ("pcre_cache
 at its 4096-entry limit since iteration 4096"), judging memory on the requests
 after the cache filled. A run too short to reach the limit sees the cache grow
-every request and says LEAK (pcre_cache +1/iteration), as for any table that
-keeps growing.
+every request: the cache's own growth is never a leak, and the memory that grew
+with it is undecided, so the run is extended toward the limit; where the budget
+ends first (iterations=100 and 500: max_iterations is 8 times those), the
+verdict is still PASS ("bounded: pcre_cache growing toward its documented
+4096-entry limit (800 entries at iteration 800)..."). Checked: PASS at 100,
+500, 1,000, 4,097 and 8,000 iterations.
 Ground truth: the same handler in a plain `php8.2` loop of 20,000 requests with
 gc_collect_cycles() after each (under the CLI the cache lives on the request
 heap): memory_get_usage() is 547,656 bytes at request 1,000, 700,616 at 2,000,
