@@ -20,6 +20,7 @@ CMAKE_PHP_CONFIG := $(if $(PHP_CONFIG),-DPHP_CONFIG=$(PHP_CONFIG))
 DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli php8.2-cgi php8.2-opcache php8.2-readline \
                 php8.2-xml php8.2-sqlite3 php-twig php-monolog php-illuminate-container php-doctrine-orm \
                 php-symfony-cache libre2-dev libpcre2-dev libpugixml-dev nlohmann-json3-dev catch2 \
+                php-symfony-http-kernel php-symfony-routing \
                 cmake g++ make pkg-config \
                 libjs-chart.js chromium nodejs valgrind libxml2-utils
 

@@ -78,7 +78,8 @@ HtmlReporter::Json HtmlReporter::ResidentJson(const ResidentReport& r, const std
   for (const auto& [name, values] : r.series) {
     auto info = std::find_if(known.begin(), known.end(),
                              [&](const ResidentMetricInfo& m) { return name == m.name; });
-    series.push_back({name, info != known.end() && info->bytes, values});
+    bool known_metric = info != known.end();
+    series.push_back({name, known_metric && info->bytes, values, known_metric ? info->limit : 0});
   }
   LeakAnalysis analysis = AnalyzeLeaks(series, r.warmup, r.max_growth);
   bool judged = !r.growth.empty() && analysis.judged;
@@ -117,6 +118,11 @@ HtmlReporter::Json HtmlReporter::ResidentJson(const ResidentReport& r, const std
       metric["rose"] = std::move(rose);
       metric["rising_tail"] = v.rising_tail;
       metric["middle_high"] = v.middle_high;
+      if (v.at_limit_since > 0) {
+        metric["limit"] = v.limit;
+        metric["at_limit_since"] = v.at_limit_since;
+      }
+      if (v.judged_from > 0) metric["judged_from"] = v.judged_from;
     }
     metrics.push_back(std::move(metric));
   }

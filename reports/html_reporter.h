@@ -39,7 +39,9 @@
 //            "metrics": [{"name", "bytes", "values": [one per iteration run], "leaking",
 //                         and when judged: "trend", "last_rise", "growth",
 //                         "highs": [warm-up, interval 1 .. K], "rose": [false, ..],
-//                         "rising_tail", "middle_high"}],
+//                         "rising_tail", "middle_high", "limit" and "at_limit_since"
+//                         (an engine cache at its bound), "judged_from" (memory
+//                         judged after that cache filled)}],
 //            "sites": [{"file", "line", "function", "bytes", "count"}],
 //            "retained": {"bytes", "blocks"},
 //            "retainers": [{"path", "items": [per checkpoint], "bytes": [..], "trend",

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reports/text_escape.h"
+#include "tracer/leak_analysis.h"
 
 namespace phptrun {
 namespace {
@@ -81,6 +82,17 @@ JsonReporter::Json JsonReporter::ResidentToJson(const ResidentReport& r) {
   }
   out["series"] = std::move(series);
   if (stride > 1) out["series_stride"] = stride;
+  // Engine caches with a documented bound (pcre_cache): where they stand.
+  for (size_t m = 0; m < r.series.size() && m < ResidentMetrics().size(); ++m) {
+    const std::vector<int64_t>& values = r.series[m].second;
+    int64_t limit = ResidentMetrics()[m].limit;
+    if (limit <= 0) continue;
+    int since = FirstAtLimit(values, limit);
+    out[Text(r.series[m].first)] =
+        Json{{"entries", values.empty() ? 0 : values.back()},
+             {"limit", limit},
+             {"at_limit_since", since > 0 ? Json(since) : Json(nullptr)}};
+  }
   Json growth = Json::object();
   for (const auto& [name, per_iteration] : r.growth) growth[Text(name)] = Rounded(per_iteration, 3);
   out["growth"] = std::move(growth);

@@ -65,6 +65,27 @@ std::string LeakAnalysis::Summary() const {
   return out;
 }
 
+const MetricVerdict* LeakAnalysis::AtLimit() const {
+  const MetricVerdict* last = nullptr;
+  for (const MetricVerdict& m : metrics) {
+    if (m.at_limit_since > 0 && (!last || m.at_limit_since > last->at_limit_since)) last = &m;
+  }
+  return last;
+}
+
+const MetricVerdict* LeakAnalysis::Filling() const {
+  for (const MetricVerdict& m : metrics) {
+    if (m.filling) return &m;
+  }
+  return nullptr;
+}
+
+bool LeakAnalysis::undecided_apart_from_filling() const {
+  return std::any_of(metrics.begin(), metrics.end(), [](const MetricVerdict& m) {
+    return m.trend == Trend::kUndecided && !m.filling && m.explained_by.empty();
+  });
+}
+
 const char* TrendName(Trend trend) {
   switch (trend) {
     case Trend::kFlat:
@@ -127,6 +148,34 @@ TrendVerdict Classify(const std::vector<int>& at, const std::vector<int64_t>& hi
   return v;
 }
 
+// The highest value before at[0] and of each interval after it.
+std::vector<int64_t> IntervalHighs(const std::vector<int64_t>& values, const std::vector<int>& at) {
+  std::vector<int64_t> highs;
+  highs.push_back(HighestIn(values, 0, static_cast<size_t>(at[0])));
+  for (size_t j = 1; j < at.size(); ++j) {
+    highs.push_back(HighestIn(values, static_cast<size_t>(at[j - 1]), static_cast<size_t>(at[j])));
+  }
+  return highs;
+}
+
+// The exact iteration of the last new high after iteration `from`, above
+// `high` (0: none).
+int LastRise(const std::vector<int64_t>& values, size_t from, size_t n, int64_t high) {
+  int last = 0;
+  for (size_t i = from; i < n; ++i) {
+    if (values[i] > high) {
+      high = values[i];
+      last = static_cast<int>(i) + 1;
+    }
+  }
+  return last;
+}
+
+bool Leaks(const MetricVerdict& m, int64_t max_growth) {
+  return m.trend == Trend::kGrowing && (!m.bytes || m.growth > static_cast<double>(max_growth)) &&
+         m.growth > 0;
+}
+
 }  // namespace
 
 TrendVerdict JudgeCheckpoints(const std::vector<int>& at, const std::vector<int64_t>& values) {
@@ -145,13 +194,9 @@ LeakAnalysis AnalyzeLeaks(const std::vector<MetricSeries>& series, int warmup, i
     MetricVerdict m;
     m.name = s.name;
     m.bytes = s.bytes;
+    m.limit = s.limit;
     if (analysis.judged) {
-      std::vector<int64_t> highs;
-      highs.push_back(HighestIn(s.values, 0, static_cast<size_t>(at[0])));
-      for (size_t j = 1; j < at.size(); ++j) {
-        highs.push_back(
-            HighestIn(s.values, static_cast<size_t>(at[j - 1]), static_cast<size_t>(at[j])));
-      }
+      std::vector<int64_t> highs = IntervalHighs(s.values, at);
       TrendVerdict v = Classify(at, highs);
       m.highs = highs;
       m.trend = v.trend;
@@ -159,20 +204,68 @@ LeakAnalysis AnalyzeLeaks(const std::vector<MetricSeries>& series, int warmup, i
       m.rose = v.rose;
       m.rising_tail = v.rising_tail;
       m.middle_high = v.middle_high;
-      // The exact iteration of the last new high after warm-up.
-      int64_t high = highs[0];
-      for (size_t i = static_cast<size_t>(at[0]); i < n; ++i) {
-        if (s.values[i] > high) {
-          high = s.values[i];
-          m.last_rise = static_cast<int>(i) + 1;
+      m.last_rise = LastRise(s.values, static_cast<size_t>(at[0]), n, highs[0]);
+      m.leaking = Leaks(m, max_growth);
+      if (s.limit > 0) {
+        m.at_limit_since = FirstAtLimit(s.values, s.limit);
+        if (m.at_limit_since > static_cast<int>(n)) m.at_limit_since = 0;
+        bool rising = m.trend == Trend::kGrowing || m.trend == Trend::kUndecided;
+        m.leaking = false;  // a documented bound: its own growth is never a leak
+        if (m.at_limit_since > 0) {
+          if (rising) m.trend = Trend::kBounded;
+        } else {
+          m.filling = rising;
         }
       }
-      m.leaking = m.trend == Trend::kGrowing &&
-                  (!m.bytes || m.growth > static_cast<double>(max_growth)) && m.growth > 0;
     }
     analysis.metrics.push_back(std::move(m));
   }
+  // Memory that grows while a limited count is still filling is explained
+  // by it when it rose in no interval where the count did not: undecided
+  // until the count reaches its limit or the run its budget.
+  if (const MetricVerdict* filling = analysis.Filling()) {
+    for (MetricVerdict& m : analysis.metrics) {
+      if (!m.bytes || (m.trend != Trend::kGrowing && m.trend != Trend::kUndecided)) continue;
+      bool explained = true;
+      for (size_t j = 1; j < m.rose.size(); ++j) {
+        if (m.rose[j] && !filling->rose[j]) explained = false;
+      }
+      if (!explained) continue;
+      m.trend = Trend::kUndecided;
+      m.leaking = false;
+      m.explained_by = filling->name;
+    }
+  }
+  // Memory that grew while a limited count filled is judged on what came
+  // after it was full.
+  const MetricVerdict* full = analysis.AtLimit();
+  if (full && full->at_limit_since > at[0]) {
+    int from = full->at_limit_since;
+    std::vector<int> after = Checkpoints(from, static_cast<int>(n));
+    for (size_t i = 0; i < series.size(); ++i) {
+      MetricVerdict& m = analysis.metrics[i];
+      if (!m.bytes || (m.trend != Trend::kGrowing && m.trend != Trend::kUndecided)) continue;
+      m.judged_from = from;
+      if (after.empty()) {  // too few iterations after it filled to say
+        m.trend = Trend::kUndecided;
+        m.leaking = false;
+        continue;
+      }
+      std::vector<int64_t> highs = IntervalHighs(series[i].values, after);
+      TrendVerdict v = Classify(after, highs);
+      m.trend = v.trend == Trend::kFlat ? Trend::kBounded : v.trend;
+      m.growth = v.growth;
+      int later = LastRise(series[i].values, static_cast<size_t>(from), n, highs[0]);
+      if (later > 0) m.last_rise = later;
+      m.leaking = Leaks(m, max_growth);
+    }
+  }
   return analysis;
+}
+
+int FirstAtLimit(const std::vector<int64_t>& values, int64_t limit) {
+  auto at = std::find_if(values.begin(), values.end(), [&](int64_t v) { return v >= limit; });
+  return at == values.end() ? 0 : static_cast<int>(at - values.begin()) + 1;
 }
 
 }  // namespace phptrun

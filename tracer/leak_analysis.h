@@ -32,6 +32,20 @@
 // or one doubling of a hash table rises in one interval, never in all of
 // the last K/2: steps are not evidence by themselves.
 //
+// A bound the engine documents. A count with a limit (the PCRE cache keeps
+// at most 4096 regexes) that reaches it is bounded, whatever its intervals
+// say: the engine drops entries to stay there. Its entries take memory, so
+// while it fills, memory grows with it: once it reached its limit at
+// iteration L after warm-up, the memory series (bytes) that look growing or
+// undecided are judged again on the iterations after L alone (the
+// checkpoints of Checkpoints(L, n)), and too few of those is undecided.
+// Below its limit such a count never leaks: while it is still filling
+// (growing or undecided), the memory series that rose only in intervals
+// where it rose too are explained by it and undecided, not leaking, so
+// that the run is extended toward the limit (runner/case/resident_runner.h).
+// Evidence that does not come from the cache (counts such as objects, the
+// retained snapshots' user paths) is judged as usual.
+//
 // The same classification applies to values known only at the checkpoints
 // (the retained snapshots, runner/sapi/retained.h): JudgeCheckpoints().
 #pragma once
@@ -46,6 +60,7 @@ struct MetricSeries {
   std::string name;             // "heap", "classes", ...
   bool bytes = false;           // memory (max_growth applies) or a count
   std::vector<int64_t> values;  // one per iteration, iteration 1 first
+  int64_t limit = 0;            // the engine's documented bound on a count; 0: none
 };
 
 inline constexpr int kIntervals = 8;
@@ -89,6 +104,17 @@ struct MetricVerdict {
   std::vector<bool> rose;
   int rising_tail = 0;
   int64_t middle_high = 0;
+  int64_t limit = 0;  // as MetricSeries::limit
+  // A count with a limit: the first iteration it was at its limit (0: never).
+  int at_limit_since = 0;
+  // Memory judged again from this iteration on, where a limited count
+  // reached its limit (0: judged on the whole run).
+  int judged_from = 0;
+  // A count with a limit, still growing below it: never leaking.
+  bool filling = false;
+  // Memory that rose only where a filling count rose: that count's name
+  // (the memory is undecided, not leaking); "" otherwise.
+  std::string explained_by;
 };
 
 struct LeakAnalysis {
@@ -100,12 +126,24 @@ struct LeakAnalysis {
 
   bool leaking() const;
   bool undecided() const;  // some metric is undecided
+  // The limited count that reached its limit last after warm-up (nullptr:
+  // none did).
+  const MetricVerdict* AtLimit() const;
+  // The limited count still filling below its limit (nullptr: none).
+  const MetricVerdict* Filling() const;
+  // Some metric is undecided for a reason other than a filling count (the
+  // count itself, or memory it explains).
+  bool undecided_apart_from_filling() const;
   // The leaking metrics with their growth, most important first (bytes,
   // then counts): "heap +1.2 KiB/iteration, classes +1/iteration".
   std::string Summary() const;
 };
 
 LeakAnalysis AnalyzeLeaks(const std::vector<MetricSeries>& series, int warmup, int64_t max_growth);
+
+// The first iteration (1-based) whose value is at `limit` or above; 0 when
+// none is.
+int FirstAtLimit(const std::vector<int64_t>& values, int64_t limit);
 
 // "512 B", "1.2 KiB", "3.4 MiB" (binary units, one decimal above bytes).
 std::string HumanBytes(double bytes);

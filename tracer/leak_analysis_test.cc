@@ -1,5 +1,6 @@
 #include "tracer/leak_analysis.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <random>
@@ -141,6 +142,108 @@ TEST_CASE("leak rule: values known at the checkpoints only (retained snapshots)"
   CHECK(JudgeCheckpoints(at, appended).growth == Approx(1));
   CHECK(JudgeCheckpoints(at, filled).trend == Trend::kBounded);
   CHECK(JudgeCheckpoints(at, late).trend == Trend::kUndecided);
+}
+
+// The PCRE cache as ext/pcre keeps it: one new regex per iteration up to its
+// 4096 entries, then an eighth dropped whenever a new one finds it full.
+int64_t PcreEntries(int i) { return i <= 4096 ? i : 3584 + (i - 4096 - 1) % 512 + 1; }
+
+TEST_CASE("leak rule: an engine cache at its documented limit is bounded, memory judged after") {
+  const int n = 6000;
+  // Memory grows 100 B per entry while the cache fills, then stays.
+  auto heap = Make(n, [](int i) { return 500000 + 100 * std::min<int64_t>(PcreEntries(i), i); });
+  std::vector<MetricSeries> series = {{"heap", true, heap},
+                                      {"pcre_cache", false, Make(n, PcreEntries), 4096}};
+  LeakAnalysis a = AnalyzeLeaks(series, 600, 0);
+  REQUIRE(a.judged);
+  const MetricVerdict& pcre = a.metrics[1];
+  CHECK(pcre.at_limit_since == 4096);
+  CHECK(pcre.trend == Trend::kBounded);  // rose in 3 of the last 4 intervals, yet at its limit
+  CHECK_FALSE(pcre.leaking);
+  const MetricVerdict& memory = a.metrics[0];
+  CHECK(memory.judged_from == 4096);
+  CHECK(memory.trend == Trend::kBounded);
+  CHECK_FALSE(memory.leaking);
+  CHECK(a.AtLimit() == &pcre);
+  CHECK_FALSE(a.leaking());
+  CHECK_FALSE(a.undecided());
+
+  // Without the limit the same series are undecided (they rose until 4096).
+  series[1].limit = 0;
+  LeakAnalysis unlimited = AnalyzeLeaks(series, 600, 0);
+  CHECK(unlimited.metrics[1].trend == Trend::kUndecided);
+  CHECK(unlimited.metrics[0].trend == Trend::kUndecided);
+  CHECK(unlimited.AtLimit() == nullptr);
+}
+
+TEST_CASE("leak rule: memory that keeps growing after the cache filled still leaks") {
+  const int n = 6000;
+  auto heap = Make(n, [](int i) { return 500000 + 100 * std::min(i, 4096) + 48 * i; });
+  LeakAnalysis a = AnalyzeLeaks(
+      {{"heap", true, heap}, {"pcre_cache", false, Make(n, PcreEntries), 4096}}, 600, 0);
+  CHECK(a.metrics[0].judged_from == 4096);
+  CHECK(a.metrics[0].leaking);
+  CHECK(a.metrics[0].growth == Approx(48));
+  CHECK_FALSE(a.metrics[1].leaking);
+}
+
+TEST_CASE("leak rule: a cache filling below its limit is no leak; the memory it explains waits") {
+  const int n = 1000;
+  auto heap = Make(n, [](int i) { return 500000 + 100 * i; });  // 100 B per new entry
+  LeakAnalysis a = AnalyzeLeaks(
+      {{"heap", true, heap}, {"pcre_cache", false, Make(n, PcreEntries), 4096}}, 100, 0);
+  REQUIRE(a.judged);
+  const MetricVerdict& pcre = a.metrics[1];
+  CHECK(pcre.at_limit_since == 0);
+  CHECK(pcre.filling);
+  CHECK(pcre.trend == Trend::kGrowing);  // what it does; never a leak
+  CHECK(pcre.growth == Approx(1));
+  CHECK_FALSE(pcre.leaking);
+  const MetricVerdict& memory = a.metrics[0];
+  CHECK(memory.explained_by == "pcre_cache");
+  CHECK(memory.trend == Trend::kUndecided);
+  CHECK_FALSE(memory.leaking);
+  CHECK(a.Filling() == &pcre);
+  CHECK_FALSE(a.leaking());
+  CHECK_FALSE(a.undecided_apart_from_filling());
+
+  // Without the limit the same series leak (the rule before the bound).
+  LeakAnalysis unlimited =
+      AnalyzeLeaks({{"heap", true, heap}, {"pcre_cache", false, Make(n, PcreEntries), 0}}, 100, 0);
+  CHECK(unlimited.metrics[0].leaking);
+  CHECK(unlimited.metrics[1].leaking);
+  CHECK(unlimited.Filling() == nullptr);
+}
+
+TEST_CASE("leak rule: memory rising where a filling cache did not is not explained by it") {
+  const int n = 1000;
+  // The cache fills until 500 and stays below its limit; memory goes on.
+  auto cache = Make(n, [](int i) { return std::min(i, 500); });
+  auto heap = Make(n, [](int i) { return 500000 + 64 * i; });
+  LeakAnalysis a = AnalyzeLeaks({{"heap", true, heap}, {"pcre_cache", false, cache, 4096}}, 100, 0);
+  CHECK_FALSE(a.metrics[1].filling);  // it stopped: bounded
+  CHECK(a.metrics[0].explained_by.empty());
+  CHECK(a.metrics[0].leaking);
+
+  // Still filling, but in steps: memory rising in an interval where the
+  // cache did not is growth of its own.
+  auto steps = Make(n, [](int i) { return i <= 550 ? i : (i <= 775 ? 550 : i - 225); });
+  LeakAnalysis b = AnalyzeLeaks({{"heap", true, heap}, {"pcre_cache", false, steps, 4096}}, 100, 0);
+  CHECK(b.metrics[1].filling);
+  CHECK(b.metrics[0].explained_by.empty());
+  CHECK(b.metrics[0].leaking);
+}
+
+TEST_CASE("leak rule: a cache full just before the end leaves memory undecided") {
+  const int n = 4098;  // 2 iterations after the limit: too few to judge
+  auto heap = Make(n, [](int i) { return 500000 + 100 * std::min(i, 4096); });
+  LeakAnalysis a = AnalyzeLeaks(
+      {{"heap", true, heap}, {"pcre_cache", false, Make(n, PcreEntries), 4096}}, 400, 0);
+  CHECK(a.metrics[1].trend == Trend::kBounded);
+  CHECK(a.metrics[0].trend == Trend::kUndecided);
+  CHECK(a.undecided());
+  CHECK(FirstAtLimit({1, 5, 4096, 3600}, 4096) == 3);
+  CHECK(FirstAtLimit({1, 5}, 4096) == 0);
 }
 
 TEST_CASE("leak rule: the summary names leaking metrics, bytes first") {

@@ -408,6 +408,10 @@
 
   // The trend in words: "growing", "bounded: stopped growing at iteration 126".
   function trendText(m) {
+    if (m.at_limit_since) return 'bounded: at its ' + m.limit + '-entry limit since iteration ' + m.at_limit_since;
+    if (m.judged_from && m.trend === 'bounded') {
+      return 'bounded: judged from iteration ' + m.judged_from + ', where an engine cache was full';
+    }
     if (m.trend === 'bounded') return 'bounded: stopped growing at iteration ' + m.last_rise;
     if (m.trend === 'undecided') return 'undecided: rose recently (iteration ' + m.last_rise + ') but not steadily';
     return m.trend;

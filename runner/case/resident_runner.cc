@@ -76,6 +76,10 @@ ResidentRun RunResident(RequestSpec spec, const ResidentSpec& configured, bool a
     if (spent_ms + next_ms > timeout_s * 1000.0 / 2) break;
     because = run.evaluation.undecided_what + " rose at " + std::to_string(resident.iterations) +
               " iterations without rising steadily";
+    if (!run.evaluation.filling.empty()) {
+      because = run.evaluation.filling + " at " + std::to_string(resident.iterations) +
+                " iterations, still filling";
+    }
     resident.iterations *= 2;
     resident.extended_from = configured.iterations;
     spec.timeout_s = timeout_s - spent_ms / 1000;

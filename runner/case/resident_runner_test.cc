@@ -229,6 +229,37 @@ TEST_CASE("requests: full requests; the heap is empty after each, exit() ends on
   CHECK(run.outcome.output == all);
 }
 
+TEST_CASE("pcre_cache counts ext/pcre's compiled regexes: per worker, none after RSHUTDOWN") {
+  Script s(
+      "<?php\n"
+      "preg_match('/boot/', 'boot');\n"
+      "return function (int $i) { preg_match('/r' . $i . '/', 'r1'); preg_match('/same/', 'x'); };\n");
+  ResidentRun run = RunResident(s.Spec(), Mode(ResidentSpec::Mode::kWorker, 40), false);
+  REQUIRE(run.outcome.resident.finished);
+  const std::vector<int64_t>& cache = Series(run.evaluation.report, "pcre_cache");
+  // boot's regex and '/same/' stay, one '/rN/' is added per request
+  for (size_t i = 0; i < cache.size(); ++i) CHECK(cache[i] == static_cast<int64_t>(i) + 3);
+  // Below its documented limit and still filling: no leak; the run is
+  // extended toward the limit (8 x 40), and ends as bounded by it.
+  CHECK_FALSE(run.evaluation.leaked);
+  CHECK_FALSE(Leaks(run.evaluation.report, "pcre_cache"));
+  CHECK(run.evaluation.report.extended_from == 40);
+  CHECK(cache.size() == 320);
+  CHECK(run.evaluation.report.extended_because ==
+        "pcre_cache had 162 of its 4096 entries at 160 iterations, still filling");
+  CHECK(run.evaluation.report.decision ==
+        "bounded: pcre_cache growing toward its documented 4096-entry limit (322 entries at "
+        "iteration 320); memory that grew with it is judged only once it is full "
+        "(max_iterations=320 reached)");
+
+  // Under the "cli" SAPI name ext/pcre keeps its cache per request.
+  Script page("<?php preg_match('/page' . mt_rand() . '/', 'x'); echo \"page\\n\";\n");
+  ResidentRun requests = RunResident(page.Spec(), Mode(ResidentSpec::Mode::kRequests, 20), false);
+  REQUIRE(requests.outcome.resident.finished);
+  const std::vector<int64_t>& after = Series(requests.evaluation.report, "pcre_cache");
+  CHECK(std::all_of(after.begin(), after.end(), [](int64_t v) { return v == 0; }));
+}
+
 TEST_CASE("requests: a fatal error in request 3 fails same_output, naming it") {
   Script s(
       "<?php\n"

@@ -61,6 +61,11 @@ bool Below(const std::string& inner, const std::string& outer) {
   return next == '-' || next == '[' || next == '{';
 }
 
+// `inner` is below an element of the array `outer` (outer['k'], outer[*]...).
+bool ElementOf(const std::string& inner, const std::string& outer) {
+  return Below(inner, outer) && inner[outer.size()] == '[';
+}
+
 // The retainer paths over the checkpoints: each path's items and bytes at
 // every checkpoint (0 where it was absent), judged as the metrics are.
 // Returns the paths that rose after warm-up, leaking ones first; sets
@@ -99,10 +104,12 @@ std::vector<RetainedPath> JudgeRetainers(const std::vector<int>& checkpoints,
     }
   }
   std::vector<RetainedPath> rose;
+  std::vector<std::string> items_rose;  // paths whose element counts rose
   for (RetainedPath& p : paths) {
     TrendVerdict items = JudgeCheckpoints(checkpoints, p.items);
     TrendVerdict bytes = JudgeCheckpoints(checkpoints, p.bytes);
     if (items.trend == Trend::kFlat && bytes.trend == Trend::kFlat) continue;
+    if (items.trend != Trend::kFlat) items_rose.push_back(p.path);
     p.items_growth = items.growth;
     p.bytes_growth = bytes.growth;
     bool bytes_leak =
@@ -118,14 +125,28 @@ std::vector<RetainedPath> JudgeRetainers(const std::vector<int>& checkpoints,
   }
   // A growing container's elements grow with it: name the outermost.
   // Above it, the containers that hold it grow in bytes only (what they
-  // reach includes it): name the container whose items grow.
+  // reach includes it): name the container whose items grow. The elements
+  // of an array whose element count rose are new paths as they come (keys
+  // in a small array, `[*]` past 16 elements): they belong to the array's
+  // row unless they leak themselves. Likewise a bounded holder whose bytes
+  // rose only because something below it rose: the lowest one is listed.
   std::vector<RetainedPath> kept;
   for (const RetainedPath& p : rose) {
-    bool explained = std::any_of(rose.begin(), rose.end(), [&](const RetainedPath& q) {
-      if (!q.leaking) return false;
-      return (q.items_growth > 0 && Below(p.path, q.path)) ||
-             (p.items_growth <= 0 && Below(q.path, p.path));
-    });
+    bool element_of_filling = !p.leaking && std::any_of(items_rose.begin(), items_rose.end(),
+                                                        [&](const std::string& array) {
+                                                          return ElementOf(p.path, array);
+                                                        });
+    bool holder_of_bounded =
+        p.trend == "bounded" &&
+        std::find(items_rose.begin(), items_rose.end(), p.path) == items_rose.end() &&
+        std::any_of(rose.begin(), rose.end(),
+                    [&](const RetainedPath& q) { return Below(q.path, p.path); });
+    bool explained = element_of_filling || holder_of_bounded ||
+                     std::any_of(rose.begin(), rose.end(), [&](const RetainedPath& q) {
+                       if (!q.leaking) return false;
+                       return (q.items_growth > 0 && Below(p.path, q.path)) ||
+                              (p.items_growth <= 0 && Below(q.path, p.path));
+                     });
     if (!explained) kept.push_back(p);
   }
   std::stable_sort(kept.begin(), kept.end(), [](const RetainedPath& a, const RetainedPath& b) {
@@ -249,7 +270,8 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
   if (ran_all && spec.judge_leaks) {
     std::vector<MetricSeries> series;
     for (size_t m = 0; m < rep.series.size(); ++m) {
-      series.push_back({rep.series[m].first, ResidentMetrics()[m].bytes, rep.series[m].second});
+      series.push_back({rep.series[m].first, ResidentMetrics()[m].bytes, rep.series[m].second,
+                        ResidentMetrics()[m].limit});
     }
     LeakAnalysis analysis = AnalyzeLeaks(series, spec.warmup, spec.max_growth);
     if (analysis.judged) {
@@ -280,12 +302,30 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
                          " " + rep.mode + " iterations" + extended + ")";
       } else {
         for (const MetricVerdict& m : analysis.metrics) {
-          if (m.trend == Trend::kUndecided && ev.undecided_what.empty()) {
+          if (m.trend == Trend::kUndecided && !m.filling && m.explained_by.empty() &&
+              ev.undecided_what.empty()) {
             ev.undecided_what = m.name;
           }
         }
         if (ev.undecided_what.empty() && !undecided_path.empty()) {
           ev.undecided_what = "retained " + undecided_path;
+        }
+        // An engine cache still filling below its documented limit, and
+        // nothing else undecided: a longer run gets nearer to the limit.
+        const MetricVerdict* filling = analysis.Filling();
+        if (ev.undecided_what.empty() && filling) {
+          ev.undecided_what = filling->name;
+          int n = static_cast<int>(rep.series.empty() ? 0 : rep.series.front().second.size());
+          int64_t entries = 0;
+          for (const auto& [name, values] : rep.series) {
+            if (name == filling->name && !values.empty()) entries = values.back();
+          }
+          ev.filling = filling->name + " had " + std::to_string(entries) + " of its " +
+                       std::to_string(filling->limit) + " entries";
+          rep.decision = "bounded: " + filling->name + " growing toward its documented " +
+                         std::to_string(filling->limit) + "-entry limit (" +
+                         std::to_string(entries) + " entries at iteration " + std::to_string(n) +
+                         "); memory that grew with it is judged only once it is full";
         }
         ev.undecided = !ev.undecided_what.empty();
         // The metrics know the exact iteration; the retainers only the
@@ -296,10 +336,19 @@ ResidentEvaluation EvaluateResident(const ResidentSpec& spec, const ResidentOutc
         if (last_rise == 0) {
           for (const RetainedPath& p : rep.retainers) last_rise = std::max(last_rise, p.last_rise);
         }
-        if (ev.undecided) {
+        if (!ev.filling.empty()) {
+          // The decision is the filling cache's, set above.
+        } else if (ev.undecided) {
           rep.decision = "undecided: " + ev.undecided_what +
                          " rose recently but not steadily, at iteration " +
                          std::to_string(last_rise);
+        } else if (const MetricVerdict* full = analysis.AtLimit()) {
+          // An engine cache at its documented bound: say which, and since when.
+          rep.decision = "bounded: " + full->name + " at its " + std::to_string(full->limit) +
+                         "-entry limit since iteration " + std::to_string(full->at_limit_since);
+          if (last_rise > full->at_limit_since) {
+            rep.decision += ", other growth stopped at iteration " + std::to_string(last_rise);
+          }
         } else if (last_rise > 0) {
           rep.decision = "bounded: stopped growing at iteration " + std::to_string(last_rise);
         } else {

@@ -1,5 +1,6 @@
 #include "runner/resident/resident_case.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <functional>
@@ -82,14 +83,45 @@ TEST_CASE("resident: a clean run, EXPECT sees boot and iteration 1, series fille
   CHECK(r.iterations == 20);
   CHECK(r.completed == 20);
   CHECK(r.warmup == 5);
-  REQUIRE(r.series.size() == 9);
+  REQUIRE(r.series.size() == 10);
   CHECK(r.series[0].first == "heap");
   CHECK(r.series[8].first == "interned_strings");
+  CHECK(r.series[9].first == "pcre_cache");
   for (const auto& [name, values] : r.series) CHECK(values.size() == 20);
-  REQUIRE(r.growth.size() == 9);
+  REQUIRE(r.growth.size() == 10);
   for (const auto& [name, g] : r.growth) CHECK(g == 0);
   CHECK(r.leaking.empty());
   CHECK(r.iterations_per_s == Approx(2000));  // 20 in 10 ms
+}
+
+TEST_CASE("resident: the PCRE cache at its 4096 entries is bounded, and the decision says so") {
+  FakeRun run = Same(6000);
+  auto entries = [](int i) -> int64_t { return i <= 4096 ? i : 3584 + (i - 4097) % 512 + 1; };
+  run.heap = [&](int i) { return 400000 + 100 * entries(i); };
+  ResidentOutcome o = run.Outcome();
+  for (phptrun_resident_sample& s : o.samples) {
+    s.metrics[PHPTRUN_METRIC_PCRE_CACHE] = entries(static_cast<int>(s.iteration));
+  }
+  ResidentEvaluation ev = EvaluateResident(Spec(6000), o, run.Output(), "");
+  CHECK_FALSE(ev.leaked);
+  CHECK_FALSE(ev.undecided);
+  CHECK(ev.report.decision == "bounded: pcre_cache at its 4096-entry limit since iteration 4096");
+}
+
+TEST_CASE("resident: a PCRE cache still filling below its limit is no leak: undecided, extended") {
+  FakeRun run = Same(1000);
+  run.heap = [](int i) { return 400000 + 100 * i; };  // memory grows with the cache
+  ResidentOutcome o = run.Outcome();
+  for (phptrun_resident_sample& s : o.samples) s.metrics[PHPTRUN_METRIC_PCRE_CACHE] = s.iteration;
+  ResidentEvaluation ev = EvaluateResident(Spec(1000), o, run.Output(), "");
+  CHECK_FALSE(ev.leaked);
+  CHECK(ev.undecided);  // the runner extends it toward the limit
+  CHECK(ev.undecided_what == "pcre_cache");
+  CHECK(ev.filling == "pcre_cache had 1000 of its 4096 entries");
+  CHECK(ev.report.decision ==
+        "bounded: pcre_cache growing toward its documented 4096-entry limit (1000 entries at "
+        "iteration 1000); memory that grew with it is judged only once it is full");
+  CHECK(ev.report.leaking.empty());
 }
 
 TEST_CASE("resident: the first iteration whose output differs is named, with a diff") {
@@ -298,6 +330,40 @@ TEST_CASE(
   CHECK(ev.undecided_what == "retained $cache");
 }
 
+TEST_CASE("resident: the elements of an array that fills are its row, not rows of their own;"
+          " a bounded holder is its lowest rising path's row") {
+  // As resident-extended's Filling::$items: a small array's elements are
+  // named by key while it has at most 16, then `[*]`; each key appears in a
+  // snapshot or two as the array grows.
+  FakeRun run = Same(72);
+  ResidentOutcome o = run.Outcome();
+  std::vector<int> at = Checkpoints(4, 72);
+  for (int c : at) {
+    RetainedSnapshot snap;
+    snap.iteration = c;
+    int items = std::min(c, 30);
+    snap.entries.push_back({"Filling::$items", items, 40 * items});
+    if (items <= 16) {
+      for (int k = 1; k <= items; ++k) {
+        snap.entries.push_back({"Filling::$items[" + std::to_string(k) + "]", 0, 56});
+      }
+    } else {
+      snap.entries.push_back({"Filling::$items[*]", 0, 56 * items});
+    }
+    snap.entries.push_back({"$app->lastPath", 0, c < 25 ? 32 : 40});  // not an element: kept
+    snap.entries.push_back({"$app", 1, c < 25 ? 132 : 140});  // rose only by what it holds
+    o.snapshots.push_back(std::move(snap));
+  }
+  ResidentSpec spec = Spec(72);
+  spec.warmup = 4;
+  ResidentEvaluation ev = EvaluateResident(spec, o, run.Output(), "");
+  CHECK_FALSE(ev.leaked);
+  std::vector<std::string> paths;
+  for (const RetainedPath& p : ev.report.retainers) paths.push_back(p.path);
+  CHECK(paths == std::vector<std::string>{"Filling::$items", "$app->lastPath"});
+  CHECK(ev.report.decision == "bounded: stopped growing at iteration 38");  // the checkpoint after 30
+}
+
 TEST_CASE("resident: phptrun's own loop allocations are not reported as the user's sites") {
   FakeRun run = Same(100);
   run.heap = [](int i) { return 400000 + 100 * i; };
@@ -346,6 +412,22 @@ TEST_CASE("resident: a request that a fresh worker answers differently FAILs, na
   CHECK_FALSE(
       CompareFresh(served.Outcome(), served.Output(), 2, alone.Outcome(), alone.Output(), &same));
   CHECK(same.failure_reason.empty());
+}
+
+TEST_CASE("resident: below its limit, a filling PCRE cache and a growing user retainer: a leak") {
+  FakeRun run = Same(1000);
+  run.heap = [](int i) { return 400000 + 148 * i; };
+  ResidentOutcome o = run.Outcome();
+  for (phptrun_resident_sample& s : o.samples) s.metrics[PHPTRUN_METRIC_PCRE_CACHE] = s.iteration;
+  o.snapshots = Snapshots(100, 1000, {"Handler::$seen"},
+                          [](const std::string&, int c) -> int64_t { return c; });
+  ResidentEvaluation ev = EvaluateResident(Spec(1000), o, run.Output(), "");
+  REQUIRE(ev.leaked);
+  CHECK(ev.leak_reason ==
+        "retained by Handler::$seen: items +1/iteration, bytes +100 B/iteration after warm-up "
+        "(100 of 1000 worker iterations)");
+  CHECK(ev.report.decision == "growing");
+  CHECK(ev.filling.empty());
 }
 
 }  // namespace

@@ -29,8 +29,9 @@
 
 namespace phptrun {
 
-// The leak verdict compares two halves of the iterations after warm-up, so
-// it needs a few of them.
+// The leak verdict cuts the iterations after warm-up into intervals at its
+// checkpoints (tracer/leak_analysis.h), one iteration each at least: it
+// needs four of them.
 inline constexpr int kMinJudgedIterations = 4;
 
 // By default an undecided run may grow to this many times its iterations.

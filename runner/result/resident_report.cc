@@ -13,8 +13,9 @@ const std::vector<ResidentMetricInfo>& ResidentMetrics() {
       {"heap", true},       {"persistent", true}, {"classes", false},
       {"functions", false}, {"constants", false}, {"objects", false},
       {"gc_roots", false},  {"resources", false}, {"interned_strings", false},
+      {"pcre_cache", false, PHPTRUN_PCRE_CACHE_LIMIT},
   };
-  static_assert(PHPTRUN_METRIC_COUNT == 9, "ResidentMetrics() follows phptrun_resident_metric");
+  static_assert(PHPTRUN_METRIC_COUNT == 10, "ResidentMetrics() follows phptrun_resident_metric");
   return metrics;
 }
 

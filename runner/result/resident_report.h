@@ -84,11 +84,13 @@ inline constexpr size_t kMaxRetainers = 10;
 struct ResidentMetricInfo {
   const char* name;
   bool bytes;
+  // The most entries the engine keeps (pcre_cache: 4096); 0 for none.
+  int64_t limit = 0;
 };
 
 // The metrics of phptrun_resident_sample (runner/sapi/resident.h), in its
 // order: heap, persistent (bytes); classes, functions, constants, objects,
-// gc_roots, resources, interned_strings (counts).
+// gc_roots, resources, interned_strings, pcre_cache (counts).
 const std::vector<ResidentMetricInfo>& ResidentMetrics();
 
 // Multi-line text for JUnit and --show-diff: the growth of every metric

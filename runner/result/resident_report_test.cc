@@ -97,13 +97,16 @@ TEST_CASE("resident report: absent stays absent, and truncation fails") {
 
 TEST_CASE("resident report: metrics follow the engine's sample layout") {
   const auto& m = ResidentMetrics();
-  REQUIRE(m.size() == 9);
+  REQUIRE(m.size() == 10);
   CHECK(std::string(m[0].name) == "heap");
   CHECK(m[0].bytes);
   CHECK(std::string(m[1].name) == "persistent");
   CHECK(m[1].bytes);
   for (size_t i = 2; i < m.size(); ++i) CHECK_FALSE(m[i].bytes);
   CHECK(std::string(m[8].name) == "interned_strings");
+  CHECK(std::string(m[9].name) == "pcre_cache");
+  CHECK(m[9].limit == 4096);
+  for (size_t i = 0; i < 9; ++i) CHECK(m[i].limit == 0);
 }
 
 TEST_CASE("resident report: details for JUnit and --show-diff") {

@@ -44,6 +44,7 @@ typedef struct Loop {
   int tracking;
   int tracking_failed;
   zval callable; /* worker: what boot returned */
+  const HashTable *pcre_cache; /* ext/pcre's regex cache, or NULL */
 } Loop;
 
 static Loop g_loop;
@@ -79,6 +80,30 @@ static int64_t UserEntries(const HashTable *table, uint32_t at_startup) {
   return n > at_startup ? (int64_t)(n - at_startup) : 0;
 }
 
+/* ext/pcre's regex cache, PCRE_G(pcre_cache): the first member of the pcre
+ * module's globals, reached through its module entry so that no PCRE header
+ * is needed. NULL when the engine has no pcre module. */
+static const HashTable *FindPcreCache(void) {
+  const zend_module_entry *pcre = zend_hash_str_find_ptr(&module_registry, "pcre", strlen("pcre"));
+  if (!pcre) return NULL;
+#ifdef ZTS
+  if (!pcre->globals_id_ptr) return NULL;
+  return TSRMG_BULK(*pcre->globals_id_ptr, const HashTable *);
+#else
+  return pcre->globals_ptr;
+#endif
+}
+
+/* Entries of the pcre cache. Under the "cli" SAPI name (phptrun's) the cache
+ * lives in the request and RSHUTDOWN destroys it (its count is left stale):
+ * after RSHUTDOWN it holds nothing. A persistent cache (other SAPI names)
+ * outlives requests. */
+static int64_t PcreCacheEntries(const HashTable *cache, int in_request) {
+  if (!cache) return 0;
+  if (!in_request && !(GC_FLAGS(cache) & GC_PERSISTENT)) return 0;
+  return zend_hash_num_elements(cache);
+}
+
 /* The same reads in the same order after every iteration. `in_request`:
  * the request's own tables exist (worker, reload); after RSHUTDOWN
  * (requests) only module-lifetime state is left to read. */
@@ -106,6 +131,7 @@ static void TakeSample(phptrun_resident_sample *s, int iteration, int64_t output
     s->metrics[PHPTRUN_METRIC_RESOURCES] += zend_hash_num_elements(&EG(regular_list));
     s->metrics[PHPTRUN_METRIC_INTERNED_STRINGS] = zend_hash_num_elements(&CG(interned_strings));
   }
+  s->metrics[PHPTRUN_METRIC_PCRE_CACHE] = PcreCacheEntries(g_loop.pcre_cache, in_request);
 }
 
 static void FlushLocked(Loop *l) {
@@ -592,6 +618,7 @@ int phptrun_resident_run(const phptrun_request *request, const phptrun_resident_
   g_loop.config = config;
   g_loop.sink = sink;
   g_loop.result = result;
+  g_loop.pcre_cache = FindPcreCache();
 
   if (config->mode == PHPTRUN_RESIDENT_REQUESTS) return RequestsLoop(&g_loop);
 

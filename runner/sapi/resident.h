@@ -68,8 +68,15 @@ typedef enum phptrun_resident_metric {
   PHPTRUN_METRIC_GC_ROOTS,         /* possible roots in the GC buffer */
   PHPTRUN_METRIC_RESOURCES,        /* live regular + persistent resources */
   PHPTRUN_METRIC_INTERNED_STRINGS, /* request-interned strings */
+  PHPTRUN_METRIC_PCRE_CACHE,       /* compiled regexes in ext/pcre's cache (at most
+                                      PHPTRUN_PCRE_CACHE_LIMIT) */
   PHPTRUN_METRIC_COUNT
 } phptrun_resident_metric;
+
+/* ext/pcre keeps at most this many compiled regexes (PCRE_CACHE_SIZE in
+ * php-src's ext/pcre/php_pcre.c, 4096 since PHP 5); adding one to a full
+ * cache first drops the oldest unused eighth. */
+enum { PHPTRUN_PCRE_CACHE_LIMIT = 4096 };
 
 typedef struct phptrun_resident_sample {
   int64_t iteration;    /* 1-based */

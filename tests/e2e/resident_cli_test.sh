@@ -84,6 +84,24 @@ out=$("$PHPTRUN" -v --resident-budget 0 --json "$tmp/r.json" suites/resident/twi
   && str_starts_with($t["resident"]["decision"], "undecided: ")
   && str_ends_with($t["resident"]["decision"], "(the time budget or timeout ended the extension)")'
 check "--resident-budget 0: no extension, and the decision says undecided" $? "status $status; $out; $(head -c 300 "$tmp/r.json")"
+# A documented engine bound: a new regex per request fills PCRE's cache to its
+# 4096 entries; the case passes as bounded, and the JSON says where the cache is.
+out=$("$PHPTRUN" -v --json "$tmp/r.json" suites/resident/pcre-cache-bounded.phpt); status=$?
+[ $status = 0 ] && json "$tmp/r.json" '$t["verdict"] === "PASS" && !isset($t["resident"]["extended"])
+  && $t["resident"]["pcre_cache"]["limit"] === 4096 && $t["resident"]["pcre_cache"]["at_limit_since"] === 4096
+  && $t["resident"]["pcre_cache"]["entries"] > 3584 && max($t["resident"]["series"]["pcre_cache"]) === 4096' &&
+  grep -q "PASS .*(bounded: pcre_cache at its 4096-entry limit since iteration 4096" <<<"$out"
+check "a PCRE cache at its 4096-entry limit is bounded; -v and the JSON say so" $? "status $status; $out"
+# Below the limit the cache's growth is no leak: 100 iterations are extended
+# toward it (to max_iterations, 8 x 100) and pass, saying where the cache stood.
+sed 's/^iterations=8000$/iterations=100/' suites/resident/pcre-cache-bounded.phpt >"$tmp/pcre-short.phpt"
+out=$("$PHPTRUN" -v --json "$tmp/r.json" "$tmp/pcre-short.phpt"); status=$?
+[ $status = 0 ] && json "$tmp/r.json" '$t["verdict"] === "PASS" && $t["resident"]["extended"]["from"] === 100
+  && $t["resident"]["iterations"] === 800 && $t["resident"]["pcre_cache"]["at_limit_since"] === null
+  && str_starts_with($t["resident"]["decision"], "bounded: pcre_cache growing toward its documented 4096-entry limit (800 entries at iteration 800)")' &&
+  grep -q "PASS .*(bounded: pcre_cache growing toward its documented 4096-entry limit (800 entries at iteration 800).*extended from 100 to 800 iterations)" <<<"$out"
+check "a PCRE cache still filling below its limit is no leak: extended, PASS as bounded" $? "status $status; $out; $(head -c 400 "$tmp/r.json")"
+
 err=$("$PHPTRUN" --resident-budget -1 suites 2>&1 >/dev/null); status=$?
 [ $status = 2 ] && [[ "$err" == "phptrun: error: --resident-budget: expected seconds >= 0, got '-1'" ]]
 check "--resident-budget -1 is a usage error naming the flag" $? "status $status: $err"
