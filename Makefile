@@ -2,6 +2,8 @@
 #   make run    install missing packages, build, run `phptrun suites/` with reports
 #   make test   install missing packages, build, run all of the project's tests
 #   make build  build only
+#   make asan   everything with ASan + UBSan in build-asan/, then all tests there
+#               (docs/sanitizers.md; not part of make test: it takes much longer)
 #   make build BUILD=build-debug PHP_CONFIG=/opt/php-debug/bin/php-config
 #               build against another PHP build (README: "Testing your own PHP build")
 SHELL := /bin/bash
@@ -24,7 +26,7 @@ DEB_PACKAGES := libphp8.2-embed php8.2-dev php8.2-cli php8.2-cgi php8.2-opcache 
                 cmake g++ make pkg-config \
                 libjs-chart.js chromium nodejs valgrind libxml2-utils
 
-.PHONY: deps build run test clean browser-deps fuzz fuzz-deps
+.PHONY: deps build run test clean browser-deps fuzz fuzz-deps asan
 
 # Installs only what dpkg does not already report as installed.
 deps:
@@ -84,6 +86,18 @@ fuzz: deps fuzz-deps
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
 	  -DCMAKE_CXX_COMPILER=clang++-14 -DPHPTRUN_LIBFUZZER=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZ_TARGETS)
+
+# Everything (phptrun, unit, engine and fuzz-replay tests) built with
+# -fsanitize=address,undefined (g++'s runtimes) in build-asan/, then the whole
+# CTest suite there; a sanitizer report fails the run (docs/sanitizers.md).
+ASAN_BUILD ?= build-asan
+ASAN_PACKAGES := libasan8 libubsan1
+asan: deps
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(ASAN_PACKAGES)"
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPHPTRUN_SANITIZE=ON $(CMAKE_PHP_CONFIG)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@$(MAKE) --no-print-directory browser-deps BUILD=$(ASAN_BUILD)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 clean:
 	rm -rf $(BUILD)

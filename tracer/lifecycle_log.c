@@ -29,9 +29,20 @@ static int64_t NowNs(void) {
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+/* The ASan runtime's (sanitizer/allocator_interface.h, which g++ does not ship). */
+size_t __sanitizer_get_current_allocated_bytes(void);
+#endif
+
 int64_t phptrun_log_persistent_bytes(void) {
+#if defined(__SANITIZE_ADDRESS__)
+  /* Under ASan (make asan) its allocator serves malloc, and glibc's
+   * mallinfo2() would say 0: ask ASan's for the bytes in use. */
+  return (int64_t)__sanitizer_get_current_allocated_bytes();
+#else
   struct mallinfo2 info = mallinfo2();
   return (int64_t)(info.uordblks + info.hblkhd);
+#endif
 }
 
 void phptrun_log_record(uint8_t type, uint8_t what, uint16_t flags, uint32_t name, int64_t heap,

@@ -132,7 +132,8 @@ const char *phptrun_log_names(size_t *size);
 size_t phptrun_log_dropped(void);
 
 /* Bytes malloc has handed out and not got back: the process's persistent
- * memory as PHP's pemalloc sees it. */
+ * memory as PHP's pemalloc sees it (mallinfo2; in an ASan build, ASan's
+ * allocator's count). The resident loop's "persistent" figure too. */
 int64_t phptrun_log_persistent_bytes(void);
 
 #ifdef __cplusplus

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE /* memrchr, used by Zend headers */
 #include "runner/sapi/resident.h"
 
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include "runner/sapi/alloc_tracker.h"
 #include "runner/sapi/cli_compat.h"
 #include "runner/sapi/retained.h"
+#include "tracer/lifecycle_log.h"
 
 /* ---- samples ---------------------------------------------------------------- */
 
@@ -115,8 +115,7 @@ static void TakeSample(phptrun_resident_sample *s, int iteration, int64_t output
   s->output_start = output_start;
   s->output_end = OutputOffset();
   s->metrics[PHPTRUN_METRIC_HEAP] = (int64_t)zend_memory_usage(0);
-  struct mallinfo2 mi = mallinfo2();
-  s->metrics[PHPTRUN_METRIC_PERSISTENT] = (int64_t)(mi.uordblks + mi.hblkhd);
+  s->metrics[PHPTRUN_METRIC_PERSISTENT] = phptrun_log_persistent_bytes();
   s->metrics[PHPTRUN_METRIC_CLASSES] = UserEntries(EG(class_table), EG(persistent_classes_count));
   s->metrics[PHPTRUN_METRIC_FUNCTIONS] =
       UserEntries(EG(function_table), EG(persistent_functions_count));
