@@ -78,7 +78,8 @@ test: build browser-deps
 # mutations), so clang is needed only here.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
-FUZZ_TARGETS := fuzz_phpt_parser fuzz_expect fuzz_diff fuzz_expectf_differential
+FUZZ_TARGETS := fuzz_phpt_parser fuzz_expect fuzz_diff fuzz_expectf_differential \
+                fuzz_re2_pcre2_differential
 fuzz-deps:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(FUZZ_PACKAGES)"
 

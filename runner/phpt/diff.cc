@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runner/phpt/expect.h"
+#include "runner/phpt/expectf_pattern.h"
 
 namespace phptrun {
 namespace {
@@ -30,7 +31,12 @@ std::vector<std::string_view> SplitLines(std::string_view s) {
 }
 
 // Decides whether expected line `a` "equals" actual line `b`, counting the
-// work so that the diff can give up on hopeless inputs.
+// work so that the diff can give up on hopeless inputs. Identical expected
+// lines share one matcher; an EXPECTF line is judged by the direct search
+// (ExpectfPattern, which gives the regex's answers without compiling one)
+// and its regex is compiled only if that search gives up. Long lines cost
+// more: a diff of large outputs stays bounded in time and memory (it once
+// took minutes and 14 GB for 3000 long "%s..." lines, one RE2 each).
 class LineEquality {
  public:
   LineEquality(std::string_view kind, const std::vector<std::string_view>& expected,
@@ -39,13 +45,14 @@ class LineEquality {
     mode_ = kind == "EXPECTF"       ? Mode::kExpectf
             : kind == "EXPECTREGEX" ? Mode::kRegex
                                     : Mode::kLiteral;
+    // Interned ids: for EXPECT each comparison is an int compare; for the
+    // patterns, identical lines share a matcher.
+    std::unordered_map<std::string_view, int> ids;
+    expected_ids_.reserve(expected.size());
+    for (std::string_view line : expected) {
+      expected_ids_.push_back(ids.emplace(line, static_cast<int>(ids.size())).first->second);
+    }
     if (mode_ == Mode::kLiteral) {
-      // Interned ids make each comparison an int compare.
-      std::unordered_map<std::string_view, int> ids;
-      expected_ids_.reserve(expected.size());
-      for (std::string_view line : expected) {
-        expected_ids_.push_back(ids.emplace(line, static_cast<int>(ids.size())).first->second);
-      }
       actual_ids_.reserve(actual.size());
       for (std::string_view line : actual) {
         auto it = ids.find(line);
@@ -53,7 +60,7 @@ class LineEquality {
       }
       return;
     }
-    patterns_.resize(expected.size());
+    matchers_.resize(ids.size());
     literal_.resize(expected.size());
     for (size_t i = 0; i < expected.size(); ++i) {
       std::string_view line = expected[i];
@@ -69,13 +76,34 @@ class LineEquality {
     ++calls_;
     if (mode_ == Mode::kLiteral) return expected_ids_[a] == actual_ids_[b];
     if (literal_[a]) return expected_[a] == actual_[b];
-    if (!patterns_[a]) {
-      std::string_view line = expected_[a];
-      patterns_[a] =
-          PregPattern::Compile(mode_ == Mode::kExpectf ? ExpectfToRegex(line) : std::string(line));
-      calls_ += 20;  // compiling costs more than a comparison
+    std::string_view line = expected_[a];
+    std::string_view subject = actual_[b];
+    calls_ += static_cast<long>((line.size() + subject.size()) / 256);
+    LineMatcher& m = matchers_[expected_ids_[a]];
+    if (!m.prepared) {
+      m.prepared = true;
+      calls_ += 20 + static_cast<long>(line.size() / 2);  // compiling costs more
+      if (mode_ == Mode::kExpectf && ExpectfPattern::Applies(line)) m.direct.emplace(line);
     }
-    return patterns_[a]->ok() && patterns_[a]->Matches(actual_[b]);
+    if (m.direct) {
+      switch (m.direct->Match(subject)) {
+        case ExpectfPattern::Outcome::kMatch:
+          return true;
+        case ExpectfPattern::Outcome::kMismatch:
+          return false;
+        case ExpectfPattern::Outcome::kGaveUp:
+          break;
+      }
+    }
+    if (!m.regex) {
+      m.regex =
+          PregPattern::Compile(mode_ == Mode::kExpectf ? ExpectfToRegex(line) : std::string(line));
+      calls_ += 20 + static_cast<long>(line.size() / 2);
+    }
+    // RE2's work can grow with both lengths (a DFA that does not fit its
+    // memory): 400k units allow about 4e8 pattern x subject bytes.
+    calls_ += static_cast<long>((line.size() * subject.size()) >> 10);
+    return m.regex->ok() && m.regex->Matches(subject);
   }
 
   // Cost units spent so far, and how many the diff may spend.
@@ -84,13 +112,18 @@ class LineEquality {
 
  private:
   enum class Mode { kLiteral, kExpectf, kRegex };
+  struct LineMatcher {
+    bool prepared = false;
+    std::optional<ExpectfPattern> direct;
+    std::optional<PregPattern> regex;
+  };
   Mode mode_;
   const std::vector<std::string_view>& expected_;
   const std::vector<std::string_view>& actual_;
   std::vector<int> expected_ids_;
   std::vector<int> actual_ids_;
   std::vector<bool> literal_;
-  std::vector<std::optional<PregPattern>> patterns_;
+  std::vector<LineMatcher> matchers_;  // by expected line id
   long calls_ = 0;
 };
 

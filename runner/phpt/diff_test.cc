@@ -2,6 +2,7 @@
 // expected texts for the simple cases are what run-tests.php 8.2 prints.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
@@ -159,6 +160,33 @@ TEST_CASE("huge, totally different outputs finish quickly") {
   diff = MakeDiff("EXPECTF", expectf + "end", actual);
   CHECK(diff.find("+ actual line 5") != std::string::npos);
   CHECK(diff.find("- line %d of 5") != std::string::npos);
+}
+
+TEST_CASE("long pattern lines: each distinct line is compiled once, EXPECTF lines not at all") {
+  // 300 long lines of one pattern against 300 different long lines: the diff
+  // used to compile one regex per expected line (and, for 3000 such lines,
+  // took minutes and 14 GB). Identical lines share a matcher, and EXPECTF
+  // lines are matched by the direct search without a regex.
+  std::string regex_lines, expectf_lines, actual;
+  for (int i = 0; i < 300; ++i) {
+    regex_lines += "[^\\n]+" + std::string(2000, 'y') + "\n";
+    expectf_lines += "%s" + std::string(2000, 'y') + "\n";
+    actual += std::string(2000, 'y') + "x" + std::to_string(i) + "\n";
+  }
+  uint64_t before = PregPattern::compile_calls();
+  std::string diff = MakeDiff("EXPECTREGEX", regex_lines + "end", actual + "end");
+  CHECK(PregPattern::compile_calls() - before == 1);
+  CHECK(diff.find("001+ " + std::string(2000, 'y') + "x0\n") != std::string::npos);
+  CHECK(diff.find("300- [^\\n]+" + std::string(2000, 'y') + "\n") != std::string::npos);
+
+  before = PregPattern::compile_calls();
+  diff = MakeDiff("EXPECTF", expectf_lines + "end", actual + "end");
+  CHECK(PregPattern::compile_calls() == before);
+  CHECK(diff.find("001+ " + std::string(2000, 'y') + "x0\n") != std::string::npos);
+  // A line that does match is still found equal.
+  CHECK(MakeDiff("EXPECTF", "%s" + std::string(2000, 'y') + "\nend",
+                 std::string(2001, 'y') + "\nEND") ==
+        "     %s" + std::string(2000, 'y') + "\n002+ END\n002- end");
 }
 
 TEST_CASE("large outputs with a few changes stay precise") {

@@ -56,6 +56,42 @@ bool FindUnescapedSlash(std::string_view p, size_t* at) {
 // 64 KiB compiled-pattern limit) then decides, as preg_match would.
 constexpr size_t kMaxRe2Nodes = 700'000;
 
+// preg_match's compile of '/^' . pattern . '$/s': PCRE2 with DOTALL, no UTF,
+// and the extra option PHP 8.2 sets. Every pattern is compiled this way,
+// also those RE2 then runs, so that phptrun refuses exactly what preg_match
+// refuses (a pattern too large for PCRE2, a quantifier RE2 would take).
+pcre2_code* CompileLikePhp(std::string_view pattern, std::string* error) {
+  static pcre2_compile_context* const context = [] {
+    pcre2_compile_context* c = pcre2_compile_context_create(nullptr);
+#ifdef PCRE2_EXTRA_ALLOW_LOOKAROUND_BSK
+    pcre2_set_compile_extra_options(c, PCRE2_EXTRA_ALLOW_LOOKAROUND_BSK);
+#endif
+    return c;
+  }();
+  std::string full;
+  full.reserve(pattern.size() + 2);
+  full.append("^").append(pattern).append("$");
+  int code = 0;
+  PCRE2_SIZE offset = 0;
+  pcre2_code* compiled = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(full.data()), full.size(),
+                                       PCRE2_DOTALL, &code, &offset, context);
+  if (compiled == nullptr) {
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(code, message, sizeof message);
+    // Offsets in the message refer to the body, not to our added '^'.
+    size_t body_offset = offset > 0 ? offset - 1 : 0;
+    if (body_offset > pattern.size()) body_offset = pattern.size();
+    *error =
+        std::string(reinterpret_cast<char*>(message)) + " at offset " + std::to_string(body_offset);
+  }
+  return compiled;
+}
+
+// Below this size no EXPECTF body (without %r) can be too large for PCRE2:
+// the densest, "%f" over and over, compiles to 55 bytes per byte of body and
+// PCRE2 stops at 64 KiB (preg_match refuses 596 %f, 1192 bytes).
+constexpr size_t kExpectfAlwaysCompiles = 1024;
+
 // Backtracking budget of the PCRE2 fallback: a pattern that needs more than
 // this (seconds of work) counts as not matching.
 constexpr uint32_t kPcreMatchLimit = 10'000'000;
@@ -97,6 +133,8 @@ PregPattern PregPattern::Compile(std::string_view pattern) {
     return result;
   }
   auto rep = std::make_unique<Rep>();
+  rep->pcre = CompileLikePhp(pattern, &result.error_);
+  if (rep->pcre == nullptr) return result;
 
   Re2Translation conv;
   if (TranslatePcreToRe2(pattern, &conv) && conv.nodes <= kMaxRe2Nodes) {
@@ -132,6 +170,8 @@ PregPattern PregPattern::Compile(std::string_view pattern) {
     options.set_max_mem(int64_t{64} << 20);
     rep->re2 = std::make_unique<RE2>(re, options);
     if (rep->re2->ok()) {
+      pcre2_code_free(rep->pcre);
+      rep->pcre = nullptr;
       result.rep_ = std::move(rep);
       result.error_.clear();
       return result;
@@ -139,23 +179,6 @@ PregPattern PregPattern::Compile(std::string_view pattern) {
     rep->re2.reset();
   }
 
-  std::string full;
-  full.reserve(pattern.size() + 2);
-  full.append("^").append(pattern).append("$");
-  int code = 0;
-  PCRE2_SIZE offset = 0;
-  rep->pcre = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(full.data()), full.size(), PCRE2_DOTALL,
-                            &code, &offset, nullptr);
-  if (rep->pcre == nullptr) {
-    PCRE2_UCHAR message[256];
-    pcre2_get_error_message(code, message, sizeof message);
-    // Offsets in the message refer to the body, not to our added '^'.
-    size_t body_offset = offset > 0 ? offset - 1 : 0;
-    if (body_offset > pattern.size()) body_offset = pattern.size();
-    result.error_ =
-        std::string(reinterpret_cast<char*>(message)) + " at offset " + std::to_string(body_offset);
-    return result;
-  }
   rep->match_context = pcre2_match_context_create(nullptr);
   pcre2_set_match_limit(rep->match_context, kPcreMatchLimit);
   pcre2_set_heap_limit(rep->match_context, kPcreHeapLimitKib);
@@ -271,6 +294,16 @@ ExpectMatcher::ExpectMatcher(std::string_view kind, std::string_view body)
   }
   impl_ = std::make_unique<Impl>();
   if (kind == "EXPECTF" && ExpectfPattern::Applies(expected_)) {
+    // A large body may be too large for preg_match: refuse it as it would.
+    if (expected_.size() >= kExpectfAlwaysCompiles) {
+      std::string error;
+      pcre2_code* code = CompileLikePhp(ExpectfToRegex(expected_), &error);
+      if (code == nullptr) {
+        error_ = "invalid EXPECTF: " + error;
+        return;
+      }
+      pcre2_code_free(code);
+    }
     impl_->direct.emplace(expected_);
     return;
   }

@@ -35,7 +35,9 @@ std::string ExpectfToRegex(std::string_view normalized_expectf);
 
 // A PCRE pattern run as preg_match('/^' . pattern . '$/s', subject) runs it in
 // run-tests.php: '^' and '$' bind to the outer alternatives, '$' also matches
-// before a final newline, '.' matches newline, bytes not UTF-8. Executed by RE2
+// before a final newline, '.' matches newline, bytes not UTF-8. PCRE2 compiles
+// every pattern first, as preg_match would, so that exactly the patterns it
+// refuses are refused (among them any too large for PCRE2). Executed by RE2
 // (linear time) whenever the pattern means the same there, else by PCRE2 with
 // a backtracking limit (a pattern that exceeds it does not match).
 //

@@ -376,13 +376,19 @@ TEST_CASE("catastrophic patterns finish fast") {
 }
 
 TEST_CASE("large outputs") {
+  // 1000 lines: about as many of these as preg_match can compile (64 KiB).
   std::string expectf, output;
-  for (int i = 0; i < 20000; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     expectf += "line %d: %s\n";
     output += "line " + std::to_string(i) + ": text " + std::to_string(i * 7) + "\n";
   }
   CHECK(MatchesF(expectf, output));
   CHECK_FALSE(MatchesF(expectf, output + "extra"));
+  std::string large_output;
+  for (int i = 0; i < 20000; ++i) large_output += "line " + std::to_string(i) + ": text\n";
+  CHECK(MatchesF("%a", large_output));
+  CHECK(MatchesF("line 0: %s\n%A\nline 19999: text", large_output));
+  CHECK(MatchesF("%r(line \\d+: text\n?)+%r", large_output));
 }
 
 TEST_CASE("patterns too big for RE2 fail quietly, as in preg_match") {
@@ -405,23 +411,57 @@ TEST_CASE("patterns too big for RE2 fail quietly, as in preg_match") {
   CHECK(m.error().rfind("invalid EXPECTF: regular expression is too large", 0) == 0);
 }
 
-TEST_CASE("EXPECTF bodies the direct matcher takes always compile with RE2") {
+TEST_CASE("EXPECTF and EXPECTREGEX bodies are refused exactly when preg_match refuses them") {
+  // PCRE2 stops at 64 KiB of compiled code: preg_match refuses 33000 literal
+  // bytes, or 596 %f (1192 bytes of EXPECTF). RE2 and the direct EXPECTF
+  // search would take them, and phptrun used to PASS what run-tests FAILs
+  // (found by the re2_pcre2_differential fuzz target).
+  CHECK_FALSE(ExpectMatcher("EXPECTF", std::string(33000, 'a')).ok());
+  CHECK_FALSE(ExpectMatcher("EXPECTREGEX", std::string(33000, 'a')).ok());
+  CHECK(ExpectMatcher("EXPECTF", std::string(32000, 'a')).ok());
+  std::string floats;
+  for (int i = 0; i < 596; ++i) floats += "%f ";
+  ExpectMatcher too_large("EXPECTF", floats);
+  CHECK_FALSE(too_large.ok());
+  CHECK(too_large.error().rfind("invalid EXPECTF: regular expression is too large", 0) == 0);
+  // Counted groups RE2 takes and PCRE2 copies out.
+  std::string groups;
+  for (int i = 0; i < 11; ++i) groups += "(?:ab){1000}";
+  CHECK_FALSE(PregPattern::Compile(groups).ok());
+  CHECK(PregPattern::Compile(groups.substr(0, 12 * 5)).ok());
+
   // ExpectMatcher judges EXPECTF bodies without %r of up to
-  // ExpectfPattern::kMaxSize bytes directly and only compiles their regex if
-  // the direct search gives up; that regex must then compile (with RE2, whose
-  // answers the direct matcher gives), as it did when it was built up front.
-  // %f is by far the densest placeholder in RE2 nodes and instructions.
-  const size_t max = ExpectfPattern::kMaxSize;
+  // ExpectfPattern::kMaxSize bytes directly and compiles their regex only if
+  // the search gives up; whether preg_match would refuse them must be known
+  // when the matcher is built.
+  auto php_compiles = [](const std::string& pattern) {
+    std::string full = "^" + pattern + "$";
+    int code = 0;
+    PCRE2_SIZE offset = 0;
+    pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(full.data()), full.size(),
+                                   PCRE2_DOTALL, &code, &offset, nullptr);
+    pcre2_code_free(re);
+    return re != nullptr;
+  };
   for (std::string unit :
-       {"%f"s, "%i"s, "%x"s, "%s"s, "%w"s, "%c"s, "%0"s, "%e"s, "\\"s, "\0"s, "%f."s, "%d%f"s}) {
-    std::string body;
-    while (body.size() + unit.size() <= max) body += unit;
-    INFO(unit << " x " << body.size() / unit.size());
-    REQUIRE(ExpectfPattern::Applies(body));
-    PregPattern p = PregPattern::Compile(ExpectfToRegex(body));
-    INFO(p.error());
-    REQUIRE(p.ok());
-    CHECK_FALSE(p.uses_pcre());
+       {"%f"s, "%i"s, "%x"s, "%s"s, "%w"s, "%c"s, "%0"s, "%e"s, "\\"s, "\0"s, "%f,"s, "%d%f"s}) {
+    for (size_t size : {size_t{1000}, size_t{1200}, size_t{4000}, ExpectfPattern::kMaxSize}) {
+      std::string body;
+      while (body.size() + unit.size() <= size) body += unit;
+      INFO(unit << " x " << body.size() / unit.size());
+      body = NormalizeOutput(body);
+      REQUIRE(ExpectfPattern::Applies(body));
+      ExpectMatcher m("EXPECTF", body);
+      CHECK(m.ok() == php_compiles(ExpectfToRegex(body)));
+      if (m.ok()) {
+        // The regex a search that gives up falls back to compiles, on RE2
+        // (but for "%f%f", whose lookahead RE2 cannot spell).
+        PregPattern p = PregPattern::Compile(ExpectfToRegex(body));
+        INFO(p.error());
+        REQUIRE(p.ok());
+        CHECK(p.uses_pcre() == (unit == "%f"));
+      }
+    }
   }
 }
 
@@ -580,12 +620,63 @@ TEST_CASE("RE2 translation agrees with PCRE2") {
   }
 }
 
-TEST_CASE("documented deviation: %f never matches an empty string") {
-  // run-tests' %f can match "" when ".<digit>" follows (its lookahead branch);
-  // the RE2 spelling cannot. "%f%f" against ".5" is the only kind of case.
+TEST_CASE("%f matches nothing, or a lone sign, before \".<digit>\", as run-tests' lookahead does") {
+  // run-tests' %f is [+-]?(?:\d+|(?=\.\d))(?:\.\d+)?(?:[Ee][+-]?\d+)?: its
+  // lookahead branch may stop before ".5". RE2 has no lookahead, so a %f
+  // that something beginning with '.' may follow is PCRE2's (found by the
+  // re2_pcre2_differential fuzz target; phptrun used to FAIL these).
   CHECK(PcreMatches(ExpectfToRegex("%f%f"), ".5"));
-  CHECK_FALSE(PregPattern::Compile(ExpectfToRegex("%f%f")).Matches(".5"));
-  CHECK(PregPattern::Compile(ExpectfToRegex("%f%f")).Matches("1.5.5"));
+  CHECK(MatchesF("%f%f", ".5"));
+  CHECK(MatchesF("%f.5", ".5"));
+  CHECK(MatchesF("%f.5", "-.5"));
+  CHECK(MatchesF("x%r%f%r.5", "x+.5"));
+  const std::vector<std::string> bodies = {
+      "%f%f", "%f.5", "<%f>", "%f.%d", "%f%s", "%f%w.5", "%r%f\\.?%r5", "%r(%f)%r.5", "%r%f|x%r.5"};
+  const std::vector<std::string> outputs = {
+      "",      ".5", "-.5",   "+.5",  "--.5",  "-",   ".", "1.5", "1.5.5", ".5.5",
+      "-.5.5", "<>", "<-.5>", "<.5>", ".5 .5", "x.5", "1", ".55", "-.5 .5"};
+  for (const std::string& body : bodies) {
+    PregPattern p = PregPattern::Compile(ExpectfToRegex(body));
+    REQUIRE(p.ok());
+    for (const std::string& output : outputs) {
+      INFO(body << " vs " << output);
+      const bool want = PcreMatches(ExpectfToRegex(body), output);
+      CHECK(p.Matches(output) == want);
+      CHECK(MatchesF(body, output) == want);
+    }
+  }
+  // Where nothing after %f can begin with '.', RE2 still runs it.
+  for (const char* body : {"float(%f)", "%f", "%f\n%f", "%f %f", "%f,%d", "%f|x", "%f%d", "%fe"}) {
+    INFO(body);
+    CHECK_FALSE(PregPattern::Compile(ExpectfToRegex(body)).uses_pcre());
+  }
+  for (const char* body : {"%f.5", "%f%f", "%f%s", "%f%w", "%f%c", "%r%f?%r", "%r(%f)%r"}) {
+    INFO(body);
+    CHECK(PregPattern::Compile(ExpectfToRegex(body)).uses_pcre());
+  }
+}
+
+TEST_CASE("a quantifier with nothing to repeat is PCRE2's error, also behind \\E") {
+  // RE2 read "(\E?:x|y)" as the group "(?:x|y)" (found by the
+  // re2_pcre2_differential fuzz target); preg_match refuses to compile it.
+  for (const char* pattern :
+       {"(\\E?:x|y)", "a(\\E*b)", "(\\Q\\E+a)", "a|\\E?b", "\\E?a", "(\\E{2}a)"}) {
+    INFO(pattern);
+    ExpectMatcher m("EXPECTREGEX", pattern);
+    CHECK_FALSE(m.ok());
+    CHECK(m.error().find("quantifier does not follow a repeatable item") != std::string::npos);
+  }
+  CHECK(MatchesRegex("a\\E{2}", "aa"));
+}
+
+TEST_CASE("counts with leading zeros repeat, as in PCRE2") {
+  // RE2 reads a{2,03} as literal text (found by the re2_pcre2_differential
+  // fuzz target).
+  CHECK(MatchesRegex("a{2,03}", "aaa"));
+  CHECK(MatchesRegex("a{02}b{0,01}c{003,}", "aabccc"));
+  CHECK_FALSE(MatchesRegex("a{2,03}", "a{2,03}"));
+  CHECK(PcreMatches("a{2,03}", "aaa"));
+  CHECK(MatchesRegex("(a\\E?)b", "b"));
 }
 
 TEST_CASE("ExpectMatcher is movable") {

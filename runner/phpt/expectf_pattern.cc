@@ -63,7 +63,7 @@ ExpectfPattern::ExpectfPattern(std::string_view text) : pattern_size_(text.size(
   min_rest_.assign(tokens_.size() + 1, 0);
   for (size_t k = tokens_.size(); k-- > 0;) {
     const Token& t = tokens_[k];
-    size_t min = t.kind == Kind::kLiteral ? t.size : t.kind == Kind::kRun ? t.min : 1;
+    size_t min = t.kind == Kind::kLiteral ? t.size : t.min;
     min_rest_[k] = min_rest_[k + 1] + min;
   }
 }
@@ -97,7 +97,8 @@ void ExpectfPattern::AddPlaceholder(char letter) {
       tokens_.push_back(Token{Kind::kInt, Class::kAny, 1, letter});
       return;
     case 'f':
-      tokens_.push_back(Token{Kind::kFloat, Class::kAny, 1, letter});
+      // Empty where ".<digit>" follows (run-tests' lookahead).
+      tokens_.push_back(Token{Kind::kFloat, Class::kAny, 0, letter});
       return;
     case 's':
       return run(Class::kNotNewline, 1);
@@ -285,9 +286,10 @@ class ExpectfPattern::Search {
       if (digits > q) add(q + 1, digits);
       return;
     }
-    // %f: [+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[Ee][+-]?\d+)?  Any prefix of a
+    // %f: [+-]?(?:\d+|(?=\.\d))(?:\.\d+)?(?:[Ee][+-]?\d+)?  Any prefix of a
     // digit run ends a match; a fraction only follows the whole integer
-    // part, an exponent only the whole mantissa.
+    // part, an exponent only the whole mantissa. The lookahead lets %f end
+    // right after the sign (or match nothing) where ".<digit>" follows.
     size_t mantissa_end;
     if (digits > q) {
       add(q + 1, digits);
@@ -303,6 +305,7 @@ class ExpectfPattern::Search {
       if (q >= n_ || s_[q] != '.') return;
       size_t fraction = DigitsEnd(q + 1);
       if (fraction == q + 1) return;
+      add(q, q);
       add(q + 2, fraction);
       mantissa_end = fraction;
     }

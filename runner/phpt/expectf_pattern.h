@@ -15,12 +15,11 @@
 // The body is read as ExpectfToRegex's strtr() reads it: left to right, "%"
 // and a letter of run-tests' table is a placeholder, any other "%" is a
 // literal '%' (so "%%d" is '%' then digits, "%H" is "%H", a final "%" is
-// '%'). The placeholders are RE2's reading of run-tests' table (RE2 runs every
-// EXPECTF without %r): %e '/', %s [^\r\n]+, %S [^\r\n]*, %a .+, %A .*, %w
+// '%'). The placeholders are RE2's reading of run-tests' table (RE2 runs
+// EXPECTF bodies without %r): %e '/', %s [^\r\n]+, %S [^\r\n]*, %a .+, %A .*, %w
 // [\t\n\v\f\r ]*, %i [+-]?[0-9]+, %d [0-9]+, %x [0-9a-fA-F]+, %c any byte, %0
-// NUL, and %f the lookahead-free kFloatRe2 of pcre_to_re2.cc
-// ("[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[Ee][+-]?\d+)?", which unlike run-tests'
-// spelling never matches an empty string; expect_test.cc documents that).
+// NUL, and %f run-tests' "[+-]?(?:\d+|(?=\.\d))(?:\.\d+)?(?:[Ee][+-]?\d+)?"
+// (which matches an empty string, or a lone sign, where ".<digit>" follows).
 // Bytes, not UTF-8 characters.
 //
 // The search backtracks over the ends of the variable-length placeholders,
@@ -44,11 +43,11 @@ class ExpectfPattern {
 
   // Bodies larger than this are left to the regex path. Up to here even the
   // densest body ("%f" over and over) translates into an RE2 program well
-  // below PregPattern's node limit and RE2's 64 MiB, so the regex a caller
-  // falls back to after kGaveUp is sure to compile with RE2 (expect_test.cc
-  // checks it), as it always did for these bodies. Larger ones may end up in
-  // PCRE2, which can refuse them ("regular expression is too large"): callers
-  // must find that out when they build the matcher, not later.
+  // below PregPattern's node limit and RE2's 64 MiB. But from about 1 KiB on
+  // (596 %f) a body can be too large for PCRE2, and preg_match refuses it:
+  // ExpectMatcher checks those with PCRE2 when it is built. A %f followed by
+  // %f, %s, %S, %a, %A, %c or '.' is PCRE2's to run (RE2 cannot spell its
+  // lookahead); the other bodies are RE2's, should the search give up.
   static constexpr size_t kMaxSize = 64 * 1024;
 
   // True when `normalized_expectf` contains no "%r" (ExpectfToRegex would
@@ -81,9 +80,9 @@ class ExpectfPattern {
   struct Token {
     Kind kind;
     Class byte_class = Class::kAny;  // kRun only
-    uint8_t min = 0;                 // kRun only: 0 for '*', 1 for '+'
-    char letter = 0;                 // the placeholder letter, for DebugString()
-    uint32_t begin = 0;              // kLiteral: the run in literals_
+    uint8_t min = 0;     // fewest bytes a kRun (0 for '*', 1 for '+'), kInt or kFloat matches
+    char letter = 0;     // the placeholder letter, for DebugString()
+    uint32_t begin = 0;  // kLiteral: the run in literals_
     uint32_t size = 0;
   };
   class Search;

@@ -2,13 +2,15 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <string>
 
 namespace phptrun {
 namespace {
 
 // The %f of run-tests.php, and the same language without the lookahead.
-// They differ only where %f would match an empty string (or a lone sign)
-// because ".<digit>" follows, which no real expectation relies on.
+// They differ only where %f matches an empty string (or a lone sign) because
+// ".<digit>" follows, so the translation uses it only where what follows %f
+// cannot begin with '.' (FloatEndsSafely).
 constexpr std::string_view kFloatRe2 = "[+-]?(?:\\d+(?:\\.\\d+)?|\\.\\d+)(?:[Ee][+-]?\\d+)?";
 
 // PCRE2's \s without UCP (VT included since PCRE2 10.x) and its relatives,
@@ -51,6 +53,7 @@ class PcreToRe2 {
     int depth = 0;
     while (i_ < p_.size()) {
       if (p_.compare(i_, kFloatPcre.size(), kFloatPcre) == 0) {
+        if (!FloatEndsSafely(i_ + kFloatPcre.size(), depth)) return false;
         out_.append(kFloatRe2);
         i_ += kFloatPcre.size();
         nodes_ += 16;
@@ -62,13 +65,15 @@ class PcreToRe2 {
       const bool literal_run = literal_run_;
       literal_run_ = false;
       ++nodes_;
-      // PCRE2 rejects a quantified ^, \A, \z, \b or \B; RE2 accepts them.
-      const bool after_assertion = after_assertion_;
-      after_assertion_ = false;
+      // PCRE2 rejects a quantifier on ^, \A, \z, \b or \B, and one with
+      // nothing before it (after '(' or '|', or where a \E hides that it
+      // follows '('); RE2 accepts the first kind and may read "(\E?" as "(?".
+      const bool unrepeatable = unrepeatable_;
+      unrepeatable_ = false;
       // A lone \E and an empty \Q\E are nothing at all, not even a separator.
       if (p_.compare(i_, 2, "\\E") == 0 || p_.compare(i_, 4, "\\Q\\E") == 0) {
         i_ += p_[i_ + 1] == 'E' ? 2 : 4;
-        after_assertion_ = after_assertion;
+        unrepeatable_ = unrepeatable;
         literal_run_ = literal_run;
         --nodes_;
         continue;
@@ -83,6 +88,7 @@ class PcreToRe2 {
         case '(':
           if (!OpenGroup()) return false;
           ++depth;
+          unrepeatable_ = true;
           break;
         case ')':
           if (depth == 0) return false;
@@ -94,6 +100,7 @@ class PcreToRe2 {
           if (depth == 0) top_level_bars_.push_back(out_.size());
           out_.push_back('|');
           ++i_;
+          unrepeatable_ = true;
           break;
         case '$':
           // PCRE's '$' also matches before a final newline. RE2 has no such
@@ -105,7 +112,7 @@ class PcreToRe2 {
           break;
         case '{': {
           size_t len = QuantifierLength(i_);
-          if (len > 0 && after_assertion) return false;
+          if (len > 0 && unrepeatable) return false;
           if (len == 0) {
             out_.append("\\{");  // PCRE reads a '{' that starts no quantifier literally.
             ++i_;
@@ -113,15 +120,20 @@ class PcreToRe2 {
             // RE2 expands counted repetitions: x{500} is 500 nodes. A count
             // above RE2's limit of 1000 is PCRE2's to judge: up to 65535 it
             // repeats, past that it is a compile error (x{2147483648} is no
-            // literal text, as RE2 would read it).
+            // literal text, as RE2 would read it). The counts are written
+            // without leading zeros, which make RE2 read {2,03} literally.
             size_t count = 0;
+            out_.push_back('{');
             for (size_t j = i_ + 1; j < i_ + len; ++j) {
               if (IsDigit(p_[j])) count = count * 10 + (p_[j] - '0');
               if (count > 1000) return false;
-              if (p_[j] == ',') count = 0;
+              if (p_[j] == ',' || p_[j] == '}') {
+                if (IsDigit(p_[j - 1])) out_.append(std::to_string(count));
+                out_.push_back(p_[j]);
+                if (p_[j] == ',') count = 0;
+              }
             }
             nodes_ += count;
-            out_.append(p_.substr(i_, len));
             i_ += len;
           }
           break;
@@ -133,12 +145,12 @@ class PcreToRe2 {
         case '*':
         case '+':
         case '?':
-          if (after_assertion) return false;
+          if (unrepeatable) return false;
           out_.push_back(c);
           ++i_;
           break;
         case '^':
-          after_assertion_ = true;
+          unrepeatable_ = true;
           out_.push_back(c);
           ++i_;
           break;
@@ -173,6 +185,30 @@ class PcreToRe2 {
     }
     if (j < p_.size() && p_[j] == '}') return j + 1 - at;
     return 0;
+  }
+
+  // Whether the lookahead-free %f means what run-tests' %f means when the
+  // pattern goes on at `at`: true when nothing there can begin with '.' (the
+  // end of the pattern or of a top-level alternative, or one literal byte
+  // other than '.', \d, \w or \s, that no quantifier makes optional).
+  bool FloatEndsSafely(size_t at, int depth) const {
+    if (at == p_.size()) return true;
+    if (depth == 0 && (p_[at] == '|' || p_.substr(at) == "$" || p_.compare(at, 2, "$|") == 0)) {
+      return true;
+    }
+    size_t next = at + 1;
+    if (p_[at] == '\\') {
+      if (next >= p_.size() || p_[next] == '.') return false;
+      if (IsAlnum(p_[next]) &&
+          std::string_view("dwsnrtfae").find(p_[next]) == std::string_view::npos) {
+        return false;
+      }
+      ++next;
+    } else if (std::string_view(".[]()|*+?{}^$").find(p_[at]) != std::string_view::npos) {
+      return false;
+    }
+    if (next < p_.size() && (p_[next] == '?' || p_[next] == '*' || p_[next] == '{')) return false;
+    return true;
   }
 
   // One byte as an RE2 literal, outside (`meta` = kRe2Meta) or inside
@@ -259,7 +295,7 @@ class PcreToRe2 {
     if (i_ >= p_.size()) return false;  // PCRE: "\ at end of pattern", or a literal '$' after it.
     char d = p_[i_];
     if (std::string_view("bBAzdDwW").find(d) != std::string_view::npos) {
-      after_assertion_ = std::string_view("bBAz").find(d) != std::string_view::npos;
+      unrepeatable_ = std::string_view("bBAz").find(d) != std::string_view::npos;
       out_.push_back('\\');
       out_.push_back(d);
       ++i_;
@@ -434,7 +470,7 @@ class PcreToRe2 {
 
   std::string_view p_;
   size_t i_ = 0;
-  bool after_assertion_ = false;
+  bool unrepeatable_ = true;  // the pattern starts with nothing to repeat
   bool literal_run_ = false;
   size_t nodes_ = 0;
   std::string out_;

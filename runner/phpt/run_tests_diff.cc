@@ -1,6 +1,7 @@
 #include "runner/phpt/run_tests_diff.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -35,7 +36,13 @@ class Differ {
         output_(std::move(output)),
         regex_(regex),
         context_(context) {
-    compiled_.resize(pattern_.size());
+    // Identical lines share one compiled pattern.
+    std::map<std::string_view, size_t> ids;
+    pattern_id_.reserve(pattern_.size());
+    for (std::string_view p : pattern_) {
+      pattern_id_.push_back(ids.emplace(p, ids.size()).first->second);
+    }
+    compiled_.resize(ids.size());
     const size_t width = std::to_string(std::max(pattern_.size() + 1, output_.size() + 1)).size();
     width_ = std::max<size_t>(3, width);
   }
@@ -44,11 +51,22 @@ class Differ {
 
  private:
   // Line i of the expectation against line j of the output.
+  // Long lines cost more, so that the budget bounds the time a diff of
+  // large outputs takes.
   bool Same(size_t i, size_t j) {
     ++comparisons_;
+    comparisons_ += static_cast<long>((pattern_[i].size() + output_[j].size()) / 256);
     if (!regex_) return pattern_[i] == output_[j];
-    if (!compiled_[i]) compiled_[i] = PregPattern::Compile(pattern_[i]);
-    return compiled_[i]->ok() && compiled_[i]->Matches(output_[j]);
+    std::optional<PregPattern>& compiled = compiled_[pattern_id_[i]];
+    if (!compiled) {
+      compiled = PregPattern::Compile(pattern_[i]);
+      comparisons_ += 20 + static_cast<long>(pattern_[i].size() / 2);
+    }
+    // RE2's work can grow with both lengths (a DFA that does not fit its
+    // memory): pattern x subject bytes, up to kMaxRegexWork in all.
+    regex_work_ += pattern_[i].size() * output_[j].size();
+    if (regex_work_ > kMaxRegexWork) comparisons_ = kBudget + 1;
+    return compiled->ok() && compiled->Matches(output_[j]);
   }
 
   // How many lines match from (i, j) on, looking past mismatches within
@@ -128,12 +146,15 @@ class Differ {
   }
 
   static constexpr long kBudget = 5'000'000;
+  static constexpr uint64_t kMaxRegexWork = uint64_t{1} << 30;
   std::vector<std::string_view> pattern_, wanted_, output_;
-  std::vector<std::optional<PregPattern>> compiled_;
+  std::vector<size_t> pattern_id_;                    // line -> index into compiled_
+  std::vector<std::optional<PregPattern>> compiled_;  // by distinct pattern line
   bool regex_;
   long context_;
   size_t width_ = 3;
   long comparisons_ = 0;
+  uint64_t regex_work_ = 0;
   long shown_ = -1;  // run-tests' $old_k1
   std::string text_;  // the diff so far
   bool any_line_ = false;
@@ -147,7 +168,7 @@ bool Differ::Run(std::string* out) {
   // and its increment, before the key. The order and context below depend
   // on those keys.
   std::map<size_t, std::string> removed, added;
-  std::map<size_t, size_t> mapping;              // output line -> expectation line
+  std::map<size_t, size_t> mapping;  // output line -> expectation line
   while (i < n && j < m) {
     mapping[j] = i;
     if (Same(i, j)) {
