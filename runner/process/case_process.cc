@@ -392,8 +392,7 @@ void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& clo
       for (int fd = 0; fd <= 2; ++fd) dup2(null_fd, fd);
       if (!started) {
         // As a one-shot process: what startup printed is the output.
-        ssize_t ignored = write(fds[1], startup_output.data(), startup_output.size());
-        (void)ignored;
+        WriteAllBytes(fds[1], startup_output);
         SendWarmDone(socket, "the engine did not start");
         _exit(1);
       }
@@ -408,12 +407,7 @@ void ServeWarmRequests(int socket, int max_requests, const std::vector<int>& clo
     dup2(spec.discard_stderr ? null_fd : fds[1], STDERR_FILENO);
     close(fds[0]);
     close(fds[1]);
-    for (size_t at = 0; at < startup_output.size();) {
-      ssize_t n = write(STDOUT_FILENO, startup_output.data() + at, startup_output.size() - at);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      at += static_cast<size_t>(n);
-    }
+    WriteAllBytes(STDOUT_FILENO, startup_output);
     ApplyEnvironment(spec);
 
     EngineRequest engine(spec);

@@ -53,17 +53,6 @@ uint64_t RusageCpuUs(const rusage& u) {
   return us;
 }
 
-bool WriteAllFd(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = write(fd, data.data() + off, data.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
-}
-
 void ReadControl(MessageBuffer* buffer, RequestOutcome* out) {
   std::string message;
   while (buffer->Next(&message)) {
@@ -137,7 +126,7 @@ bool OpenChannels(const RequestSpec& spec, Channels* ch, std::string* error) {
   if (spec.has_stdin && !spec.stdin_data.empty()) {
     ch->stdin_fd = MakeMemFile("phptrun-stdin");
     if (ch->stdin_fd >= 0 &&
-        (!WriteAllFd(ch->stdin_fd, spec.stdin_data) || lseek(ch->stdin_fd, 0, SEEK_SET) != 0)) {
+        (!WriteAllBytes(ch->stdin_fd, spec.stdin_data) || lseek(ch->stdin_fd, 0, SEEK_SET) != 0)) {
       close(ch->stdin_fd);
       ch->stdin_fd = -1;
     }

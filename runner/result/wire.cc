@@ -77,20 +77,20 @@ bool WireReader::Str(std::string* s) {
   return true;
 }
 
-namespace {
-
-bool WriteAll(int fd, const char* p, size_t n) {
+bool WriteAllBytes(int fd, std::string_view bytes) {
+  const char* p = bytes.data();
+  size_t n = bytes.size();
   while (n > 0) {
     ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
     p += w;
     n -= static_cast<size_t>(w);
   }
   return true;
 }
+
+namespace {
 
 bool ReadAll(int fd, char* p, size_t n) {
   while (n > 0) {
@@ -116,7 +116,7 @@ bool WriteMessage(int fd, std::string_view payload) {
   header.U32(static_cast<uint32_t>(payload.size()));
   std::string frame = header.data();
   frame.append(payload.data(), payload.size());
-  return WriteAll(fd, frame.data(), frame.size());
+  return WriteAllBytes(fd, frame);
 }
 
 bool ReadMessage(int fd, std::string* payload, size_t max_bytes) {

@@ -54,6 +54,9 @@ class WireReader {
 // into a pipe of phptrun's), and buffering them all would exhaust memory.
 constexpr size_t kMaxMessageBytes = size_t{1} << 30;
 
+// Writes all of `bytes`, retrying on EINTR and short writes. False on error.
+bool WriteAllBytes(int fd, std::string_view bytes);
+
 // Writes one message, retrying on EINTR and short writes. False on error.
 bool WriteMessage(int fd, std::string_view payload);
 
