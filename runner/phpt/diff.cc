@@ -86,14 +86,7 @@ class LineEquality {
       if (mode_ == Mode::kExpectf && ExpectfPattern::Applies(line)) m.direct.emplace(line);
     }
     if (m.direct) {
-      switch (m.direct->Match(subject)) {
-        case ExpectfPattern::Outcome::kMatch:
-          return true;
-        case ExpectfPattern::Outcome::kMismatch:
-          return false;
-        case ExpectfPattern::Outcome::kGaveUp:
-          break;
-      }
+      if (std::optional<bool> decided = m.direct->Decide(subject)) return *decided;
     }
     if (!m.regex) {
       m.regex =

@@ -319,14 +319,7 @@ bool ExpectMatcher::Matches(std::string_view output) const {
   if (!ok()) return false;
   if (!impl_) return output == expected_;
   if (impl_->direct) {
-    switch (impl_->direct->Match(output)) {
-      case ExpectfPattern::Outcome::kMatch:
-        return true;
-      case ExpectfPattern::Outcome::kMismatch:
-        return false;
-      case ExpectfPattern::Outcome::kGaveUp:
-        break;
-    }
+    if (std::optional<bool> decided = impl_->direct->Decide(output)) return *decided;
   }
   return impl_->Regex(kind_, expected_).Matches(output);
 }

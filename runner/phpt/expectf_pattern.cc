@@ -381,6 +381,18 @@ class ExpectfPattern::Search {
   std::vector<size_t> run_fail_hi_;
 };
 
+std::optional<bool> ExpectfPattern::Decide(std::string_view output) const {
+  switch (Match(output)) {
+    case Outcome::kMatch:
+      return true;
+    case Outcome::kMismatch:
+      return false;
+    case Outcome::kGaveUp:
+      break;
+  }
+  return std::nullopt;
+}
+
 ExpectfPattern::Outcome ExpectfPattern::Match(std::string_view output) const {
   return Match(output, kBaseWork + kWorkPerByte * (output.size() + pattern_size_));
 }

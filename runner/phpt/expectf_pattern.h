@@ -31,6 +31,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,9 @@ class ExpectfPattern {
   Outcome Match(std::string_view output) const;
   // As above with an explicit budget (tests use tiny ones).
   Outcome Match(std::string_view output, uint64_t max_work) const;
+  // Match() as the callers with a regex fallback want it: the answer, or
+  // nothing when the search gave up and the regex path must decide.
+  std::optional<bool> Decide(std::string_view output) const;
 
   // Parsed tokens, for tests: "lit(...)" for literal runs (bytes below 0x20
   // and above 0x7E as \xHH), "%s", "%d", ... for placeholders; %e and %0 are

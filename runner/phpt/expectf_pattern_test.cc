@@ -289,6 +289,9 @@ TEST_CASE("ExpectfPattern gives up on its budget, and ExpectMatcher then asks RE
   const std::string pattern = "%i%i%i%iZ";
   CHECK(ExpectfPattern(pattern).Match(ones) == Outcome::kGaveUp);
   CHECK(ExpectfPattern(pattern).Match(ones + "Z") == Outcome::kMatch);
+  CHECK(ExpectfPattern(pattern).Decide(ones) == std::nullopt);
+  CHECK(ExpectfPattern(pattern).Decide(ones + "Z") == std::optional<bool>(true));
+  CHECK(ExpectfPattern("a%sb").Decide("axxc") == std::optional<bool>(false));
   ExpectMatcher m("EXPECTF", pattern);
   REQUIRE(m.ok());
   uint64_t before = PregPattern::compile_calls();
